@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text;
+using Smail.OllamaEmulator.Scripting;
+using Smail.OllamaEmulator.Wire;
+
+namespace Smail.OllamaEmulator.Api;
+
+/// <summary>Writes one script to the response as Ollama would: chunk lines, then faults or the final stats line.</summary>
+internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript script, long startedTimestamp)
+{
+    private const string MalformedLine = "{\"model\":\"broken\",\"created_at\":";
+
+    /// <summary>Streams NDJSON. Returns true when the emulator itself aborted the connection (a scripted reset).</summary>
+    public async Task<bool> StreamAsync(CancellationToken ct)
+    {
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/x-ndjson";
+        var evalStarted = Stopwatch.GetTimestamp();
+        var written = 0;
+        foreach (var chunk in script.Chunks)
+        {
+            if (written == script.FaultAfter && await TryFaultAsync(ct) is { } aborted)
+            {
+                return aborted;
+            }
+            if (written > 0)
+            {
+                await Task.Delay(script.ChunkDelay, ct);
+            }
+            await WriteLineAsync(ChatChunk.Format(model, DateTimeOffset.UtcNow, chunk.Content, chunk.Thinking), ct);
+            written++;
+        }
+        if (written <= script.FaultAfter && await TryFaultAsync(ct) is { } abortedAtEnd)
+        {
+            return abortedAtEnd;
+        }
+        await WriteLineAsync(FinalLine(evalStarted, written), ct);
+        return false;
+    }
+
+    /// <summary>Answers <c>"stream": false</c> with one JSON object holding the whole message.</summary>
+    public async Task<bool> WriteWholeAsync(CancellationToken ct)
+    {
+        await Task.Delay(script.ChunkDelay * script.Chunks.Count, ct);
+        var content = string.Concat(script.Chunks.Select(c => c.Content));
+        var thinking = string.Concat(script.Chunks.Select(c => c.Thinking));
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(
+            ChatChunk.Format(model, DateTimeOffset.UtcNow, content, thinking, true, script.DoneReason, Metrics(Stopwatch.GetTimestamp(), script.Chunks.Count)), ct);
+        return false;
+    }
+
+    // Returns null when the script has no fault here, else whether the emulator aborted the socket itself.
+    private async Task<bool?> TryFaultAsync(CancellationToken ct)
+    {
+        switch (script.Fault)
+        {
+            case ChatFault.ResetAfter:
+                await context.Response.Body.FlushAsync(ct);
+                context.Abort();
+                return true;
+            case ChatFault.ErrorLineAfter:
+                await WriteLineAsync(GoJson.Error(script.ErrorMessage ?? "error"), ct);
+                return false;
+            case ChatFault.MalformedLineAfter:
+                await WriteLineAsync(MalformedLine, ct);
+                return false;
+            case ChatFault.StallAfter:
+                await context.Response.Body.FlushAsync(ct);
+                await Task.Delay(Timeout.Infinite, ct);
+                return false;
+            default:
+                return null;
+        }
+    }
+
+    private string FinalLine(long evalStarted, int evalCount) =>
+        ChatChunk.Format(model, DateTimeOffset.UtcNow, "", null, true, script.DoneReason, Metrics(evalStarted, evalCount));
+
+    private ChatMetrics Metrics(long evalStarted, int evalCount)
+    {
+        var total = Stopwatch.GetElapsedTime(startedTimestamp);
+        var eval = Stopwatch.GetElapsedTime(evalStarted);
+        var load = script.HeadersDelay;
+        return new ChatMetrics(
+            Nanoseconds(total), Nanoseconds(load) / 2, script.PromptEvalCount, Nanoseconds(load) / 2, evalCount, Math.Max(1, Nanoseconds(eval)));
+    }
+
+    private static long Nanoseconds(TimeSpan span) => span.Ticks * 100;
+
+    private async Task WriteLineAsync(string line, CancellationToken ct)
+    {
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), ct);
+        await context.Response.Body.FlushAsync(ct);
+    }
+}

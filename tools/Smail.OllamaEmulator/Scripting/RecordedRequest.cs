@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Smail.OllamaEmulator.Scripting;
+
+/// <summary>
+/// A request the emulator received, and whether and when the client went away before the answer ended:
+/// the proof that a stop in Smail reached the upstream.
+/// </summary>
+public sealed class RecordedRequest(string path, string body)
+{
+    private readonly TaskCompletionSource<long> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Path { get; } = path;
+    public string Body { get; } = body;
+    public long ReceivedTimestamp { get; } = Stopwatch.GetTimestamp();
+
+    /// <summary>Completes with the <see cref="Stopwatch"/> timestamp at which the client disconnected.</summary>
+    public Task<long> WhenDisconnected => _disconnected.Task;
+    public bool Disconnected => _disconnected.Task.IsCompleted;
+    public bool Completed { get; private set; }
+
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+
+    internal void MarkDisconnected() => _disconnected.TrySetResult(Stopwatch.GetTimestamp());
+
+    internal void MarkCompleted() => Completed = true;
+}
