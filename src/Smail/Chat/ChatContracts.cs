@@ -1,0 +1,10 @@
+using System.Text.Json;
+
+namespace Smail.Chat;
+
+internal sealed record SendMessageRequest(string? Content, string? Model, Dictionary<string, JsonElement>? Options);
+
+internal sealed record RegenerateRequest(string? Model, Dictionary<string, JsonElement>? Options);
+
+/// <summary>The 202 answer to a send: where the new answer will stream.</summary>
+internal sealed record GenerationAccepted(string UserMessageId, string AssistantMessageId, string GenerationId, string EventsUrl);

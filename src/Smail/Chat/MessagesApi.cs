@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Smail.Generations;
+using Smail.Problems;
+using Smail.Sessions;
+
+namespace Smail.Chat;
+
+/// <summary>Sending a message: store it, claim the conversation, start the answer, say where it streams.</summary>
+internal static class MessagesApi
+{
+    private const int TitleLength = 60;
+
+    public static RouteGroupBuilder MapMessagesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/sessions/{id}/messages").WithTags("Chat");
+
+        group.MapPost("/", SendAsync);
+
+        return group;
+    }
+
+    public static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> SendAsync(
+        string id, SendMessageRequest request, ISessionStore store, GenerationRegistry generations, GenerationRunner runner,
+        IOptions<GenerationOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (SessionValidation.CheckContent(request.Content) is { } badContent)
+        {
+            return ApiProblems.Invalid(badContent.Code, badContent.Detail);
+        }
+        if (SessionValidation.Check(null, request.Model, null, request.Options) is { } invalid)
+        {
+            return ApiProblems.Invalid(invalid.Code, invalid.Detail);
+        }
+        var session = await store.GetAsync(id, ct);
+        if (session is null)
+        {
+            return ApiProblems.SessionNotFound(id);
+        }
+        var model = request.Model ?? session.Model ?? options.Value.DefaultModel;
+        if (string.IsNullOrEmpty(model))
+        {
+            return ApiProblems.Invalid("model_required", "Choose a model for this conversation first.");
+        }
+
+        var now = time.GetUtcNow();
+        var user = new ChatMessage(SmailIds.New(), MessageRoles.User, request.Content!, MessageStatus.Complete, now);
+        var assistant = new ChatMessage(SmailIds.New(), MessageRoles.Assistant, "", MessageStatus.Streaming, now) { Model = model };
+        if (!generations.TryBegin(session.Id, assistant.Id, model, out var generation))
+        {
+            return ApiProblems.GenerationInProgress(generation.Id);
+        }
+        try
+        {
+            // The person's message is on disk before the 202: an acknowledged message survives a crash.
+            session = await store.UpdateAsync(id, s => s with
+            {
+                Model = model,
+                Title = s.Title == Session.DefaultTitle && s.Messages.IsEmpty ? TitleFrom(user.Content) : s.Title,
+                Messages = s.Messages.Add(user).Add(assistant),
+                UpdatedAt = now,
+            }, CancellationToken.None);
+        }
+        catch
+        {
+            generations.End(generation);
+            throw;
+        }
+        if (session is null)
+        {
+            generations.End(generation);
+            return ApiProblems.SessionNotFound(id);
+        }
+        runner.Start(generation, session, request.Options);
+        var eventsUrl = $"/api/generations/{generation.Id}/events";
+        return TypedResults.Accepted(eventsUrl, new GenerationAccepted(user.Id, assistant.Id, generation.Id, eventsUrl));
+    }
+
+    private static string TitleFrom(string content)
+    {
+        var line = content.Trim().ReplaceLineEndings(" ");
+        return line.Length <= TitleLength ? line : line[..TitleLength].TrimEnd() + "…";
+    }
+}

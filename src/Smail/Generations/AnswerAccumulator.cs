@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Text;
+using Smail.Ollama;
+using Smail.Sessions;
+
+namespace Smail.Generations;
+
+/// <summary>Collects an answer's text and timing as it streams, and turns them into the stored and streamed stats.</summary>
+internal sealed class AnswerAccumulator
+{
+    private readonly StringBuilder _content = new();
+    private readonly StringBuilder _thinking = new();
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long? _firstToken;
+    private int _chunks;
+    private UpstreamStats? _upstream;
+
+    public string Content => _content.ToString();
+    public string? Thinking => _thinking.Length == 0 ? null : _thinking.ToString();
+    public bool HasContent => _content.Length > 0;
+    public bool HasThinking => _thinking.Length > 0;
+
+    public void Add(UpstreamChunk chunk)
+    {
+        if (chunk.Content.Length > 0 || !string.IsNullOrEmpty(chunk.Thinking))
+        {
+            _firstToken ??= Stopwatch.GetTimestamp();
+            _chunks++;
+        }
+        _content.Append(chunk.Content);
+        _thinking.Append(chunk.Thinking);
+        _upstream = chunk.Stats ?? _upstream;
+    }
+
+    /// <summary>Uses Ollama's own counts and eval duration when the answer finished, else what was seen.</summary>
+    public MessageStats Stats()
+    {
+        var duration = Stopwatch.GetElapsedTime(_started);
+        var ttft = _firstToken is { } first ? Stopwatch.GetElapsedTime(_started, first) : TimeSpan.Zero;
+        var outputTokens = _upstream?.OutputTokens ?? _chunks;
+        var evalSeconds = _upstream is { EvalDuration.Ticks: > 0 } ? _upstream.EvalDuration.TotalSeconds : (duration - ttft).TotalSeconds;
+        var tokensPerSecond = evalSeconds > 0 ? Math.Round(outputTokens / evalSeconds, 1) : 0;
+        return new MessageStats(_upstream?.PromptTokens ?? 0, outputTokens, (long)ttft.TotalMilliseconds, (long)duration.TotalMilliseconds, tokensPerSecond);
+    }
+
+    public static DoneStats ToDoneStats(MessageStats stats) =>
+        new(stats.PromptTokens, stats.OutputTokens, stats.TtftMs, stats.DurationMs, stats.TokensPerSecond);
+}

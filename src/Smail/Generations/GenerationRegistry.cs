@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Smail.Generations;
+
+/// <summary>
+/// The generations the server knows: running ones (at most one per conversation) and finished ones,
+/// kept for <see cref="GenerationOptions.ReplayRetention"/> so late or reconnecting listeners can replay them.
+/// </summary>
+internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, Generation> _byId = new();
+    private readonly ConcurrentDictionary<string, Generation> _runningBySession = new();
+
+    /// <summary>
+    /// Claims the conversation for a new generation. Returns false, with the running one, when the
+    /// conversation already has one: the claim is atomic, so two simultaneous sends cannot both win.
+    /// </summary>
+    public bool TryBegin(string sessionId, string assistantMessageId, string model, out Generation generation)
+    {
+        var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, time.GetUtcNow());
+        var winner = _runningBySession.GetOrAdd(sessionId, candidate);
+        if (!ReferenceEquals(winner, candidate))
+        {
+            candidate.Dispose();
+            generation = winner;
+            return false;
+        }
+        _byId[candidate.Id] = candidate;
+        generation = candidate;
+        return true;
+    }
+
+    public Generation? Find(string id) => _byId.GetValueOrDefault(id);
+
+    public Generation? RunningIn(string sessionId) => _runningBySession.GetValueOrDefault(sessionId);
+
+    public IReadOnlyCollection<Generation> Running => [.. _runningBySession.Values];
+
+    /// <summary>Releases the conversation and keeps the events replayable for the retention period.</summary>
+    public void End(Generation generation)
+    {
+        _runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation));
+        var retention = options.Value.ReplayRetention;
+        _ = Task.Delay(retention, time).ContinueWith(_ =>
+        {
+            if (_byId.TryRemove(new KeyValuePair<string, Generation>(generation.Id, generation)))
+            {
+                generation.Dispose();
+            }
+        }, TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Smail.Generations;
+
+internal static class GenerationsServiceCollectionExtensions
+{
+    public static IServiceCollection AddGenerations(this IServiceCollection services)
+    {
+        services.AddOptions<GenerationOptions>()
+            .BindConfiguration(GenerationOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<GenerationRegistry>();
+        services.AddSingleton<GenerationRunner>();
+        return services;
+    }
+}

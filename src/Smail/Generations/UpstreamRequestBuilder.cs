@@ -1,0 +1,28 @@
+using System.Text.Json;
+using Smail.Ollama;
+using Smail.Sessions;
+
+namespace Smail.Generations;
+
+/// <summary>What the model is sent: the system prompt, then the conversation up to the answer being written.</summary>
+internal static class UpstreamRequestBuilder
+{
+    public static UpstreamChatRequest Build(
+        Session session, string assistantMessageId, string model, bool think, IReadOnlyDictionary<string, JsonElement>? options)
+    {
+        var messages = new List<UpstreamMessage>();
+        if (!string.IsNullOrWhiteSpace(session.SystemPrompt))
+        {
+            messages.Add(new UpstreamMessage(MessageRoles.System, session.SystemPrompt));
+        }
+        foreach (var message in session.Messages.TakeWhile(m => m.Id != assistantMessageId))
+        {
+            // Failed or empty answers are not context the model should build on.
+            if (message.Content.Length > 0 && message.Status != MessageStatus.Error)
+            {
+                messages.Add(new UpstreamMessage(message.Role, message.Content));
+            }
+        }
+        return new UpstreamChatRequest(model, messages, think, options ?? session.Options);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Smail.Chat;
+using Smail.Generations;
+using Smail.Health;
+using Smail.Models;
+using Smail.Sessions;
+
+namespace Smail.Json;
+
+/// <summary>Source-generated JSON for every type the HTTP API reads or writes, including event payloads.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CreateSessionRequest))]
+[JsonSerializable(typeof(UpdateSessionRequest))]
+[JsonSerializable(typeof(SessionList))]
+[JsonSerializable(typeof(SessionView))]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(RegenerateRequest))]
+[JsonSerializable(typeof(GenerationAccepted))]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(StatusEventData))]
+[JsonSerializable(typeof(TextEventData))]
+[JsonSerializable(typeof(DoneEventData))]
+[JsonSerializable(typeof(ErrorEventData))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+internal sealed partial class SmailJsonContext : JsonSerializerContext;
+
+internal static class JsonServiceCollectionExtensions
+{
+    public static IServiceCollection AddSmailJson(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, SmailJsonContext.Default));
+}

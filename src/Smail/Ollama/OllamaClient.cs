@@ -1,0 +1,132 @@
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Smail.Ollama;
+
+/// <summary>
+/// Ollama's native API over a typed HttpClient. Streams are read line by line with the caller's token,
+/// and the handler never drains a response on dispose, so cancelling closes the socket at once and
+/// Ollama stops generating (see AddOllama).
+/// </summary>
+internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptions> options, ModelCapabilityCache capabilityCache) : IChatUpstream
+{
+    private readonly OllamaOptions _options = options.Value;
+
+    public async IAsyncEnumerable<UpstreamChunk> StreamChatAsync(
+        UpstreamChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var response = await SendChatAsync(request, deadline, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(body, Encoding.UTF8);
+        while (true)
+        {
+            var line = await ReadLineAsync(reader, deadline, cancellationToken) ?? throw OllamaErrors.Incomplete();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            var chunk = ParseChunk(line);
+            if (chunk.Error is not null)
+            {
+                throw OllamaErrors.StreamError(chunk.Error);
+            }
+            yield return ToUpstreamChunk(chunk);
+            if (chunk.Done)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendChatAsync(
+        UpstreamChatRequest request, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    {
+        var wire = new OllamaChatRequest(
+            request.Model,
+            [.. request.Messages.Select(m => new OllamaMessage(m.Role, m.Content))],
+            Stream: true,
+            Think: request.Think ? true : null,
+            request.Options,
+            _options.KeepAlive);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "api/chat")
+        {
+            Content = JsonContent.Create(wire, OllamaJsonContext.Default.OllamaChatRequest),
+        };
+        deadline.CancelAfter(_options.FirstByteTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The deadline fired, or the handler's ConnectTimeout did (then the deadline has not).
+            throw deadline.IsCancellationRequested ? OllamaErrors.FirstByteTimeout(_options.FirstByteTimeout) : OllamaErrors.Unreachable(http.BaseAddress!, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw OllamaErrors.Unreachable(http.BaseAddress!, ex);
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw await OllamaErrors.FromResponseAsync(response, request.Model, cancellationToken);
+            }
+        }
+        return response;
+    }
+
+    private async Task<string?> ReadLineAsync(StreamReader reader, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    {
+        deadline.CancelAfter(_options.IdleTimeout);
+        try
+        {
+            return await reader.ReadLineAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw OllamaErrors.Stalled(_options.IdleTimeout);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw OllamaErrors.ConnectionLost(ex);
+        }
+    }
+
+    private static OllamaChatChunk ParseChunk(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(line, OllamaJsonContext.Default.OllamaChatChunk) ?? throw OllamaErrors.Malformed(line);
+        }
+        catch (JsonException ex)
+        {
+            throw OllamaErrors.Malformed(line, ex);
+        }
+    }
+
+    private static UpstreamChunk ToUpstreamChunk(OllamaChatChunk chunk)
+    {
+        var content = chunk.Message?.Content ?? "";
+        var thinking = string.IsNullOrEmpty(chunk.Message?.Thinking) ? null : chunk.Message.Thinking;
+        if (!chunk.Done)
+        {
+            return new UpstreamChunk(content, thinking);
+        }
+        var stats = new UpstreamStats(
+            chunk.PromptEvalCount,
+            chunk.EvalCount,
+            FromNanoseconds(chunk.LoadDuration),
+            FromNanoseconds(chunk.PromptEvalDuration),
+            FromNanoseconds(chunk.EvalDuration),
+            FromNanoseconds(chunk.TotalDuration));
+        return new UpstreamChunk(content, thinking, Done: true, chunk.DoneReason ?? "stop", stats);
+    }
+
+    private static TimeSpan FromNanoseconds(long nanoseconds) => TimeSpan.FromTicks(nanoseconds / 100);
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Smail.Ollama;
+
+/// <summary>Turns Ollama's status codes, <c>{"error"}</c> bodies and socket failures into <see cref="UpstreamException"/>s.</summary>
+internal static class OllamaErrors
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    public static async Task<UpstreamException> FromResponseAsync(HttpResponseMessage response, string model, CancellationToken ct)
+    {
+        var detail = await ReadErrorAsync(response, ct);
+        var status = (int)response.StatusCode;
+        return response.StatusCode switch
+        {
+            HttpStatusCode.NotFound => new UpstreamException(UpstreamErrorKind.ModelNotFound,
+                $"Model '{model}' is not installed. Run `ollama pull {model}`. (Ollama said: {detail})", status),
+            HttpStatusCode.BadRequest => new UpstreamException(UpstreamErrorKind.BadRequest, $"Ollama rejected the request: {detail}", status),
+            HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests => new UpstreamException(UpstreamErrorKind.Busy,
+                $"Ollama is busy with other requests: {detail}", status),
+            _ => new UpstreamException(UpstreamErrorKind.ServerError, $"Ollama failed with HTTP {status}: {detail}", status),
+        };
+    }
+
+    public static UpstreamException Unreachable(Uri baseAddress, Exception inner) =>
+        new(UpstreamErrorKind.Unreachable,
+            $"Cannot reach Ollama at {baseAddress}. Start it with `ollama serve`, or point Smail at it with Ollama:BaseUrl.",
+            inner: inner);
+
+    public static UpstreamException FirstByteTimeout(TimeSpan timeout) =>
+        new(UpstreamErrorKind.Timeout, $"Ollama did not start answering within {timeout.TotalSeconds:0} s.");
+
+    public static UpstreamException Stalled(TimeSpan timeout) =>
+        new(UpstreamErrorKind.Stalled, $"Ollama stopped sending for {timeout.TotalSeconds:0.#} s in the middle of the answer.");
+
+    public static UpstreamException ConnectionLost(Exception inner) =>
+        new(UpstreamErrorKind.ConnectionLost, "The connection to Ollama was lost in the middle of the answer.", inner: inner);
+
+    public static UpstreamException StreamError(string message) =>
+        new(UpstreamErrorKind.StreamError, $"The model failed while answering: {message}");
+
+    public static UpstreamException Malformed(string line, Exception? inner = null) =>
+        new(UpstreamErrorKind.MalformedResponse, $"Ollama sent a line that is not valid JSON: {Shorten(line)}", inner: inner);
+
+    public static UpstreamException Incomplete() =>
+        new(UpstreamErrorKind.Incomplete, "Ollama closed the stream before the answer was done.");
+
+    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        string text;
+        try
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+            text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxErrorBodyBytes));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return response.ReasonPhrase ?? "no details";
+        }
+        try
+        {
+            var error = JsonSerializer.Deserialize(text, OllamaJsonContext.Default.OllamaError);
+            if (!string.IsNullOrWhiteSpace(error?.Error))
+            {
+                return error.Error;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not Ollama's JSON (a proxy's HTML page, say): show the start of it instead.
+        }
+        return string.IsNullOrWhiteSpace(text) ? response.ReasonPhrase ?? "no details" : Shorten(text);
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+}

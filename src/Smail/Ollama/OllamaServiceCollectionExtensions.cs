@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace Smail.Ollama;
+
+internal static class OllamaServiceCollectionExtensions
+{
+    public static IServiceCollection AddOllama(this IServiceCollection services)
+    {
+        services.AddOptions<OllamaOptions>()
+            .BindConfiguration(OllamaOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton<ModelCapabilityCache>();
+        services.AddHttpClient<IChatUpstream, OllamaClient>((sp, http) =>
+            {
+                var options = sp.GetRequiredService<IOptions<OllamaOptions>>().Value;
+                http.BaseAddress = OllamaBaseUrl.Resolve(options.BaseUrl, Environment.GetEnvironmentVariable("OLLAMA_HOST"));
+                // A stream's lifetime is governed by OllamaOptions' first-byte and idle timeouts, not by one total.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                ConnectTimeout = sp.GetRequiredService<IOptions<OllamaOptions>>().Value.ConnectTimeout,
+                // Never drain an abandoned answer: closing the socket is what tells Ollama to stop the model.
+                ResponseDrainTimeout = TimeSpan.Zero,
+                MaxResponseDrainSize = 0,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
+        return services;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Smail.Ollama;
+
+// Ollama's native JSON, field for field (api/types.go). Only what Smail reads or sends is declared;
+// unknown fields are ignored in both directions.
+
+internal sealed record OllamaChatRequest(
+    string Model,
+    IReadOnlyList<OllamaMessage> Messages,
+    bool Stream,
+    bool? Think,
+    IReadOnlyDictionary<string, JsonElement>? Options,
+    string? KeepAlive);
+
+internal sealed record OllamaMessage(string Role, string Content, string? Thinking = null);
+
+internal sealed record OllamaChatChunk(
+    OllamaMessage? Message,
+    bool Done,
+    string? DoneReason,
+    long TotalDuration,
+    long LoadDuration,
+    int PromptEvalCount,
+    long PromptEvalDuration,
+    int EvalCount,
+    long EvalDuration,
+    string? Error);
+
+internal sealed record OllamaError(string? Error);
+
+internal sealed record OllamaVersion(string Version);
+
+internal sealed record OllamaModelDetails(string? Family, string? ParameterSize, string? QuantizationLevel);
+
+internal sealed record OllamaModelEntry(string Name, string? Model, long Size, string? Digest, OllamaModelDetails? Details);
+
+internal sealed record OllamaModelList(IReadOnlyList<OllamaModelEntry> Models);
+
+internal sealed record OllamaShowRequest(string Model);
+
+internal sealed record OllamaShowResponse(IReadOnlyList<string>? Capabilities, OllamaModelDetails? Details);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(OllamaChatRequest))]
+[JsonSerializable(typeof(OllamaChatChunk))]
+[JsonSerializable(typeof(OllamaError))]
+[JsonSerializable(typeof(OllamaVersion))]
+[JsonSerializable(typeof(OllamaModelList))]
+[JsonSerializable(typeof(OllamaShowRequest))]
+[JsonSerializable(typeof(OllamaShowResponse))]
+internal sealed partial class OllamaJsonContext : JsonSerializerContext;

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Smail.Problems;
+
+/// <summary>
+/// problem+json responses, each with a stable machine <c>code</c> beside the human <c>detail</c>:
+/// clients branch on the code, people read the detail.
+/// </summary>
+internal static class ApiProblems
+{
+    public static ProblemHttpResult Create(int status, string code, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    public static ProblemHttpResult Invalid(string code, string detail) => Create(StatusCodes.Status400BadRequest, code, detail);
+
+    public static ProblemHttpResult SessionNotFound(string id) =>
+        Create(StatusCodes.Status404NotFound, "session_not_found", $"There is no conversation with id '{Shorten(id)}'.");
+
+    public static ProblemHttpResult MessageNotFound(string id) =>
+        Create(StatusCodes.Status404NotFound, "message_not_found", $"There is no message with id '{Shorten(id)}' in this conversation.");
+
+    public static ProblemHttpResult GenerationNotFound(string id) =>
+        Create(StatusCodes.Status404NotFound, "generation_not_found", $"There is no generation with id '{Shorten(id)}'.");
+
+    public static ProblemHttpResult GenerationInProgress(string generationId) =>
+        Create(StatusCodes.Status409Conflict, "generation_in_progress",
+            $"An answer is still being written in this conversation (generation {generationId}). Stop it or wait for it to finish.");
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}

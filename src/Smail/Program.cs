@@ -1,0 +1,34 @@
+using Smail.Chat;
+using Smail.Generations;
+using Smail.Health;
+using Smail.Json;
+using Smail.Models;
+using Smail.Ollama;
+using Smail.Problems;
+using Smail.Sessions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddApiProblems();
+builder.Services.AddSmailJson();
+builder.Services.AddOllama();
+builder.Services.AddSessionStore();
+builder.Services.AddGenerations();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.MapHealthApi();
+app.MapModelsApi();
+app.MapSessionsApi();
+app.MapMessagesApi();
+app.MapGenerationsApi();
+
+app.Run();
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;

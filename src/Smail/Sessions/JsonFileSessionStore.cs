@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Smail.Sessions;
+
+/// <summary>
+/// One JSON file per conversation under Storage:Path. All conversations are read once at first use and
+/// kept in memory (they are text, and a person has hundreds, not millions); every change is written
+/// through atomically before the call returns.
+/// </summary>
+internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILogger<JsonFileSessionStore> logger) : ISessionStore, IDisposable
+{
+    private readonly string _folder = Path.GetFullPath(options.Value.Path);
+    private readonly ConcurrentDictionary<string, Session> _sessions = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    private readonly SemaphoreSlim _loadLock = new(1, 1);
+    private volatile bool _loaded;
+
+    public async Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken)
+    {
+        await EnsureLoadedAsync(cancellationToken);
+        return [.. _sessions.Values.OrderByDescending(s => s.UpdatedAt)];
+    }
+
+    public async Task<Session?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!SmailIds.IsValid(id))
+        {
+            return null;
+        }
+        await EnsureLoadedAsync(cancellationToken);
+        return _sessions.GetValueOrDefault(id);
+    }
+
+    public async Task CreateAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (!SmailIds.IsValid(session.Id))
+        {
+            throw new ArgumentException($"'{session.Id}' is not a valid conversation id.", nameof(session));
+        }
+        await EnsureLoadedAsync(cancellationToken);
+        var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteAsync(session, cancellationToken);
+            _sessions[session.Id] = session;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<Session?> UpdateAsync(string id, Func<Session, Session> change, CancellationToken cancellationToken)
+    {
+        if (!SmailIds.IsValid(id))
+        {
+            return null;
+        }
+        await EnsureLoadedAsync(cancellationToken);
+        var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_sessions.TryGetValue(id, out var current))
+            {
+                return null;
+            }
+            var updated = change(current);
+            // Memory changes only after the file did, so a failed write changes nothing.
+            await WriteAsync(updated, cancellationToken);
+            _sessions[id] = updated;
+            return updated;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!SmailIds.IsValid(id))
+        {
+            return false;
+        }
+        await EnsureLoadedAsync(cancellationToken);
+        var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_sessions.ContainsKey(id))
+            {
+                return false;
+            }
+            File.Delete(PathFor(id));
+            _sessions.TryRemove(id, out _);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _loadLock.Dispose();
+        foreach (var gate in _locks.Values)
+        {
+            gate.Dispose();
+        }
+    }
+
+    private string PathFor(string id) => Path.Combine(_folder, id + ".json");
+
+    private Task WriteAsync(Session session, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(PathFor(session.Id), JsonSerializer.SerializeToUtf8Bytes(session, SessionJsonContext.Default.Session), cancellationToken);
+
+    private async Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (_loaded)
+        {
+            return;
+        }
+        await _loadLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_loaded)
+            {
+                return;
+            }
+            Directory.CreateDirectory(_folder);
+            foreach (var file in Directory.EnumerateFiles(_folder, "*.json"))
+            {
+                var session = await TryReadAsync(file, cancellationToken);
+                if (session is not null)
+                {
+                    _sessions[session.Id] = session;
+                }
+            }
+            _loaded = true;
+            logger.LogInformation("Session store at {Folder} holds {Count} conversations", _folder, _sessions.Count);
+        }
+        finally
+        {
+            _loadLock.Release();
+        }
+    }
+
+    private async Task<Session?> TryReadAsync(string file, CancellationToken cancellationToken)
+    {
+        var id = Path.GetFileNameWithoutExtension(file);
+        if (!SmailIds.IsValid(id))
+        {
+            return null;
+        }
+        try
+        {
+            await using var stream = File.OpenRead(file);
+            var session = await JsonSerializer.DeserializeAsync(stream, SessionJsonContext.Default.Session, cancellationToken);
+            return session is not null && session.Id == id ? session : null;
+        }
+        catch (JsonException ex)
+        {
+            logger.LogWarning(ex, "Skipping unreadable conversation file {File}", file);
+            return null;
+        }
+    }
+}

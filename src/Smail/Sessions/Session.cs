@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+
+namespace Smail.Sessions;
+
+/// <summary>A conversation as stored: one JSON file each. Immutable; the store swaps whole values.</summary>
+internal sealed record Session(
+    string Id,
+    string Title,
+    string? Model,
+    string? SystemPrompt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    ImmutableList<ChatMessage> Messages)
+{
+    /// <summary>Bumped when the file format changes; readers ignore fields they do not know.</summary>
+    public const int CurrentSchemaVersion = 1;
+    public const string DefaultTitle = "New chat";
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Per-conversation model options (temperature, …), passed to the model as they are.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Options { get; init; }
+
+    public ChatMessage? FindMessage(string messageId) => Messages.Find(m => m.Id == messageId);
+
+    public Session ReplaceMessage(ChatMessage message, DateTimeOffset now) => this with
+    {
+        Messages = Messages.Replace(FindMessage(message.Id)!, message),
+        UpdatedAt = now,
+    };
+}
+
+internal static class MessageRoles
+{
+    public const string User = "user";
+    public const string Assistant = "assistant";
+    public const string System = "system";
+}
+
+/// <summary>The contract's message states: how the answer ended, or that it is still being written.</summary>
+internal static class MessageStatus
+{
+    public const string Complete = "complete";
+    public const string Streaming = "streaming";
+    public const string Stopped = "stopped";
+    public const string Error = "error";
+    public const string Interrupted = "interrupted";
+}
+
+internal sealed record ChatMessage(string Id, string Role, string Content, string Status, DateTimeOffset CreatedAt)
+{
+    public string? Thinking { get; init; }
+    public string? Model { get; init; }
+    public MessageStats? Stats { get; init; }
+    public MessageError? Error { get; init; }
+}
+
+internal sealed record MessageStats(int PromptTokens, int OutputTokens, long TtftMs, long DurationMs, double TokensPerSecond);
+
+internal sealed record MessageError(string Code, string Message);

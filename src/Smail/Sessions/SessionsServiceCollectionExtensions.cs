@@ -1,0 +1,11 @@
+namespace Smail.Sessions;
+
+internal static class SessionsServiceCollectionExtensions
+{
+    public static IServiceCollection AddSessionStore(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        services.AddSingleton<ISessionStore, JsonFileSessionStore>();
+        return services;
+    }
+}
