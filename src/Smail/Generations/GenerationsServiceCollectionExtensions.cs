@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Smail.Generations;
 
 internal static class GenerationsServiceCollectionExtensions
@@ -8,7 +10,7 @@ internal static class GenerationsServiceCollectionExtensions
             .BindConfiguration(GenerationOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GenerationRegistry>();
         services.AddSingleton<GenerationRunner>();
         return services;

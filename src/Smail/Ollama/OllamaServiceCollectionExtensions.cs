@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Smail.Ollama;
@@ -11,6 +12,7 @@ internal static class OllamaServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelCapabilityCache>();
         services.AddHttpClient<IChatUpstream, OllamaClient>((sp, http) =>
             {

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Smail.Tests.Infrastructure;
+
+/// <summary>
+/// Smail itself on a real Kestrel loopback port (not the in-memory test server, which hides disconnects),
+/// with its own store folder and the given upstream.
+/// </summary>
+public sealed class SmailApplication : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public SmailApplication(Uri upstream, IDictionary<string, string?>? settings = null)
+    {
+        StorePath = Path.Combine(Path.GetTempPath(), "smail-tests", Guid.NewGuid().ToString("N"));
+        _settings = new Dictionary<string, string?>
+        {
+            ["Ollama:BaseUrl"] = upstream.ToString(),
+            ["Storage:Path"] = StorePath,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+        this.UseKestrel(0);
+    }
+
+    public string StorePath { get; }
+
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(StorePath))
+        {
+            Directory.Delete(StorePath, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Smail.Ollama;
+using Smail.Tests.Infrastructure;
+
+namespace Smail.Tests.Ollama;
+
+public sealed class OllamaClientCatalogTests : IAsyncLifetime
+{
+    private OllamaEmulator.OllamaEmulator _emulator = null!;
+    private IChatUpstream _client = null!;
+    private IDisposable _scope = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
+        (_client, _scope) = OllamaClientFactory.Create(_emulator.BaseAddress);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _scope.Dispose();
+        await _emulator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ListModels_ReturnsEveryInstalledModelWithItsDetailsAndCapabilities()
+    {
+        var models = await _client.ListModelsAsync(CancellationToken.None);
+
+        Assert.Equal(_emulator.Catalog.Models.Select(m => m.Name), models.Select(m => m.Name));
+        var qwen = models.Single(m => m.Name == "qwen3:8b");
+        Assert.Equal("qwen3", qwen.Family);
+        Assert.Equal("8.2B", qwen.ParameterSize);
+        Assert.Equal(5_225_376_047, qwen.SizeBytes);
+        Assert.Contains("thinking", qwen.Capabilities);
+    }
+
+    [Fact]
+    public async Task GetVersion_ReturnsOllamasVersion()
+    {
+        Assert.Equal("0.12.11", await _client.GetVersionAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetCapabilities_OfAModelThatIsNotInstalled_IsModelNotFound()
+    {
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => _client.GetCapabilitiesAsync("nope:1b", CancellationToken.None));
+
+        Assert.Equal(UpstreamErrorKind.ModelNotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task IsLoaded_IsTrueOnlyAfterTheModelAnswered()
+    {
+        Assert.False(await _client.IsLoadedAsync("llama3.2", CancellationToken.None));
+        _emulator.Scripts.Enqueue(OllamaEmulator.Scripting.ChatScript.Answer("hi"));
+        await foreach (var _ in _client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), CancellationToken.None))
+        {
+        }
+
+        Assert.True(await _client.IsLoadedAsync("llama3.2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task EveryCall_ToAnUpstreamThatRefusesConnections_IsUnreachable_WithAHowToFix()
+    {
+        var (client, scope) = OllamaClientFactory.Create(OllamaClientFactory.RefusingAddress());
+        using (scope)
+        {
+            var list = await Assert.ThrowsAsync<UpstreamException>(() => client.ListModelsAsync(CancellationToken.None));
+            var chat = await Assert.ThrowsAsync<UpstreamException>(async () =>
+            {
+                await foreach (var _ in client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), CancellationToken.None))
+                {
+                }
+            });
+
+            Assert.Equal(UpstreamErrorKind.Unreachable, list.Kind);
+            Assert.Equal(UpstreamErrorKind.Unreachable, chat.Kind);
+            Assert.Contains("ollama serve", chat.Message, StringComparison.Ordinal);
+            Assert.True(chat.Retryable);
+        }
+    }
+}
