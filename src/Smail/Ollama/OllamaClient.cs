@@ -67,9 +67,14 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
             // The deadline fired, or the handler's ConnectTimeout did (then the deadline has not).
             throw deadline.IsCancellationRequested ? OllamaErrors.FirstByteTimeout(_options.FirstByteTimeout) : OllamaErrors.Unreachable(http.BaseAddress!, ex);
         }
-        catch (HttpRequestException ex)
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
             throw OllamaErrors.Unreachable(http.BaseAddress!, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            // Connected, then lost before the headers: Ollama crashed or a proxy dropped us.
+            throw OllamaErrors.ConnectionLost(ex);
         }
         if (!response.IsSuccessStatusCode)
         {

@@ -17,9 +17,14 @@ internal static class ProblemsServiceCollectionExtensions
                 StatusCodes.Status404NotFound => "not_found",
                 StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
                 StatusCodes.Status413PayloadTooLarge => "body_too_large",
+                StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
                 >= 500 => "internal_error",
                 _ => "bad_request",
             });
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                context.ProblemDetails.Detail ??= "Send the request body as application/json.";
+            }
             if (context.ProblemDetails.Status >= 500 && context.Exception is not null)
             {
                 context.ProblemDetails.Detail = "Smail failed unexpectedly. The server log has the details.";

@@ -27,7 +27,9 @@ public sealed class SmailApplication : WebApplicationFactory<Program>
         {
             _settings[key] = value;
         }
-        this.UseKestrel(0);
+        // UseKestrel(0) races Kestrel's own bind in minimal-API apps (dotnet/aspnetcore#67714); a port-0 URL does not.
+        _settings["urls"] = "http://127.0.0.1:0";
+        UseKestrel();
     }
 
     public string StorePath { get; }

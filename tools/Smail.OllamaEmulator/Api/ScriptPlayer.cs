@@ -9,6 +9,7 @@ namespace Smail.OllamaEmulator.Api;
 internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript script, long startedTimestamp)
 {
     private const string MalformedLine = "{\"model\":\"broken\",\"created_at\":";
+    private static readonly TimeSpan s_beforeReset = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Streams NDJSON. Returns true when the emulator itself aborted the connection (a scripted reset).</summary>
     public async Task<bool> StreamAsync(CancellationToken ct)
@@ -58,6 +59,9 @@ internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript
         {
             case ChatFault.ResetAfter:
                 await context.Response.Body.FlushAsync(ct);
+                // A reset discards what the client has not read yet; give the chunks time to be read,
+                // as they would be when a real model server crashes mid-answer.
+                await Task.Delay(s_beforeReset, ct);
                 context.Abort();
                 return true;
             case ChatFault.ErrorLineAfter:

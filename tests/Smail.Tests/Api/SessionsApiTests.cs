@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Smail.OllamaEmulator.Scripting;
+using Smail.Tests.Infrastructure;
+
+namespace Smail.Tests.Api;
+
+public sealed class SessionsApiTests : IAsyncLifetime
+{
+    private TestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await TestHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Create_Returns201WithTheSessionAndItsLocation()
+    {
+        using var response = await _host.Client.PostAsJsonAsync("/api/sessions", new { title = "Trip plans", model = "llama3.2", systemPrompt = "Be kind." });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var session = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"/api/sessions/{session.GetProperty("id").GetString()}", response.Headers.Location?.ToString());
+        Assert.Equal("Trip plans", session.GetProperty("title").GetString());
+        Assert.Equal("Be kind.", session.GetProperty("systemPrompt").GetString());
+        Assert.Equal(0, session.GetProperty("messages").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Create_WithNoBody_StartsAnUntitledChat()
+    {
+        using var response = await _host.Client.PostAsync("/api/sessions", null);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("New chat", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task List_IsNewestFirst_AndTheFirstMessageTitlesAnUntitledChat()
+    {
+        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("Sure."));
+        var older = await _host.CreateSessionAsync();
+        var newer = await _host.CreateSessionAsync();
+        await _host.Events((await _host.SendAsync(older, "Plan a walk in the Alps")).EventsUrl).ReadToEndAsync();
+
+        var list = (await _host.Client.GetFromJsonAsync<JsonElement>("/api/sessions")).GetProperty("sessions");
+
+        Assert.Equal([older, newer], list.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        Assert.Equal("Plan a walk in the Alps", list[0].GetProperty("title").GetString());
+        Assert.Equal(2, list[0].GetProperty("messageCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Patch_ChangesOnlyWhatItNames()
+    {
+        var id = await _host.CreateSessionAsync(systemPrompt: "Keep me.");
+
+        using var response = await _host.Client.PatchAsJsonAsync($"/api/sessions/{id}", new { title = "Renamed" });
+        var session = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("Renamed", session.GetProperty("title").GetString());
+        Assert.Equal("Keep me.", session.GetProperty("systemPrompt").GetString());
+        Assert.Equal("llama3.2", session.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public async Task Delete_Removes204_AndTheFileIsGone()
+    {
+        var id = await _host.CreateSessionAsync();
+
+        using var response = await _host.Client.DeleteAsync($"/api/sessions/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.False(File.Exists(Path.Combine(_host.App.StorePath, id + ".json")));
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.Client.GetAsync($"/api/sessions/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Models_ListsTheUpstreamsModelsWithCapabilities()
+    {
+        var models = (await _host.Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models");
+
+        var qwen = models.EnumerateArray().Single(m => m.GetProperty("name").GetString() == "qwen3:8b");
+        Assert.Equal("qwen3", qwen.GetProperty("family").GetString());
+        Assert.Contains("thinking", qwen.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public async Task Health_ReportsTheUpstreamVersion()
+    {
+        var health = await _host.Client.GetFromJsonAsync<JsonElement>("/api/health");
+
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.True(health.GetProperty("upstream").GetProperty("reachable").GetBoolean());
+        Assert.Equal("0.12.11", health.GetProperty("upstream").GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public async Task WithTheUpstreamDown_HealthIsDegraded_AndModelsIs503UpstreamUnreachable()
+    {
+        await using var host = await TestHost.StartAsync(upstream: OllamaClientFactory.RefusingAddress());
+
+        var health = await host.Client.GetFromJsonAsync<JsonElement>("/api/health");
+        using var models = await host.Client.GetAsync("/api/models");
+
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.False(health.GetProperty("upstream").GetProperty("reachable").GetBoolean());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, models.StatusCode);
+        Assert.Equal("upstream_unreachable", (await models.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+}

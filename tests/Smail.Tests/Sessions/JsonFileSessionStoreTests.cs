@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Smail.Sessions;
+
+namespace Smail.Tests.Sessions;
+
+public sealed class JsonFileSessionStoreTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "smail-store-tests", Guid.NewGuid().ToString("N"));
+
+    private JsonFileSessionStore NewStore() =>
+        new(Options.Create(new StorageOptions { Path = _folder }), NullLogger<JsonFileSessionStore>.Instance);
+
+    private static Session NewSession(string title = "Test") =>
+        new(SmailIds.New(), title, "llama3.2", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, []);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ASavedConversation_IsReadBackByANewStore_AsItWasWritten()
+    {
+        var session = NewSession("Ünïcødé 🎉") with
+        {
+            Messages = [new ChatMessage(SmailIds.New(), "user", "Hi \"there\"\n", MessageStatus.Complete, DateTimeOffset.UtcNow)],
+        };
+        using (var store = NewStore())
+        {
+            await store.CreateAsync(session, CancellationToken.None);
+        }
+
+        using var reopened = NewStore();
+        var read = await reopened.GetAsync(session.Id, CancellationToken.None);
+
+        Assert.NotNull(read);
+        Assert.Equal(session.Title, read.Title);
+        Assert.Equal(session.Messages.Single(), read.Messages.Single());
+    }
+
+    [Fact]
+    public async Task Writes_LeaveNoTemporaryFilesBehind()
+    {
+        using var store = NewStore();
+        var session = NewSession();
+        await store.CreateAsync(session, CancellationToken.None);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await store.UpdateAsync(session.Id, s => s with { Title = $"Title {i}" }, CancellationToken.None);
+        }
+
+        Assert.Equal([session.Id + ".json"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task ConcurrentUpdatesToOneConversation_AreSerialized_SoNoneIsLost()
+    {
+        using var store = NewStore();
+        var session = NewSession();
+        await store.CreateAsync(session, CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(() => store.UpdateAsync(session.Id, s => s with
+        {
+            Messages = s.Messages.Add(new ChatMessage(SmailIds.New(), "user", $"m{i}", MessageStatus.Complete, DateTimeOffset.UtcNow)),
+        }, CancellationToken.None))));
+
+        using var reopened = NewStore();
+        var read = await reopened.GetAsync(session.Id, CancellationToken.None);
+        Assert.Equal(100, read!.Messages.Count);
+        Assert.Equal(100, read.Messages.Select(m => m.Content).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("../outside")]
+    [InlineData("/etc/passwd")]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF")]
+    [InlineData("")]
+    public async Task IdsThatAreNotOurs_NeverReachTheFileSystem(string id)
+    {
+        using var store = NewStore();
+
+        Assert.Null(await store.GetAsync(id, CancellationToken.None));
+        Assert.Null(await store.UpdateAsync(id, s => s, CancellationToken.None));
+        Assert.False(await store.DeleteAsync(id, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CreateAsync(NewSession() with { Id = id }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnUnreadableFile_IsSkipped_AndTheOthersStillLoad()
+    {
+        Directory.CreateDirectory(_folder);
+        await File.WriteAllTextAsync(Path.Combine(_folder, SmailIds.New() + ".json"), "{\"id\": \"trunc");
+        using (var store = NewStore())
+        {
+            await store.CreateAsync(NewSession("Good"), CancellationToken.None);
+        }
+
+        using var reopened = NewStore();
+        var all = await reopened.ListAsync(CancellationToken.None);
+
+        Assert.Equal(["Good"], all.Select(s => s.Title));
+    }
+
+    [Fact]
+    public async Task AFailedChange_LeavesTheStoredConversationAsItWas()
+    {
+        using var store = NewStore();
+        var session = NewSession("Before");
+        await store.CreateAsync(session, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            store.UpdateAsync(session.Id, _ => throw new InvalidOperationException("boom"), CancellationToken.None));
+
+        Assert.Equal("Before", (await store.GetAsync(session.Id, CancellationToken.None))!.Title);
+    }
+}
