@@ -1,0 +1,68 @@
+// @ts-check
+
+/**
+ * @typedef {{ name: string, family: string, parameterSize: string, sizeBytes: number, capabilities: string[] }} ModelInfo
+ * @typedef {{ promptTokens: number, outputTokens: number, ttftMs: number, durationMs: number, tokensPerSecond: number }} Stats
+ * @typedef {{ id: string, role: 'user' | 'assistant' | 'system', content: string, thinking?: string, status: string,
+ *             createdAt: string, stats?: Stats, error?: { code: string, message: string } }} ChatMessage
+ * @typedef {{ id: string, title: string, model: string | null, systemPrompt: string | null,
+ *             activeGenerationId: string | null, messages: ChatMessage[] }} Session
+ * @typedef {{ userMessageId: string, assistantMessageId: string, generationId: string, eventsUrl: string }} GenerationAccepted
+ * @typedef {{ status: string, upstream: { reachable: boolean, version: string | null, error: string | null } }} Health
+ */
+
+/** A failed API call, carrying the server's problem+json code and detail. */
+export class ApiError extends Error {
+  /** @param {number} status @param {string} code @param {string} message */
+  constructor(status, code, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** Smail's HTTP API, one method per endpoint; every failure is an ApiError or a network TypeError. */
+export class ApiClient {
+  #fetch;
+
+  /** @param {typeof fetch} [fetchImpl] */
+  constructor(fetchImpl = (input, init) => fetch(input, init)) {
+    this.#fetch = fetchImpl;
+  }
+
+  /** @returns {Promise<Health>} */
+  health() { return this.#json('GET', '/api/health'); }
+
+  /** @returns {Promise<ModelInfo[]>} */
+  async models() { return (await this.#json('GET', '/api/models')).models; }
+
+  /** @param {{ title?: string, model?: string, systemPrompt?: string }} init @returns {Promise<Session>} */
+  createSession(init) { return this.#json('POST', '/api/sessions', init); }
+
+  /** @param {string} id @returns {Promise<Session>} */
+  session(id) { return this.#json('GET', `/api/sessions/${encodeURIComponent(id)}`); }
+
+  /** @param {string} sessionId @param {string} content @param {string} [model] @returns {Promise<GenerationAccepted>} */
+  send(sessionId, content, model) {
+    return this.#json('POST', `/api/sessions/${encodeURIComponent(sessionId)}/messages`, { content, model });
+  }
+
+  /** @param {string} generationId */
+  async stop(generationId) { await this.#json('POST', `/api/generations/${encodeURIComponent(generationId)}/stop`); }
+
+  /** @param {string} method @param {string} url @param {unknown} [body] @returns {Promise<any>} */
+  async #json(method, url, body) {
+    const response = await this.#fetch(url, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const data = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      throw new ApiError(response.status, data?.code ?? 'http_' + response.status, data?.detail ?? response.statusText);
+    }
+    return data;
+  }
+}

@@ -1,0 +1,125 @@
+// @ts-check
+
+/**
+ * @typedef {'idle' | 'sending' | 'queued' | 'connecting' | 'loading_model' | 'thinking' | 'generating'
+ *   | 'retrying' | 'reconnecting' | 'done' | 'stopped' | 'error'} UiState
+ * @typedef {{ tokens?: number, tokensPerSecond?: number, ttftMs?: number, attempt?: number, delayMs?: number,
+ *   message?: string }} StateDetail
+ * @typedef {{ textContent: string | null }} TextTarget
+ * @typedef {{ dataset: DOMStringMap | Record<string, string | undefined> }} DataTarget
+ */
+
+/** States in which an answer is on its way; from each, the answer can move on, pause, or end. */
+const STREAMING = /** @type {const} */ (['queued', 'connecting', 'loading_model', 'thinking', 'generating', 'retrying']);
+const ENDED = /** @type {const} */ (['done', 'stopped', 'error']);
+
+/**
+ * Every allowed transition, in one place. A page that attaches to an answer already running
+ * (after a refresh, in a second tab) goes from idle straight into a streaming state.
+ * @type {Readonly<Record<UiState, readonly UiState[]>>}
+ */
+export const TRANSITIONS = Object.freeze({
+  idle: ['sending', ...STREAMING, 'reconnecting', ...ENDED],
+  sending: [...STREAMING, 'error', 'idle'],
+  queued: [...STREAMING, 'reconnecting', ...ENDED],
+  connecting: [...STREAMING, 'reconnecting', ...ENDED],
+  loading_model: [...STREAMING, 'reconnecting', ...ENDED],
+  thinking: [...STREAMING, 'reconnecting', ...ENDED],
+  generating: [...STREAMING, 'reconnecting', ...ENDED],
+  retrying: [...STREAMING, 'reconnecting', ...ENDED],
+  reconnecting: [...STREAMING, 'reconnecting', ...ENDED],
+  done: ['idle', 'sending', ...STREAMING],
+  stopped: ['idle', 'sending', ...STREAMING],
+  error: ['idle', 'sending', ...STREAMING],
+});
+
+/**
+ * The page's one state machine, and the only code that changes the status line, the busy
+ * indicator and the `data-state` the stylesheet animates on. Says what is happening, honestly.
+ */
+export class UiStateManager extends EventTarget {
+  /** @type {UiState} */
+  #state = 'idle';
+  #status;
+  #root;
+  #now;
+  #stateSince = 0;
+
+  /** @param {{ status: TextTarget, root: DataTarget, now?: () => number }} targets */
+  constructor({ status, root, now = () => performance.now() }) {
+    super();
+    this.#status = status;
+    this.#root = root;
+    this.#now = now;
+    this.#render({});
+  }
+
+  get state() { return this.#state; }
+
+  get isStreaming() { return /** @type {readonly string[]} */ (STREAMING).includes(this.#state) || this.#state === 'reconnecting'; }
+
+  /** @param {UiState} next */
+  canTransition(next) { return TRANSITIONS[this.#state].includes(next); }
+
+  /**
+   * Moves to `next` if the machine allows it; returns whether it did. Refusals are bugs worth seeing.
+   * @param {UiState} next
+   * @param {StateDetail} [detail]
+   */
+  transition(next, detail = {}) {
+    if (!this.canTransition(next)) {
+      console.warn(`UiStateManager: ${this.#state} → ${next} is not an allowed transition`);
+      return false;
+    }
+    const previous = this.#state;
+    this.#state = next;
+    this.#stateSince = this.#now();
+    this.#render(detail);
+    this.dispatchEvent(new CustomEvent('statechange', { detail: { previous, state: next } }));
+    return true;
+  }
+
+  /** Refreshes the live numbers of the current state without changing it. @param {StateDetail} detail */
+  update(detail) { this.#render(detail); }
+
+  /** @param {StateDetail} detail */
+  #render(detail) {
+    this.#root.dataset.state = this.#state;
+    this.#status.textContent = statusText(this.#state, detail, this.#now() - this.#stateSince);
+  }
+}
+
+/**
+ * @param {UiState} state
+ * @param {StateDetail} detail
+ * @param {number} elapsedMs time in this state
+ * @returns {string}
+ */
+export function statusText(state, detail, elapsedMs) {
+  const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  switch (state) {
+    case 'idle': return '';
+    case 'sending': return 'Sending…';
+    case 'queued': return 'Queued…';
+    case 'connecting': return 'Connecting…';
+    case 'loading_model': return elapsedMs > 1500 ? `Loading model… ${seconds(elapsedMs)}` : 'Loading model…';
+    case 'thinking': return elapsedMs > 1500 ? `Thinking… ${seconds(elapsedMs)}` : 'Thinking…';
+    case 'generating': {
+      const parts = ['Generating'];
+      if (detail.tokens) parts.push(`${detail.tokens} tokens`);
+      if (detail.tokensPerSecond) parts.push(`${Math.round(detail.tokensPerSecond)} tok/s`);
+      return parts.join(' · ');
+    }
+    case 'retrying': return `Retrying (attempt ${detail.attempt ?? 1})${detail.delayMs ? ` in ${seconds(detail.delayMs)}` : ''}…`;
+    case 'reconnecting': return `Reconnecting… (attempt ${detail.attempt ?? 1})`;
+    case 'done': {
+      const parts = ['Done'];
+      if (detail.tokens !== undefined) parts.push(`${detail.tokens} tokens`);
+      if (detail.tokensPerSecond) parts.push(`${detail.tokensPerSecond.toFixed(1)} tok/s`);
+      if (detail.ttftMs !== undefined) parts.push(`first token ${seconds(detail.ttftMs)}`);
+      return parts.join(' · ');
+    }
+    case 'stopped': return 'Stopped';
+    case 'error': return detail.message ?? 'Something went wrong.';
+  }
+}
