@@ -29,7 +29,6 @@ export class ChatController {
   #generationId = null;
   /** @type {MessageView | null} */
   #answer = null;
-  #tokens = 0;
   #firstTextAt = 0;
 
   /** @param {{ api: ApiClient, ui: UiStateManager, errors: ErrorHandler, chat: ChatView, smooth?: boolean }} deps */
@@ -98,7 +97,6 @@ export class ChatController {
   /** @param {string} generationId @param {string} eventsUrl @param {string} messageId @param {boolean} existing */
   #follow(generationId, eventsUrl, messageId, existing) {
     this.#generationId = generationId;
-    this.#tokens = 0;
     this.#firstTextAt = 0;
     const found = existing ? this.#chat.find(messageId) : null;
     found?.remove();
@@ -121,11 +119,11 @@ export class ChatController {
       const answer = this.#answer;
       if (!answer) return;
       this.#chat.keepPinned(() => (kind === 'delta' ? answer.appendContent(text) : answer.appendThinking(text)));
-      if (kind === 'delta') {
-        this.#tokens++;
+      if (kind === 'delta' && this.#ui.state === 'generating') {
         this.#firstTextAt ||= performance.now();
+        const tokens = this.#stream.deltaEvents;
         const seconds = (performance.now() - this.#firstTextAt) / 1000;
-        if (this.#ui.state === 'generating') this.#ui.update({ tokens: this.#tokens, tokensPerSecond: seconds > 0.5 ? this.#tokens / seconds : 0 });
+        this.#ui.update({ tokens, tokensPerSecond: seconds > 0.5 ? tokens / seconds : 0 });
       }
     },
     onDone: ({ reason, stats }) => {

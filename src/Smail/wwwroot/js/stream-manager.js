@@ -46,6 +46,7 @@ export class StreamManager {
   #attempt = 0;
   #ended = true;
   #charsPerFrame = StreamManager.MIN_CHARS_PER_FRAME;
+  #deltaEvents = 0;
 
   /**
    * @param {{ delegate: StreamDelegate, createEventSource?: (url: string) => EventSourceLike,
@@ -75,6 +76,9 @@ export class StreamManager {
 
   get isActive() { return !this.#ended; }
 
+  /** Answer events received so far: Ollama sends one token per event, so this is the live token count. */
+  get deltaEvents() { return this.#deltaEvents; }
+
   /**
    * Attaches to a generation's events, after `lastEventId` when resuming.
    * @param {string} eventsUrl
@@ -84,6 +88,7 @@ export class StreamManager {
     this.close();
     this.#url = eventsUrl;
     this.#lastEventId = lastEventId;
+    this.#deltaEvents = 0;
     this.#attempt = 0;
     this.#ended = false;
     this.#open();
@@ -131,6 +136,7 @@ export class StreamManager {
       this.#lastEventId = id;
     }
     const data = JSON.parse(event.data);
+    if (name === 'delta') this.#deltaEvents++;
     if (name === 'delta' || name === 'thinking') {
       const last = this.#queue.at(-1);
       if (last?.kind === 'text' && last.type === name) last.text += data.text;

@@ -36,7 +36,9 @@ export class MessageView {
     this.#body.className = 'message__body';
     this.#footer = document.createElement('footer');
     this.#footer.className = 'message__footer';
-    this.element.append(this.#thinkingBlock, this.#body, this.#footer);
+    // Only answers can have reasoning; a person's message has no place for it.
+    if (role === 'assistant') this.element.append(this.#thinkingBlock);
+    this.element.append(this.#body, this.#footer);
   }
 
   /** @param {ChatMessage} message */

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test Smail has, in order of speed: the browser code's type check, lint and unit tests,
+# then the .NET unit and integration tests, then the whole page in headless Chromium.
+# Ends with one line, "N passed, N failed", and a non-zero exit status if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+broken_steps=()
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
+
+step() { printf '\n==> %s\n' "$1"; }
+count() { # add the counts a runner printed
+  passed=$((passed + ${1:-0}))
+  failed=$((failed + ${2:-0}))
+}
+
+step "Installing front-end packages (npm ci)"
+npm ci --no-audit --no-fund || broken_steps+=("npm ci")
+
+step "Type-checking the browser code (tsc --checkJs)"
+npx --no-install tsc -p jsconfig.json || broken_steps+=("tsc")
+
+step "Linting the browser code (eslint)"
+npx --no-install eslint src/Smail/wwwroot/js tests/js eslint.config.js || broken_steps+=("eslint")
+
+step "JavaScript unit tests (node --test)"
+node --test --test-reporter=spec tests/js/ 2>&1 | tee "$log_dir/node.txt"
+node_status=${PIPESTATUS[0]}
+count "$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log_dir/node.txt")" "$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log_dir/node.txt")"
+[ "$node_status" -eq 0 ] || broken_steps+=("node --test")
+
+step "Building the solution"
+dotnet build Smail.slnx --nologo -v:q || broken_steps+=("dotnet build")
+
+run_dotnet_tests() { # project, label
+  step "$2"
+  dotnet test "$1" --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log_dir/dotnet.txt"
+  local status=${PIPESTATUS[0]}
+  local summary
+  summary=$(grep -E '^(Passed|Failed)!' "$log_dir/dotnet.txt" | tail -n 1)
+  count "$(sed -n 's/.*Passed: *\([0-9]*\).*/\1/p' <<<"$summary")" "$(sed -n 's/.*Failed: *\([0-9]*\),.*/\1/p' <<<"$summary")"
+  [ "$status" -eq 0 ] || broken_steps+=("$2")
+}
+run_dotnet_tests tests/Smail.Tests ".NET unit and integration tests (xunit, real Kestrel ports, Ollama emulator)"
+run_dotnet_tests tests/Smail.BrowserTests "Browser tests (Playwright, Debian's headless Chromium)"
+
+printf '\n'
+if [ ${#broken_steps[@]} -gt 0 ]; then
+  printf 'Failed steps: %s\n' "$(IFS=', '; echo "${broken_steps[*]}")"
+fi
+echo "$passed passed, $failed failed"
+[ ${#broken_steps[@]} -eq 0 ] && [ "$failed" -eq 0 ]
