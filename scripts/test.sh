@@ -37,7 +37,7 @@ dotnet build Smail.slnx --nologo -v:q || broken_steps+=("dotnet build")
 
 run_dotnet_tests() { # project, label
   step "$2"
-  dotnet test "$1" --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log_dir/dotnet.txt"
+  dotnet test "$1" --no-build --nologo 2>&1 | tee "$log_dir/dotnet.txt"
   local status=${PIPESTATUS[0]}
   local summary
   summary=$(grep -E '^(Passed|Failed)!' "$log_dir/dotnet.txt" | tail -n 1)

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Smail.Tests.Infrastructure;
 
@@ -22,6 +21,8 @@ public sealed class SmailApplication : WebApplicationFactory<Program>
         {
             ["Ollama:BaseUrl"] = upstream.ToString(),
             ["Storage:Path"] = StorePath,
+            // Configuration filters win over SetMinimumLevel; keep test output to what matters.
+            ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -49,7 +50,6 @@ public sealed class SmailApplication : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 
     public override async ValueTask DisposeAsync()
