@@ -40,17 +40,12 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
             throw new ArgumentException($"'{session.Id}' is not a valid conversation id.", nameof(session));
         }
         await EnsureLoadedAsync(cancellationToken);
-        var gate = _locks.GetOrAdd(session.Id, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        await WithLockAsync(session.Id, async () =>
         {
             await WriteAsync(session, cancellationToken);
             _sessions[session.Id] = session;
-        }
-        finally
-        {
-            gate.Release();
-        }
+            return true;
+        }, cancellationToken);
     }
 
     public async Task<Session?> UpdateAsync(string id, Func<Session, Session> change, CancellationToken cancellationToken)
@@ -60,9 +55,7 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
             return null;
         }
         await EnsureLoadedAsync(cancellationToken);
-        var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        return await WithLockAsync(id, async () =>
         {
             if (!_sessions.TryGetValue(id, out var current))
             {
@@ -73,11 +66,7 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
             await WriteAsync(updated, cancellationToken);
             _sessions[id] = updated;
             return updated;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        }, cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
@@ -87,22 +76,16 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
             return false;
         }
         await EnsureLoadedAsync(cancellationToken);
-        var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        return await WithLockAsync(id, () =>
         {
             if (!_sessions.ContainsKey(id))
             {
-                return false;
+                return Task.FromResult(false);
             }
             File.Delete(PathFor(id));
             _sessions.TryRemove(id, out _);
-            return true;
-        }
-        finally
-        {
-            gate.Release();
-        }
+            return Task.FromResult(true);
+        }, cancellationToken);
     }
 
     public void Dispose()
@@ -111,6 +94,21 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
         foreach (var gate in _locks.Values)
         {
             gate.Dispose();
+        }
+    }
+
+    // Writes to one conversation never interleave; different conversations write in parallel.
+    private async Task<T> WithLockAsync<T>(string id, Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 

@@ -7,18 +7,15 @@ using Smail.Tests.Infrastructure;
 namespace Smail.Tests.Api;
 
 /// <summary>Bad input gets problem+json with a stable code, and changes nothing else.</summary>
-public sealed class RequestValidationTests : IAsyncLifetime
+public sealed class RequestValidationTests : HostedTest
 {
-    private TestHost _host = null!;
     private string _session = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _host = await TestHost.StartAsync();
-        _session = await _host.CreateSessionAsync();
+        await base.InitializeAsync();
+        _session = await Host.CreateSessionAsync();
     }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private async Task<(HttpStatusCode Status, string? ContentType, string Code, string Detail)> SendRawAsync(
         HttpMethod method, string url, string? body, string contentType = "application/json", bool expectContinue = false)
@@ -30,14 +27,14 @@ public sealed class RequestValidationTests : IAsyncLifetime
         {
             request.Content = new StringContent(body, Encoding.UTF8, contentType);
         }
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType,
             problem.GetProperty("code").GetString()!, problem.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "");
     }
 
     private async Task<string> StoredFileAsync() =>
-        await File.ReadAllTextAsync(Path.Combine(_host.App.StorePath, _session + ".json"));
+        await File.ReadAllTextAsync(Path.Combine(Host.App.StorePath, _session + ".json"));
 
     [Theory]
     [InlineData("{\"content\": \"hi\"", "malformed_json")]
@@ -59,7 +56,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
         Assert.Equal(code, actualCode);
         Assert.False(string.IsNullOrWhiteSpace(detail));
         Assert.Equal(before, await StoredFileAsync());
-        Assert.Empty(_host.Emulator.Requests.Chats);
+        Assert.Empty(Host.Emulator.Requests.Chats);
     }
 
     [Fact]
@@ -106,7 +103,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
         var delete = await SendRawAsync(HttpMethod.Delete, $"/api/sessions/{id}", null);
 
         Assert.All([get, send, patch, delete], r => Assert.Equal((HttpStatusCode.NotFound, "session_not_found"), (r.Status, r.Code)));
-        Assert.Single(Directory.GetFiles(_host.App.StorePath));
+        Assert.Single(Directory.GetFiles(Host.App.StorePath));
     }
 
     [Fact]

@@ -6,18 +6,12 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Api;
 
-public sealed class SessionsApiTests : IAsyncLifetime
+public sealed class SessionsApiTests : HostedTest
 {
-    private TestHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await TestHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task Create_Returns201WithTheSessionAndItsLocation()
     {
-        using var response = await _host.Client.PostAsJsonAsync("/api/sessions", new { title = "Trip plans", model = "llama3.2", systemPrompt = "Be kind." });
+        using var response = await Host.Client.PostAsJsonAsync("/api/sessions", new { title = "Trip plans", model = "llama3.2", systemPrompt = "Be kind." });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var session = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -30,7 +24,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Create_WithNoBody_StartsAnUntitledChat()
     {
-        using var response = await _host.Client.PostAsync("/api/sessions", null);
+        using var response = await Host.Client.PostAsync("/api/sessions", null);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("New chat", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
@@ -39,12 +33,12 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task List_IsNewestFirst_AndTheFirstMessageTitlesAnUntitledChat()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("Sure."));
-        var older = await _host.CreateSessionAsync();
-        var newer = await _host.CreateSessionAsync();
-        await _host.Events((await _host.SendAsync(older, "Plan a walk in the Alps")).EventsUrl).ReadToEndAsync();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Sure."));
+        var older = await Host.CreateSessionAsync();
+        var newer = await Host.CreateSessionAsync();
+        await Host.Events((await Host.SendAsync(older, "Plan a walk in the Alps")).EventsUrl).ReadToEndAsync();
 
-        var list = (await _host.Client.GetFromJsonAsync<JsonElement>("/api/sessions")).GetProperty("sessions");
+        var list = (await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions")).GetProperty("sessions");
 
         Assert.Equal([older, newer], list.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
         Assert.Equal("Plan a walk in the Alps", list[0].GetProperty("title").GetString());
@@ -54,9 +48,9 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Patch_ChangesOnlyWhatItNames()
     {
-        var id = await _host.CreateSessionAsync(systemPrompt: "Keep me.");
+        var id = await Host.CreateSessionAsync(systemPrompt: "Keep me.");
 
-        using var response = await _host.Client.PatchAsJsonAsync($"/api/sessions/{id}", new { title = "Renamed" });
+        using var response = await Host.Client.PatchAsJsonAsync($"/api/sessions/{id}", new { title = "Renamed" });
         var session = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal("Renamed", session.GetProperty("title").GetString());
@@ -67,19 +61,19 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Delete_Removes204_AndTheFileIsGone()
     {
-        var id = await _host.CreateSessionAsync();
+        var id = await Host.CreateSessionAsync();
 
-        using var response = await _host.Client.DeleteAsync($"/api/sessions/{id}");
+        using var response = await Host.Client.DeleteAsync($"/api/sessions/{id}");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.False(File.Exists(Path.Combine(_host.App.StorePath, id + ".json")));
-        Assert.Equal(HttpStatusCode.NotFound, (await _host.Client.GetAsync($"/api/sessions/{id}")).StatusCode);
+        Assert.False(File.Exists(Path.Combine(Host.App.StorePath, id + ".json")));
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.Client.GetAsync($"/api/sessions/{id}")).StatusCode);
     }
 
     [Fact]
     public async Task Models_ListsTheUpstreamsModelsWithCapabilities()
     {
-        var models = (await _host.Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models");
+        var models = (await Host.Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models");
 
         var qwen = models.EnumerateArray().Single(m => m.GetProperty("name").GetString() == "qwen3:8b");
         Assert.Equal("qwen3", qwen.GetProperty("family").GetString());
@@ -89,7 +83,7 @@ public sealed class SessionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Health_ReportsTheUpstreamVersion()
     {
-        var health = await _host.Client.GetFromJsonAsync<JsonElement>("/api/health");
+        var health = await Host.Client.GetFromJsonAsync<JsonElement>("/api/health");
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.True(health.GetProperty("upstream").GetProperty("reachable").GetBoolean());

@@ -6,36 +6,21 @@ using Smail.Tests.Infrastructure;
 namespace Smail.Tests.Ollama;
 
 /// <summary>Cancelling must reach Ollama as a closed connection at once, or the GPU keeps generating for nobody.</summary>
-public sealed class OllamaClientCancellationTests : IAsyncLifetime
+public sealed class OllamaClientCancellationTests() : OllamaClientTest
 {
     private static readonly TimeSpan s_maxDisconnectDelay = TimeSpan.FromMilliseconds(200);
-    private OllamaEmulator.OllamaEmulator _emulator = null!;
-    private IChatUpstream _client = null!;
-    private IDisposable _scope = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
-        (_client, _scope) = OllamaClientFactory.Create(_emulator.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _scope.Dispose();
-        await _emulator.DisposeAsync();
-    }
 
     [Fact]
     public async Task Cancel_MidStream_ClosesTheUpstreamConnectionWithin200ms()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer(Enumerable.Repeat(" token", 1000).ToArray())
+        Emulator.Scripts.Enqueue(ChatScript.Answer(Enumerable.Repeat(" token", 1000).ToArray())
             .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(20)));
         using var cts = new CancellationTokenSource();
         var received = 0;
 
         var reading = Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in _client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), cts.Token))
+            await foreach (var _ in Client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), cts.Token))
             {
                 if (++received == 5)
                 {
@@ -46,17 +31,17 @@ public sealed class OllamaClientCancellationTests : IAsyncLifetime
         await reading;
         var cancelledAt = Stopwatch.GetTimestamp();
 
-        var disconnectedAt = await _emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
+        var disconnectedAt = await Emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
         Assert.True(Stopwatch.GetElapsedTime(cancelledAt, disconnectedAt) < s_maxDisconnectDelay);
-        Assert.False(_emulator.Requests.Chats[0].Completed);
+        Assert.False(Emulator.Requests.Chats[0].Completed);
     }
 
     [Fact]
     public async Task Cancel_WhileWaitingForTheNextLine_InterruptsTheReadAndClosesTheConnectionWithin200ms()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("one", " two").StallAfter(1));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("one", " two").StallAfter(1));
         using var cts = new CancellationTokenSource();
-        var stream = _client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), cts.Token).GetAsyncEnumerator(cts.Token);
+        var stream = Client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), cts.Token).GetAsyncEnumerator(cts.Token);
         Assert.True(await stream.MoveNextAsync());
 
         var pendingRead = stream.MoveNextAsync().AsTask();
@@ -66,7 +51,7 @@ public sealed class OllamaClientCancellationTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pendingRead);
         await stream.DisposeAsync();
-        var disconnectedAt = await _emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
+        var disconnectedAt = await Emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
         Assert.True(Stopwatch.GetElapsedTime(cancelledAt, disconnectedAt) < s_maxDisconnectDelay,
             $"Ollama saw the disconnect {Stopwatch.GetElapsedTime(cancelledAt, disconnectedAt).TotalMilliseconds:0} ms after cancel.");
     }
@@ -74,22 +59,22 @@ public sealed class OllamaClientCancellationTests : IAsyncLifetime
     [Fact]
     public async Task Cancel_BeforeTheHeadersArrive_ClosesTheConnectionWithin200ms()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("late").WithDelays(TimeSpan.FromSeconds(30), TimeSpan.Zero));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("late").WithDelays(TimeSpan.FromSeconds(30), TimeSpan.Zero));
         using var cts = new CancellationTokenSource();
 
         var reading = Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in _client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), cts.Token))
+            await foreach (var _ in Client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), cts.Token))
             {
             }
         });
-        await _emulator.Requests.WaitForChatAsync();
+        await Emulator.Requests.WaitForChatAsync();
         await Task.Delay(50);
         var cancelledAt = Stopwatch.GetTimestamp();
         await cts.CancelAsync();
         await reading;
 
-        var disconnectedAt = await _emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
+        var disconnectedAt = await Emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
         Assert.True(Stopwatch.GetElapsedTime(cancelledAt, disconnectedAt) < s_maxDisconnectDelay);
     }
 }

@@ -3,30 +3,14 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Ollama;
 
-public sealed class OllamaClientCatalogTests : IAsyncLifetime
+public sealed class OllamaClientCatalogTests() : OllamaClientTest
 {
-    private OllamaEmulator.OllamaEmulator _emulator = null!;
-    private IChatUpstream _client = null!;
-    private IDisposable _scope = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
-        (_client, _scope) = OllamaClientFactory.Create(_emulator.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _scope.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
     [Fact]
     public async Task ListModels_ReturnsEveryInstalledModelWithItsDetailsAndCapabilities()
     {
-        var models = await _client.ListModelsAsync(CancellationToken.None);
+        var models = await Client.ListModelsAsync(CancellationToken.None);
 
-        Assert.Equal(_emulator.Catalog.Models.Select(m => m.Name), models.Select(m => m.Name));
+        Assert.Equal(Emulator.Catalog.Models.Select(m => m.Name), models.Select(m => m.Name));
         var qwen = models.Single(m => m.Name == "qwen3:8b");
         Assert.Equal("qwen3", qwen.Family);
         Assert.Equal("8.2B", qwen.ParameterSize);
@@ -37,13 +21,13 @@ public sealed class OllamaClientCatalogTests : IAsyncLifetime
     [Fact]
     public async Task GetVersion_ReturnsOllamasVersion()
     {
-        Assert.Equal("0.12.11", await _client.GetVersionAsync(CancellationToken.None));
+        Assert.Equal("0.12.11", await Client.GetVersionAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task GetCapabilities_OfAModelThatIsNotInstalled_IsModelNotFound()
     {
-        var error = await Assert.ThrowsAsync<UpstreamException>(() => _client.GetCapabilitiesAsync("nope:1b", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => Client.GetCapabilitiesAsync("nope:1b", CancellationToken.None));
 
         Assert.Equal(UpstreamErrorKind.ModelNotFound, error.Kind);
     }
@@ -51,13 +35,13 @@ public sealed class OllamaClientCatalogTests : IAsyncLifetime
     [Fact]
     public async Task IsLoaded_IsTrueOnlyAfterTheModelAnswered()
     {
-        Assert.False(await _client.IsLoadedAsync("llama3.2", CancellationToken.None));
-        _emulator.Scripts.Enqueue(OllamaEmulator.Scripting.ChatScript.Answer("hi"));
-        await foreach (var _ in _client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), CancellationToken.None))
+        Assert.False(await Client.IsLoadedAsync("llama3.2", CancellationToken.None));
+        Emulator.Scripts.Enqueue(OllamaEmulator.Scripting.ChatScript.Answer("hi"));
+        await foreach (var _ in Client.StreamChatAsync(new("llama3.2", [new("user", "Hi")]), CancellationToken.None))
         {
         }
 
-        Assert.True(await _client.IsLoadedAsync("llama3.2", CancellationToken.None));
+        Assert.True(await Client.IsLoadedAsync("llama3.2", CancellationToken.None));
     }
 
     [Fact]

@@ -4,35 +4,19 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Ollama;
 
-public sealed class OllamaClientStreamingTests : IAsyncLifetime
+public sealed class OllamaClientStreamingTests() : OllamaClientTest(new Dictionary<string, string?>
 {
-    private OllamaEmulator.OllamaEmulator _emulator = null!;
-    private IChatUpstream _client = null!;
-    private IDisposable _scope = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
-        (_client, _scope) = OllamaClientFactory.Create(_emulator.BaseAddress, new Dictionary<string, string?>
-        {
-            ["Ollama:IdleTimeout"] = "00:00:00.500",
-            ["Ollama:FirstByteTimeout"] = "00:00:03",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        _scope.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
+    ["Ollama:IdleTimeout"] = "00:00:00.500",
+    ["Ollama:FirstByteTimeout"] = "00:00:03",
+})
+{
     private static UpstreamChatRequest Hello(string model = "llama3.2", bool think = false) =>
         new(model, [new UpstreamMessage("user", "Hello")], think);
 
     private async Task<List<UpstreamChunk>> CollectAsync(UpstreamChatRequest request, List<UpstreamChunk>? into = null)
     {
         var chunks = into ?? [];
-        await foreach (var chunk in _client.StreamChatAsync(request, CancellationToken.None))
+        await foreach (var chunk in Client.StreamChatAsync(request, CancellationToken.None))
         {
             chunks.Add(chunk);
         }
@@ -42,7 +26,7 @@ public sealed class OllamaClientStreamingTests : IAsyncLifetime
     [Fact]
     public async Task StreamChat_YieldsEveryChunkInOrder_ThenTheFinalChunkWithOllamasStats()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("Grüß", " dich", " 👋🏽", "\n\"ok\"") with { DoneReason = "length", PromptEvalCount = 12 });
+        Emulator.Scripts.Enqueue(ChatScript.Answer("Grüß", " dich", " 👋🏽", "\n\"ok\"") with { DoneReason = "length", PromptEvalCount = 12 });
 
         var chunks = await CollectAsync(Hello());
 
@@ -59,19 +43,19 @@ public sealed class OllamaClientStreamingTests : IAsyncLifetime
     [Fact]
     public async Task StreamChat_KeepsThinkingApartFromTheAnswer()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("42").WithThinking("Let me", " think"));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("42").WithThinking("Let me", " think"));
 
         var chunks = await CollectAsync(Hello("qwen3:8b", think: true));
 
         Assert.Equal("Let me think", string.Concat(chunks.Select(c => c.Thinking)));
         Assert.Equal("42", string.Concat(chunks.Select(c => c.Content)));
-        Assert.Equal("true", _emulator.Requests.Chats[0].Json.GetProperty("think").GetRawText());
+        Assert.Equal("true", Emulator.Requests.Chats[0].Json.GetProperty("think").GetRawText());
     }
 
     [Fact]
     public async Task StreamChat_SendsTheConversationAndOptionsInOllamasFormat()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("ok"));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("ok"));
         var options = new Dictionary<string, System.Text.Json.JsonElement>
         {
             ["temperature"] = System.Text.Json.JsonDocument.Parse("0.2").RootElement,
@@ -79,7 +63,7 @@ public sealed class OllamaClientStreamingTests : IAsyncLifetime
 
         await CollectAsync(new UpstreamChatRequest("llama3.2", [new("system", "Be brief."), new("user", "Hi")], Options: options));
 
-        var sent = _emulator.Requests.Chats[0].Json;
+        var sent = Emulator.Requests.Chats[0].Json;
         Assert.Equal("llama3.2", sent.GetProperty("model").GetString());
         Assert.True(sent.GetProperty("stream").GetBoolean());
         Assert.Equal("system", sent.GetProperty("messages")[0].GetProperty("role").GetString());
@@ -95,7 +79,7 @@ public sealed class OllamaClientStreamingTests : IAsyncLifetime
     [InlineData(503, "server busy, please try again.  maximum pending requests exceeded", "upstream_busy", true)]
     public async Task StreamChat_TurnsErrorStatusesIntoTypedErrorsThatKeepOllamasMessage(int status, string message, string code, bool retryable)
     {
-        _emulator.Scripts.Enqueue(ChatScript.Status(status, message));
+        Emulator.Scripts.Enqueue(ChatScript.Status(status, message));
 
         var error = await Assert.ThrowsAsync<UpstreamException>(() => CollectAsync(Hello()));
 
@@ -118,7 +102,7 @@ public sealed class OllamaClientStreamingTests : IAsyncLifetime
     [Fact]
     public async Task StreamChat_AnErrorLineMidStream_IsAnErrorAfterTheChunksBeforeIt_NeverASilentEnd()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("one", " two", " three").ErrorLineAfter(2));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("one", " two", " three").ErrorLineAfter(2));
         var received = new List<UpstreamChunk>();
 
         var error = await Assert.ThrowsAsync<UpstreamException>(() => CollectAsync(Hello(), received));
@@ -131,7 +115,7 @@ public sealed class OllamaClientStreamingTests : IAsyncLifetime
     [Fact]
     public async Task StreamChat_AMalformedLine_IsAMalformedResponseError()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("one", " two").MalformedLineAfter(1));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("one", " two").MalformedLineAfter(1));
 
         var error = await Assert.ThrowsAsync<UpstreamException>(() => CollectAsync(Hello()));
 
@@ -142,7 +126,7 @@ public sealed class OllamaClientStreamingTests : IAsyncLifetime
     [Fact]
     public async Task StreamChat_AConnectionResetMidStream_IsAConnectionLostError()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("one", " two", " three").ResetAfter(2));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("one", " two", " three").ResetAfter(2));
         var received = new List<UpstreamChunk>();
 
         var error = await Assert.ThrowsAsync<UpstreamException>(() => CollectAsync(Hello(), received));
@@ -154,18 +138,18 @@ public sealed class OllamaClientStreamingTests : IAsyncLifetime
     [Fact]
     public async Task StreamChat_AStallLongerThanTheIdleTimeout_IsAStalledError_AndHangsUpOnOllama()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("one", " two").StallAfter(1));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("one", " two").StallAfter(1));
 
         var error = await Assert.ThrowsAsync<UpstreamException>(() => CollectAsync(Hello()));
 
         Assert.Equal(UpstreamErrorKind.Stalled, error.Kind);
-        await _emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
+        await Emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
     }
 
     [Fact]
     public async Task StreamChat_NoHeadersWithinTheFirstByteTimeout_IsATimeoutError()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("late").WithDelays(TimeSpan.FromSeconds(20), TimeSpan.Zero));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("late").WithDelays(TimeSpan.FromSeconds(20), TimeSpan.Zero));
 
         var error = await Assert.ThrowsAsync<UpstreamException>(() => CollectAsync(Hello()));
 
@@ -176,7 +160,7 @@ public sealed class OllamaClientStreamingTests : IAsyncLifetime
     [Fact]
     public async Task StreamChat_ASlowModelLoadWithinTheFirstByteTimeout_IsNotAnError()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("warm").WithDelays(TimeSpan.FromSeconds(1), TimeSpan.Zero));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("warm").WithDelays(TimeSpan.FromSeconds(1), TimeSpan.Zero));
 
         var chunks = await CollectAsync(Hello());
 

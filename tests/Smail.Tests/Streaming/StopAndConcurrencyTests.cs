@@ -7,42 +7,36 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Streaming;
 
-public sealed class StopAndConcurrencyTests : IAsyncLifetime
+public sealed class StopAndConcurrencyTests : HostedTest
 {
-    private TestHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await TestHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     private static ChatScript SlowAnswer() =>
         ChatScript.Answer(Enumerable.Range(0, 500).Select(i => $" w{i}").ToArray()).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
 
     [Fact]
     public async Task Stop_AbortsTheUpstreamRequest_EndsWithDoneStopped_AndStoresThePartialAnswer()
     {
-        _host.Emulator.Scripts.Enqueue(SlowAnswer());
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Talk a lot");
+        Host.Emulator.Scripts.Enqueue(SlowAnswer());
+        var session = await Host.CreateSessionAsync();
+        var accepted = await Host.SendAsync(session, "Talk a lot");
         var events = new List<ReceivedEvent>();
 
-        await foreach (var item in _host.Events(accepted.EventsUrl).ReadAsync())
+        await foreach (var item in Host.Events(accepted.EventsUrl).ReadAsync())
         {
             events.Add(item);
             if (events.Count(e => e.Type == "delta") == 10)
             {
-                using var stop = await _host.Client.PostAsync($"/api/generations/{accepted.GenerationId}/stop", null);
+                using var stop = await Host.Client.PostAsync($"/api/generations/{accepted.GenerationId}/stop", null);
                 Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
             }
         }
         var stoppedAt = Stopwatch.GetTimestamp();
 
-        var upstream = _host.Emulator.Requests.Chats[0];
+        var upstream = Host.Emulator.Requests.Chats[0];
         await upstream.WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
         Assert.False(upstream.Completed);
         Assert.Equal("done", events[^1].Type);
         Assert.Equal("stopped", events[^1].Data.GetProperty("reason").GetString());
-        var stored = (await _host.GetSessionAsync(session)).GetProperty("messages")[1];
+        var stored = (await Host.GetSessionAsync(session)).GetProperty("messages")[1];
         Assert.Equal("stopped", stored.GetProperty("status").GetString());
         Assert.Equal(events.AnswerText(), stored.GetProperty("content").GetString());
         Assert.True(Stopwatch.GetElapsedTime(stoppedAt) < TimeSpan.FromSeconds(2));
@@ -51,30 +45,30 @@ public sealed class StopAndConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task ASecondMessage_WhileAnAnswerIsBeingWritten_IsAConflict()
     {
-        _host.Emulator.Scripts.Enqueue(SlowAnswer());
-        var session = await _host.CreateSessionAsync();
-        var first = await _host.SendAsync(session, "First");
+        Host.Emulator.Scripts.Enqueue(SlowAnswer());
+        var session = await Host.CreateSessionAsync();
+        var first = await Host.SendAsync(session, "First");
 
-        using var second = await _host.Client.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "Second" });
+        using var second = await Host.Client.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "Second" });
 
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         var problem = await second.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("generation_in_progress", problem.GetProperty("code").GetString());
-        Assert.Equal(2, (await _host.GetSessionAsync(session)).GetProperty("messages").GetArrayLength());
-        await _host.Client.PostAsync($"/api/generations/{first.GenerationId}/stop", null);
+        Assert.Equal(2, (await Host.GetSessionAsync(session)).GetProperty("messages").GetArrayLength());
+        await Host.Client.PostAsync($"/api/generations/{first.GenerationId}/stop", null);
     }
 
     [Fact]
     public async Task WhileAnswering_TheSessionNamesItsActiveGeneration_AndTheAnswerIsStreaming()
     {
-        _host.Emulator.Scripts.Enqueue(SlowAnswer());
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Go");
+        Host.Emulator.Scripts.Enqueue(SlowAnswer());
+        var session = await Host.CreateSessionAsync();
+        var accepted = await Host.SendAsync(session, "Go");
 
-        var during = await _host.GetSessionAsync(session);
-        await _host.Client.PostAsync($"/api/generations/{accepted.GenerationId}/stop", null);
-        await _host.Events(accepted.EventsUrl).ReadToEndAsync();
-        var after = await _host.GetSessionAsync(session);
+        var during = await Host.GetSessionAsync(session);
+        await Host.Client.PostAsync($"/api/generations/{accepted.GenerationId}/stop", null);
+        await Host.Events(accepted.EventsUrl).ReadToEndAsync();
+        var after = await Host.GetSessionAsync(session);
 
         Assert.Equal(accepted.GenerationId, during.GetProperty("activeGenerationId").GetString());
         Assert.Equal("streaming", during.GetProperty("messages")[1].GetProperty("status").GetString());
@@ -84,10 +78,10 @@ public sealed class StopAndConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task ClosingTheEventStream_DoesNotStopTheGeneration()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("a", "b", "c", "d", "e", "f").WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(50)));
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Go");
-        await foreach (var item in _host.Events(accepted.EventsUrl).ReadAsync())
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("a", "b", "c", "d", "e", "f").WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(50)));
+        var session = await Host.CreateSessionAsync();
+        var accepted = await Host.SendAsync(session, "Go");
+        await foreach (var item in Host.Events(accepted.EventsUrl).ReadAsync())
         {
             if (item.Type == "delta")
             {
@@ -95,20 +89,20 @@ public sealed class StopAndConcurrencyTests : IAsyncLifetime
             }
         }
 
-        var rest = await _host.Events(accepted.EventsUrl).ReadToEndAsync();
+        var rest = await Host.Events(accepted.EventsUrl).ReadToEndAsync();
 
         Assert.Equal("abcdef", rest.AnswerText());
-        Assert.True(_host.Emulator.Requests.Chats[0].Completed);
+        Assert.True(Host.Emulator.Requests.Chats[0].Completed);
     }
 
     [Fact]
     public async Task TwoListeners_ReceiveTheSameSequence()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("Tea", " or", " coffee", "?").WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(30)));
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Go");
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Tea", " or", " coffee", "?").WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(30)));
+        var session = await Host.CreateSessionAsync();
+        var accepted = await Host.SendAsync(session, "Go");
 
-        var both = await Task.WhenAll(_host.Events(accepted.EventsUrl).ReadToEndAsync(), _host.Events(accepted.EventsUrl).ReadToEndAsync());
+        var both = await Task.WhenAll(Host.Events(accepted.EventsUrl).ReadToEndAsync(), Host.Events(accepted.EventsUrl).ReadToEndAsync());
 
         Assert.Equal(both[0].Select(e => e.Data.GetRawText()), both[1].Select(e => e.Data.GetRawText()));
         Assert.Equal("Tea or coffee?", both[0].AnswerText());

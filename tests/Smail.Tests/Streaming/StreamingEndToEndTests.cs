@@ -5,23 +5,17 @@ using Smail.Tests.Infrastructure;
 namespace Smail.Tests.Streaming;
 
 /// <summary>A message in, an answer streamed out over a real socket, read incrementally by a real SSE parser.</summary>
-public sealed class StreamingEndToEndTests : IAsyncLifetime
+public sealed class StreamingEndToEndTests : HostedTest
 {
     private const string TrickyAnswer = "Grüße, 世界! 👩🏽‍💻 emoji; \"quotes\" and 'single'\nline two\r\nline three\\ <b>&amp;</b>\ttab";
-    private TestHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await TestHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task Send_StreamsDeltasWhoseConcatenationIsExactlyTheUpstreamAnswer()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(TrickyAnswer, elementsPerChunk: 3));
-        var session = await _host.CreateSessionAsync();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer(TrickyAnswer, elementsPerChunk: 3));
+        var session = await Host.CreateSessionAsync();
 
-        var accepted = await _host.SendAsync(session, "Say something tricky");
-        var events = await _host.Events(accepted.EventsUrl).ReadToEndAsync();
+        var accepted = await Host.SendAsync(session, "Say something tricky");
+        var events = await Host.Events(accepted.EventsUrl).ReadToEndAsync();
 
         Assert.Equal(TrickyAnswer, events.AnswerText());
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
@@ -32,11 +26,11 @@ public sealed class StreamingEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Done_CarriesTheAnswersStats()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("a", "b", "c", "d") with { PromptEvalCount = 17 });
-        var session = await _host.CreateSessionAsync();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("a", "b", "c", "d") with { PromptEvalCount = 17 });
+        var session = await Host.CreateSessionAsync();
 
-        var accepted = await _host.SendAsync(session, "Count");
-        var done = (await _host.Events(accepted.EventsUrl).ReadToEndAsync())[^1];
+        var accepted = await Host.SendAsync(session, "Count");
+        var done = (await Host.Events(accepted.EventsUrl).ReadToEndAsync())[^1];
 
         Assert.Equal("stop", done.Data.GetProperty("reason").GetString());
         var stats = done.Data.GetProperty("stats");
@@ -50,13 +44,13 @@ public sealed class StreamingEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task AfterDone_TheSessionFileHoldsBothMessagesWithTheAnswerAndItsStats()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(TrickyAnswer, elementsPerChunk: 5));
-        var session = await _host.CreateSessionAsync();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer(TrickyAnswer, elementsPerChunk: 5));
+        var session = await Host.CreateSessionAsync();
 
-        var accepted = await _host.SendAsync(session, "Hello 👋");
-        await _host.Events(accepted.EventsUrl).ReadToEndAsync();
+        var accepted = await Host.SendAsync(session, "Hello 👋");
+        await Host.Events(accepted.EventsUrl).ReadToEndAsync();
 
-        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_host.App.StorePath, session + ".json")));
+        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Host.App.StorePath, session + ".json")));
         var messages = file.RootElement.GetProperty("messages");
         Assert.Equal(2, messages.GetArrayLength());
         Assert.Equal("user", messages[0].GetProperty("role").GetString());
@@ -72,27 +66,27 @@ public sealed class StreamingEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task ThinkingModels_StreamReasoningAsThinkingEvents_ThenTheAnswer()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("The answer", " is 42.").WithThinking("Hmm,", " let me think."));
-        var session = await _host.CreateSessionAsync("qwen3:8b");
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("The answer", " is 42.").WithThinking("Hmm,", " let me think."));
+        var session = await Host.CreateSessionAsync("qwen3:8b");
 
-        var accepted = await _host.SendAsync(session, "Why?");
-        var events = await _host.Events(accepted.EventsUrl).ReadToEndAsync();
+        var accepted = await Host.SendAsync(session, "Why?");
+        var events = await Host.Events(accepted.EventsUrl).ReadToEndAsync();
 
         Assert.Equal("Hmm, let me think.", events.ThinkingText());
         Assert.Equal("The answer is 42.", events.AnswerText());
         Assert.Equal(["queued", "connecting", "loading_model", "thinking", "generating"], events.States());
-        var stored = (await _host.GetSessionAsync(session)).GetProperty("messages")[1];
+        var stored = (await Host.GetSessionAsync(session)).GetProperty("messages")[1];
         Assert.Equal("Hmm, let me think.", stored.GetProperty("thinking").GetString());
     }
 
     [Fact]
     public async Task AWarmModel_IsNotAnnouncedAsLoading()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("one"), ChatScript.Answer("two"));
-        var session = await _host.CreateSessionAsync();
-        await _host.Events((await _host.SendAsync(session, "first")).EventsUrl).ReadToEndAsync();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("one"), ChatScript.Answer("two"));
+        var session = await Host.CreateSessionAsync();
+        await Host.Events((await Host.SendAsync(session, "first")).EventsUrl).ReadToEndAsync();
 
-        var events = await _host.Events((await _host.SendAsync(session, "second")).EventsUrl).ReadToEndAsync();
+        var events = await Host.Events((await Host.SendAsync(session, "second")).EventsUrl).ReadToEndAsync();
 
         Assert.DoesNotContain("loading_model", events.States());
     }
@@ -100,13 +94,13 @@ public sealed class StreamingEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task TheModelReceivesTheSystemPromptAndTheWholeConversation()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("Hi there"), ChatScript.Answer("Fine"));
-        var session = await _host.CreateSessionAsync(systemPrompt: "Be terse.");
-        await _host.Events((await _host.SendAsync(session, "Hello")).EventsUrl).ReadToEndAsync();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Hi there"), ChatScript.Answer("Fine"));
+        var session = await Host.CreateSessionAsync(systemPrompt: "Be terse.");
+        await Host.Events((await Host.SendAsync(session, "Hello")).EventsUrl).ReadToEndAsync();
 
-        await _host.Events((await _host.SendAsync(session, "How are you?")).EventsUrl).ReadToEndAsync();
+        await Host.Events((await Host.SendAsync(session, "How are you?")).EventsUrl).ReadToEndAsync();
 
-        var messages = _host.Emulator.Requests.Chats[1].Json.GetProperty("messages").EnumerateArray()
+        var messages = Host.Emulator.Requests.Chats[1].Json.GetProperty("messages").EnumerateArray()
             .Select(m => $"{m.GetProperty("role").GetString()}: {m.GetProperty("content").GetString()}");
         Assert.Equal(["system: Be terse.", "user: Hello", "assistant: Hi there", "user: How are you?"], messages);
     }
@@ -114,12 +108,12 @@ public sealed class StreamingEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Resume_WithLastEventId_ReplaysExactlyTheEventsAfterIt()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(TrickyAnswer, elementsPerChunk: 2));
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Go");
-        var all = await _host.Events(accepted.EventsUrl).ReadToEndAsync();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer(TrickyAnswer, elementsPerChunk: 2));
+        var session = await Host.CreateSessionAsync();
+        var accepted = await Host.SendAsync(session, "Go");
+        var all = await Host.Events(accepted.EventsUrl).ReadToEndAsync();
 
-        var resumed = await _host.Events(accepted.EventsUrl).ReadToEndAsync(lastEventId: 7);
+        var resumed = await Host.Events(accepted.EventsUrl).ReadToEndAsync(lastEventId: 7);
 
         Assert.Equal(all.Skip(7).Select(e => (e.Id, e.Type, e.Data.GetRawText())), resumed.Select(e => (e.Id, e.Type, e.Data.GetRawText())));
     }
@@ -127,11 +121,11 @@ public sealed class StreamingEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task TheEventStream_IsNeverCachedOrBufferedByProxies()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("ok"));
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Go");
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("ok"));
+        var session = await Host.CreateSessionAsync();
+        var accepted = await Host.SendAsync(session, "Go");
 
-        using var response = await _host.Client.GetAsync(accepted.EventsUrl, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Host.Client.GetAsync(accepted.EventsUrl, HttpCompletionOption.ResponseHeadersRead);
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("no-cache", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);

@@ -1,0 +1,34 @@
+using Smail.Ollama;
+
+namespace Smail.Tests.Infrastructure;
+
+/// <summary>Base for tests of the Ollama client: a fresh emulator per test and the client as Smail configures it.</summary>
+public abstract class OllamaClientTest(IDictionary<string, string?>? settings = null) : IAsyncLifetime
+{
+    private IDisposable? _scope;
+
+    protected OllamaEmulator.OllamaEmulator Emulator { get; private set; } = null!;
+    internal IChatUpstream Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
+        (Client, _scope) = OllamaClientFactory.Create(Emulator.BaseAddress, settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _scope?.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}
+
+/// <summary>Base for end-to-end tests: a fresh emulator and Smail per test.</summary>
+public abstract class HostedTest : IAsyncLifetime
+{
+    protected TestHost Host { get; private set; } = null!;
+
+    public virtual async Task InitializeAsync() => Host = await TestHost.StartAsync();
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
