@@ -23,36 +23,38 @@ internal sealed partial class GenerationRunner(
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["GenerationId"] = generation.Id, ["SessionId"] = generation.SessionId });
         var answer = new AnswerAccumulator();
+        Action publishEnd;
         try
         {
-            await StreamAnswerAsync(generation, session, options, answer);
+            publishEnd = await StreamAnswerAsync(generation, session, options, answer);
         }
         catch (OperationCanceledException) when (generation.StopRequested)
         {
             var stats = answer.Stats();
             await FinishMessageAsync(generation, answer, MessageStatus.Stopped, stats, null);
-            generation.PublishDone("stopped", AnswerAccumulator.ToDoneStats(stats));
+            publishEnd = () => generation.PublishDone("stopped", AnswerAccumulator.ToDoneStats(stats));
         }
         catch (UpstreamException ex)
         {
             LogUpstreamFailure(ex.Code, ex.Message);
             await FinishMessageAsync(generation, answer, MessageStatus.Error, answer.Stats(), new MessageError(ex.Code, ex.Message));
-            generation.PublishError(ex.Code, ex.Message, ex.Retryable);
+            publishEnd = () => generation.PublishError(ex.Code, ex.Message, ex.Retryable);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Generation failed unexpectedly");
             const string Message = "Smail failed while writing this answer. The server log has the details.";
             await FinishMessageAsync(generation, answer, MessageStatus.Error, answer.Stats(), new MessageError("internal_error", Message));
-            generation.PublishError("internal_error", Message, retryable: true);
+            publishEnd = () => generation.PublishError("internal_error", Message, retryable: true);
         }
-        finally
-        {
-            registry.End(generation);
-        }
+        // Free the conversation before anyone hears that the answer ended, so a message sent the moment
+        // `done` arrives is never refused as a conflict.
+        registry.End(generation);
+        publishEnd();
     }
 
-    private async Task StreamAnswerAsync(
+    /// <summary>Streams and stores the answer; returns how to announce its end.</summary>
+    private async Task<Action> StreamAnswerAsync(
         Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, AnswerAccumulator answer)
     {
         var stop = generation.StopToken;
@@ -87,7 +89,7 @@ internal sealed partial class GenerationRunner(
         }
         var stats = answer.Stats();
         await FinishMessageAsync(generation, answer, MessageStatus.Complete, stats, null);
-        generation.PublishDone(doneReason == "length" ? "length" : "stop", AnswerAccumulator.ToDoneStats(stats));
+        return () => generation.PublishDone(doneReason == "length" ? "length" : "stop", AnswerAccumulator.ToDoneStats(stats));
     }
 
     // A failed look-up only costs the honest "loading model" status, never the answer.
@@ -120,8 +122,9 @@ internal sealed partial class GenerationRunner(
                 }, time.GetUtcNow());
             }, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
+            // Listeners still get the end of the answer; the log says why the file does not have it.
             logger.LogError(ex, "Could not store the answer of generation {GenerationId}", generation.Id);
         }
     }
