@@ -16,6 +16,7 @@ internal static class MessagesApi
         var group = app.MapGroup("/api/sessions/{id}/messages").WithTags("Chat");
 
         group.MapPost("/", SendAsync);
+        group.MapPost("/{messageId}/regenerate", RegenerateAsync);
 
         return group;
     }
@@ -74,6 +75,48 @@ internal static class MessagesApi
         runner.Start(generation, session, request.Options);
         var eventsUrl = $"/api/generations/{generation.Id}/events";
         return TypedResults.Accepted(eventsUrl, new GenerationAccepted(user.Id, assistant.Id, generation.Id, eventsUrl));
+    }
+
+    /// <summary>
+    /// Writes the latest answer again, from the same conversation up to it. The stored answer stays as it
+    /// was until the new one starts streaming, so a failed or stopped retry loses nothing.
+    /// </summary>
+    public static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> RegenerateAsync(
+        string id, string messageId, RegenerateRequest? request, ISessionStore store, GenerationRegistry generations,
+        GenerationRunner runner, IOptions<GenerationOptions> options, CancellationToken ct)
+    {
+        request ??= new RegenerateRequest(null, null);
+        if (SessionValidation.Check(null, request.Model, null, request.Options) is { } invalid)
+        {
+            return ApiProblems.Invalid(invalid.Code, invalid.Detail);
+        }
+        var session = await store.GetAsync(id, ct);
+        if (session is null)
+        {
+            return ApiProblems.SessionNotFound(id);
+        }
+        var answer = session.FindMessage(messageId);
+        if (answer is null)
+        {
+            return ApiProblems.MessageNotFound(messageId);
+        }
+        if (answer.Role != MessageRoles.Assistant || session.Messages[^1].Id != answer.Id)
+        {
+            return ApiProblems.Invalid("not_latest_answer", "Only the latest answer can be regenerated. Edit and resend an earlier message instead.");
+        }
+        var model = request.Model ?? answer.Model ?? session.Model ?? options.Value.DefaultModel;
+        if (string.IsNullOrEmpty(model))
+        {
+            return ApiProblems.Invalid("model_required", "Choose a model for this conversation first.");
+        }
+        if (!generations.TryBegin(session.Id, answer.Id, model, out var generation, replacesAnswer: true))
+        {
+            return ApiProblems.GenerationInProgress(generation.Id);
+        }
+        runner.Start(generation, session, request.Options);
+        var question = session.Messages.LastOrDefault(m => m.Role == MessageRoles.User);
+        var eventsUrl = $"/api/generations/{generation.Id}/events";
+        return TypedResults.Accepted(eventsUrl, new GenerationAccepted(question?.Id ?? "", answer.Id, generation.Id, eventsUrl));
     }
 
     private static string TitleFrom(string content)

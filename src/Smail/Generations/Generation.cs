@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Smail.Generations;
 
 /// <summary>
@@ -7,11 +5,13 @@ namespace Smail.Generations;
 /// order with their sequence ids, so any number of listeners can attach, detach and resume at any time
 /// and all read the same sequence. Appending never waits for a listener.
 /// </summary>
-internal sealed class Generation(string id, string sessionId, string assistantMessageId, string model, DateTimeOffset startedAt) : IDisposable
+internal sealed class Generation(
+    string id, string sessionId, string assistantMessageId, string model, DateTimeOffset startedAt, bool replacesAnswer = false) : IDisposable
 {
     private readonly List<GenerationEvent> _events = [];
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Id { get; } = id;
@@ -19,13 +19,29 @@ internal sealed class Generation(string id, string sessionId, string assistantMe
     public string AssistantMessageId { get; } = assistantMessageId;
     public string Model { get; } = model;
     public DateTimeOffset StartedAt { get; } = startedAt;
+
+    /// <summary>A regeneration: the stored answer stays as it was until the new one starts streaming.</summary>
+    public bool ReplacesAnswer { get; } = replacesAnswer;
     public bool IsFinished { get; private set; }
 
     /// <summary>Cancelled by <see cref="Stop"/>; the generation passes it to the upstream request.</summary>
     public CancellationToken StopToken => _stop.Token;
     public bool StopRequested => _stop.IsCancellationRequested;
 
+    /// <summary>True when the server, not a person, stopped it: the answer is stored as interrupted.</summary>
+    public bool Interrupted { get; private set; }
+
+    /// <summary>Completes when the final event (done or error) has been appended.</summary>
+    public Task Ended => _ended.Task;
+
     public void Stop() => _stop.Cancel();
+
+    /// <summary>Stops it because the server is shutting down.</summary>
+    public void Interrupt()
+    {
+        Interrupted = true;
+        _stop.Cancel();
+    }
 
     public long LastEventId
     {
@@ -50,36 +66,46 @@ internal sealed class Generation(string id, string sessionId, string assistantMe
             _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         appended.TrySetResult();
+        if (final)
+        {
+            _ended.TrySetResult();
+        }
         return item;
     }
 
     /// <summary>The events after <paramref name="afterId"/> that exist now, and whether no more will follow.</summary>
-    public (IReadOnlyList<GenerationEvent> Events, bool Ended, Task MoreAppended) Read(long afterId)
+    public (IReadOnlyList<GenerationEvent> Events, bool Ended) Read(long afterId)
     {
         lock (_lock)
         {
             var start = (int)Math.Clamp(afterId, 0, _events.Count);
-            return (_events.GetRange(start, _events.Count - start), IsFinished, _appended.Task);
+            return (_events.GetRange(start, _events.Count - start), IsFinished);
         }
     }
 
-    /// <summary>Every event after <paramref name="afterId"/>, waiting for new ones until the generation ends.</summary>
-    public async IAsyncEnumerable<GenerationEvent> ReadAllAsync(long afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until there is an event after <paramref name="afterId"/> or the generation has ended.
+    /// Returns false when <paramref name="timeout"/> passed first (time for a keep-alive, or an empty poll).
+    /// </summary>
+    public async Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var next = afterId;
-        while (true)
+        Task moreAppended;
+        lock (_lock)
         {
-            var (events, ended, moreAppended) = Read(next);
-            foreach (var item in events)
+            if (_events.Count > afterId || IsFinished)
             {
-                yield return item;
-                next = item.Id;
+                return true;
             }
-            if (ended)
-            {
-                yield break;
-            }
-            await moreAppended.WaitAsync(cancellationToken);
+            moreAppended = _appended.Task;
+        }
+        try
+        {
+            await moreAppended.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

@@ -14,6 +14,14 @@ internal sealed class GenerationOptions
     [Range(typeof(TimeSpan), "00:00:00.1", "00:01:00")]
     public TimeSpan ClientRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Longest silence on an event stream before a <c>: keep-alive</c> comment, so proxies keep it open.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.05", "00:05:00")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a long-poll waits for the first new event before answering with none.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.05", "00:01:00")]
+    public TimeSpan PollWait { get; set; } = TimeSpan.FromSeconds(25);
+
     /// <summary>The model used when neither the request nor the conversation names one.</summary>
     public string? DefaultModel { get; set; }
 }

@@ -11,14 +11,20 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
 {
     private readonly ConcurrentDictionary<string, Generation> _byId = new();
     private readonly ConcurrentDictionary<string, Generation> _runningBySession = new();
+    // Ids of generations no longer replayable, so a late client hears "gone" rather than "never existed".
+    private readonly ConcurrentDictionary<string, Expired> _expired = new();
+    private static readonly TimeSpan s_rememberExpired = TimeSpan.FromDays(1);
+
+    /// <summary>Where to find the answer of a generation that is no longer replayable.</summary>
+    internal sealed record Expired(string SessionId, string MessageId, DateTimeOffset At);
 
     /// <summary>
     /// Claims the conversation for a new generation. Returns false, with the running one, when the
     /// conversation already has one: the claim is atomic, so two simultaneous sends cannot both win.
     /// </summary>
-    public bool TryBegin(string sessionId, string assistantMessageId, string model, out Generation generation)
+    public bool TryBegin(string sessionId, string assistantMessageId, string model, out Generation generation, bool replacesAnswer = false)
     {
-        var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, time.GetUtcNow());
+        var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, time.GetUtcNow(), replacesAnswer);
         var winner = _runningBySession.GetOrAdd(sessionId, candidate);
         if (!ReferenceEquals(winner, candidate))
         {
@@ -33,6 +39,8 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
 
     public Generation? Find(string id) => _byId.GetValueOrDefault(id);
 
+    public Expired? FindExpired(string id) => _expired.GetValueOrDefault(id);
+
     public Generation? RunningIn(string sessionId) => _runningBySession.GetValueOrDefault(sessionId);
 
     public IReadOnlyCollection<Generation> Running => [.. _runningBySession.Values];
@@ -41,13 +49,25 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
     public void End(Generation generation)
     {
         _runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation));
-        var retention = options.Value.ReplayRetention;
-        _ = Task.Delay(retention, time).ContinueWith(_ =>
+        _ = ExpireAfterRetentionAsync(generation);
+    }
+
+    private async Task ExpireAfterRetentionAsync(Generation generation)
+    {
+        await Task.Delay(options.Value.ReplayRetention, time);
+        if (!_byId.TryRemove(new KeyValuePair<string, Generation>(generation.Id, generation)))
         {
-            if (_byId.TryRemove(new KeyValuePair<string, Generation>(generation.Id, generation)))
+            return;
+        }
+        var now = time.GetUtcNow();
+        _expired[generation.Id] = new Expired(generation.SessionId, generation.AssistantMessageId, now);
+        foreach (var (id, expired) in _expired)
+        {
+            if (now - expired.At > s_rememberExpired)
             {
-                generation.Dispose();
+                _expired.TryRemove(id, out _);
             }
-        }, TaskScheduler.Default);
+        }
+        generation.Dispose();
     }
 }

@@ -28,6 +28,12 @@ internal sealed partial class GenerationRunner(
         {
             publishEnd = await StreamAnswerAsync(generation, session, options, answer);
         }
+        catch (OperationCanceledException) when (generation.Interrupted)
+        {
+            const string Message = "Smail was shut down while writing this answer. What was written is saved.";
+            await FinishMessageAsync(generation, answer, MessageStatus.Interrupted, answer.Stats(), new MessageError("server_shutdown", Message));
+            publishEnd = () => generation.PublishError("server_shutdown", Message, retryable: true);
+        }
         catch (OperationCanceledException) when (generation.StopRequested)
         {
             var stats = answer.Stats();
@@ -68,6 +74,10 @@ internal sealed partial class GenerationRunner(
         string? doneReason = null;
         await foreach (var chunk in upstream.StreamChatAsync(request, stop))
         {
+            if (generation.ReplacesAnswer && !answer.HasContent && !answer.HasThinking && (chunk.Content.Length > 0 || !string.IsNullOrEmpty(chunk.Thinking)))
+            {
+                await ClearReplacedAnswerAsync(generation);
+            }
             if (!string.IsNullOrEmpty(chunk.Thinking))
             {
                 if (!answer.HasThinking && !answer.HasContent)
@@ -105,21 +115,38 @@ internal sealed partial class GenerationRunner(
         }
     }
 
+    // The new answer has begun: the old one gives way in the store too.
+    private Task ClearReplacedAnswerAsync(Generation generation) =>
+        UpdateAnswerAsync(generation, message => message with
+        {
+            Content = "", Thinking = null, Status = MessageStatus.Streaming, Stats = null, Error = null, Model = generation.Model,
+        });
+
     private async Task FinishMessageAsync(Generation generation, AnswerAccumulator answer, string status, MessageStats stats, MessageError? error)
+    {
+        if (generation.ReplacesAnswer && !answer.HasContent && !answer.HasThinking)
+        {
+            // A regeneration that never produced a token leaves the previous answer untouched.
+            return;
+        }
+        await UpdateAnswerAsync(generation, message => message with
+        {
+            Content = answer.Content,
+            Thinking = answer.Thinking,
+            Status = status,
+            Stats = stats,
+            Error = error,
+        });
+    }
+
+    private async Task UpdateAnswerAsync(Generation generation, Func<ChatMessage, ChatMessage> change)
     {
         try
         {
             await store.UpdateAsync(generation.SessionId, session =>
             {
                 var message = session.FindMessage(generation.AssistantMessageId);
-                return message is null ? session : session.ReplaceMessage(message with
-                {
-                    Content = answer.Content,
-                    Thinking = answer.Thinking,
-                    Status = status,
-                    Stats = stats,
-                    Error = error,
-                }, time.GetUtcNow());
+                return message is null ? session : session.ReplaceMessage(change(message), time.GetUtcNow());
             }, CancellationToken.None);
         }
         catch (Exception ex)

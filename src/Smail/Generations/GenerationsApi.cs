@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -15,6 +13,7 @@ internal static class GenerationsApi
         var group = app.MapGroup("/api/generations/{id}").WithTags("Generations");
 
         group.MapGet("/events", Events);
+        group.MapGet("/poll", PollAsync);
         group.MapPost("/stop", Stop);
 
         return group;
@@ -32,46 +31,57 @@ internal static class GenerationsApi
         IOptions<GenerationOptions> options,
         HttpContext context)
     {
-        var generation = registry.Find(id);
-        if (generation is null)
+        if (Find(id, registry) is not { } found)
         {
-            return ApiProblems.GenerationNotFound(id);
+            return NotFoundOrExpired(id, registry);
         }
-        var resumeText = lastEventIdHeader ?? lastEventId;
-        long after = 0;
-        if (!string.IsNullOrEmpty(resumeText) && (!long.TryParse(resumeText, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
+        if (!TryParseEventId(lastEventIdHeader ?? lastEventId, out var after))
         {
             return ApiProblems.Invalid("invalid_last_event_id", "Last-Event-ID must be a whole number of 0 or more.");
         }
         // Proxies such as nginx buffer responses unless told not to; an SSE stream must pass through as written.
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(ToSseItems(generation, after, options.Value.ClientRetryInterval, context.RequestAborted));
+        return TypedResults.ServerSentEvents(
+            EventStreamWriter.ReadAsync(found, after, options.Value, context.Response.Body, context.RequestAborted));
+    }
+
+    /// <summary>Long-poll fallback: the events after <c>after</c> as a JSON array, waiting for the first.</summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PollAsync(
+        string id, [FromQuery] string? after, GenerationRegistry registry, IOptions<GenerationOptions> options, CancellationToken ct)
+    {
+        if (Find(id, registry) is not { } found)
+        {
+            return NotFoundOrExpired(id, registry);
+        }
+        if (!TryParseEventId(after, out var afterId))
+        {
+            return ApiProblems.Invalid("invalid_after", "after must be a whole number of 0 or more: the id of the last event received.");
+        }
+        var body = await LongPoll.ReadAsync(found, afterId, options.Value.PollWait, ct);
+        return TypedResults.File(body, "application/json");
     }
 
     public static Results<Accepted, ProblemHttpResult> Stop(string id, GenerationRegistry registry)
     {
-        var generation = registry.Find(id);
-        if (generation is null)
+        if (Find(id, registry) is not { } found)
         {
-            return ApiProblems.GenerationNotFound(id);
+            return NotFoundOrExpired(id, registry);
         }
-        generation.Stop();
+        found.Stop();
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> ToSseItems(
-        Generation generation, long after, TimeSpan retry, [EnumeratorCancellation] CancellationToken ct)
+    private static Generation? Find(string id, GenerationRegistry registry) => registry.Find(id);
+
+    private static ProblemHttpResult NotFoundOrExpired(string id, GenerationRegistry registry) =>
+        registry.FindExpired(id) is { } expired
+            ? ApiProblems.GenerationExpired(id, expired.SessionId, expired.MessageId)
+            : ApiProblems.GenerationNotFound(id);
+
+    private static bool TryParseEventId(string? text, out long id)
     {
-        var first = true;
-        await foreach (var item in generation.ReadAllAsync(after, ct))
-        {
-            yield return new SseItem<string>(item.Data, item.Type)
-            {
-                EventId = item.Id.ToString(CultureInfo.InvariantCulture),
-                ReconnectionInterval = first ? retry : null,
-            };
-            first = false;
-        }
+        id = 0;
+        return string.IsNullOrEmpty(text) || long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id);
     }
 }

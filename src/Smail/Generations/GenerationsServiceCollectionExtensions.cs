@@ -13,6 +13,7 @@ internal static class GenerationsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GenerationRegistry>();
         services.AddSingleton<GenerationRunner>();
+        services.AddHostedService<GenerationShutdown>();
         return services;
     }
 }

@@ -22,6 +22,13 @@ internal static class ApiProblems
     public static ProblemHttpResult GenerationNotFound(string id) =>
         Create(StatusCodes.Status404NotFound, "generation_not_found", $"There is no generation with id '{Shorten(id)}'.");
 
+    /// <summary>410: the events are gone, the answer is not: it is in the conversation.</summary>
+    public static ProblemHttpResult GenerationExpired(string id, string sessionId, string messageId) =>
+        TypedResults.Problem(
+            detail: $"Generation {id} ended too long ago to replay its events. The answer is stored in conversation {sessionId}.",
+            statusCode: StatusCodes.Status410Gone,
+            extensions: new Dictionary<string, object?> { ["code"] = "generation_expired", ["sessionId"] = sessionId, ["messageId"] = messageId });
+
     public static ProblemHttpResult GenerationInProgress(string generationId) =>
         Create(StatusCodes.Status409Conflict, "generation_in_progress",
             $"An answer is still being written in this conversation (generation {generationId}). Stop it or wait for it to finish.");

@@ -28,7 +28,9 @@ public abstract class HostedTest : IAsyncLifetime
 {
     protected TestHost Host { get; private set; } = null!;
 
-    public virtual async Task InitializeAsync() => Host = await TestHost.StartAsync();
+    public virtual Task InitializeAsync() => InitializeAsync(null);
+
+    protected async Task InitializeAsync(IDictionary<string, string?>? settings) => Host = await TestHost.StartAsync(settings);
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }

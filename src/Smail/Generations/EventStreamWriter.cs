@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+
+namespace Smail.Generations;
+
+/// <summary>
+/// Turns a generation's event log into the items TypedResults.ServerSentEvents writes, from a resume
+/// point on. While the generation is quiet it writes <c>: keep-alive</c> comments straight to the response:
+/// the SSE formatter flushes after every event, so between items the stream is ours to write.
+/// </summary>
+internal static class EventStreamWriter
+{
+    private static readonly ReadOnlyMemory<byte> s_keepAlive = ": keep-alive\n\n"u8.ToArray();
+
+    public static async IAsyncEnumerable<SseItem<string>> ReadAsync(
+        Generation generation, long afterId, GenerationOptions options, Stream responseBody, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var next = afterId;
+        var first = true;
+        while (true)
+        {
+            var (events, ended) = generation.Read(next);
+            foreach (var item in events)
+            {
+                yield return new SseItem<string>(item.Data, item.Type)
+                {
+                    EventId = item.Id.ToString(CultureInfo.InvariantCulture),
+                    ReconnectionInterval = first ? options.ClientRetryInterval : null,
+                };
+                first = false;
+                next = item.Id;
+            }
+            if (ended)
+            {
+                yield break;
+            }
+            if (!await generation.WaitForEventsAsync(next, options.KeepAliveInterval, cancellationToken))
+            {
+                await responseBody.WriteAsync(s_keepAlive, cancellationToken);
+                await responseBody.FlushAsync(cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace Smail.Generations;
+
+/// <summary>
+/// On shutdown (SIGTERM, Ctrl+C), interrupts every running generation so its partial answer is stored as
+/// interrupted and its listeners get a final event, then waits for them, within the host's shutdown
+/// timeout. It runs in the stopping phase, before the server stops: Kestrel waits for open requests, and
+/// the event streams only end once their generations have.
+/// </summary>
+internal sealed partial class GenerationShutdown(GenerationRegistry registry, ILogger<GenerationShutdown> logger) : IHostedLifecycleService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        var running = registry.Running;
+        if (running.Count == 0)
+        {
+            return;
+        }
+        LogInterrupting(running.Count);
+        foreach (var generation in running)
+        {
+            generation.Interrupt();
+        }
+        try
+        {
+            await Task.WhenAll(running.Select(g => g.Ended)).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LogShutdownTimeout();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Interrupting {Count} running generations for shutdown")]
+    private partial void LogInterrupting(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown timed out before every generation had stored its answer")]
+    private partial void LogShutdownTimeout();
+}

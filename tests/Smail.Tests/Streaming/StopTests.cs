@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Net;
+using Smail.OllamaEmulator.Scripting;
+using Smail.Tests.Infrastructure;
+
+namespace Smail.Tests.Streaming;
+
+/// <summary>Stop is real: Ollama sees the disconnect at once, every listener hears it, the partial answer is kept.</summary>
+public sealed class StopTests : HostedTest
+{
+    [Fact]
+    public async Task Stop_ReachesOllamaWithin100ms_TellsEveryListener_AndStoresWhatWasStreamed()
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 1000).Select(i => $" t{i}")])
+            .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)));
+        var session = await Host.CreateSessionAsync();
+        var accepted = await Host.SendAsync(session, "Go");
+        var listeners = Enumerable.Range(0, 3).Select(_ => Host.Events(accepted.EventsUrl).ReadToEndAsync()).ToArray();
+        await Task.Delay(300);
+
+        var stopAt = Stopwatch.GetTimestamp();
+        using var response = await Host.Client.PostAsync($"/api/generations/{accepted.GenerationId}/stop", null);
+        var disconnectedAt = await Host.Emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
+        var sequences = await Task.WhenAll(listeners);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var delay = Stopwatch.GetElapsedTime(stopAt, disconnectedAt);
+        Assert.True(delay < TimeSpan.FromMilliseconds(100), $"Ollama saw the disconnect {delay.TotalMilliseconds:0} ms after the stop request was sent");
+        Assert.All(sequences, s =>
+        {
+            Assert.Equal("done", s[^1].Type);
+            Assert.Equal("stopped", s[^1].Data.GetProperty("reason").GetString());
+        });
+        var stored = (await Host.GetSessionAsync(session)).GetProperty("messages")[1];
+        Assert.Equal("stopped", stored.GetProperty("status").GetString());
+        Assert.Equal(sequences[0].AnswerText(), stored.GetProperty("content").GetString());
+        Assert.NotEmpty(stored.GetProperty("content").GetString()!);
+    }
+
+    [Fact]
+    public async Task StoppingAFinishedGeneration_IsHarmless()
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("done already"));
+        var accepted = await Host.SendAsync(await Host.CreateSessionAsync(), "Go");
+        await Host.Events(accepted.EventsUrl).ReadToEndAsync();
+
+        using var response = await Host.Client.PostAsync($"/api/generations/{accepted.GenerationId}/stop", null);
+        var replay = await Host.Events(accepted.EventsUrl).ReadToEndAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("stop", replay[^1].Data.GetProperty("reason").GetString());
+    }
+}
