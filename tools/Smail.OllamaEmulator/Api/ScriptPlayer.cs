@@ -6,7 +6,7 @@ using Smail.OllamaEmulator.Wire;
 namespace Smail.OllamaEmulator.Api;
 
 /// <summary>Writes one script to the response as Ollama would: chunk lines, then faults or the final stats line.</summary>
-internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript script, long startedTimestamp)
+internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript script, long startedTimestamp, RecordedRequest record)
 {
     private const string MalformedLine = "{\"model\":\"broken\",\"created_at\":";
     private static readonly TimeSpan s_beforeReset = TimeSpan.FromMilliseconds(100);
@@ -30,6 +30,7 @@ internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript
                 await Task.Delay(script.ChunkDelay, ct);
             }
             await WriteLineAsync(ChatChunk.Format(model, DateTimeOffset.UtcNow, chunk.Content, chunk.Thinking), ct);
+            record.MarkChunkSent();
             written++;
         }
         if (written <= script.FaultAfter && await TryFaultAsync(ct) is { } abortedAtEnd)

@@ -10,6 +10,7 @@ namespace Smail.OllamaEmulator.Scripting;
 public sealed class RecordedRequest(string path, string body)
 {
     private readonly TaskCompletionSource<long> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<long> _chunksSent = [];
 
     public string Path { get; } = path;
     public string Body { get; } = body;
@@ -21,6 +22,20 @@ public sealed class RecordedRequest(string path, string body)
     public bool Completed { get; private set; }
 
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+
+    /// <summary>When each scripted chunk was flushed to the client (<see cref="Stopwatch"/> timestamps), for latency benchmarks.</summary>
+    public IReadOnlyList<long> ChunkSentTimestamps
+    {
+        get { lock (_chunksSent) { return [.. _chunksSent]; } }
+    }
+
+    internal void MarkChunkSent()
+    {
+        lock (_chunksSent)
+        {
+            _chunksSent.Add(Stopwatch.GetTimestamp());
+        }
+    }
 
     internal void MarkDisconnected() => _disconnected.TrySetResult(Stopwatch.GetTimestamp());
 
