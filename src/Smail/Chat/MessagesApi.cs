@@ -6,7 +6,7 @@ using Smail.Sessions;
 
 namespace Smail.Chat;
 
-/// <summary>Sending a message: store it, claim the conversation, start the answer, say where it streams.</summary>
+/// <summary>Asking: store the message, claim the conversation, start the answer, say where it streams.</summary>
 internal static class MessagesApi
 {
     private const int TitleLength = 60;
@@ -17,13 +17,28 @@ internal static class MessagesApi
 
         group.MapPost("/", SendAsync);
         group.MapPost("/{messageId}/regenerate", RegenerateAsync);
+        group.MapPost("/{messageId}/edit", EditAsync);
 
         return group;
     }
 
-    public static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> SendAsync(
+    public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> SendAsync(
         string id, SendMessageRequest request, ISessionStore store, GenerationRegistry generations, GenerationRunner runner,
-        IOptions<GenerationOptions> options, TimeProvider time, CancellationToken ct)
+        IOptions<GenerationOptions> options, TimeProvider time, CancellationToken ct) =>
+        AskAsync(id, request, editFrom: null, store, generations, runner, options.Value, time, ct);
+
+    /// <summary>
+    /// Edits an earlier message of the person's and asks again: the conversation continues from the edited
+    /// message, and what came after it is replaced by the new answer.
+    /// </summary>
+    public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> EditAsync(
+        string id, string messageId, SendMessageRequest request, ISessionStore store, GenerationRegistry generations,
+        GenerationRunner runner, IOptions<GenerationOptions> options, TimeProvider time, CancellationToken ct) =>
+        AskAsync(id, request, editFrom: messageId, store, generations, runner, options.Value, time, ct);
+
+    private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AskAsync(
+        string id, SendMessageRequest request, string? editFrom, ISessionStore store, GenerationRegistry generations,
+        GenerationRunner runner, GenerationOptions options, TimeProvider time, CancellationToken ct)
     {
         if (SessionValidation.CheckContent(request.Content) is { } badContent)
         {
@@ -38,7 +53,13 @@ internal static class MessagesApi
         {
             return ApiProblems.SessionNotFound(id);
         }
-        var model = request.Model ?? session.Model ?? options.Value.DefaultModel;
+        if (editFrom is not null && session.FindMessage(editFrom) is not { Role: MessageRoles.User })
+        {
+            return session.FindMessage(editFrom) is null
+                ? ApiProblems.MessageNotFound(editFrom)
+                : ApiProblems.Invalid("not_a_user_message", "Only your own messages can be edited.");
+        }
+        var model = request.Model ?? session.Model ?? options.DefaultModel;
         if (string.IsNullOrEmpty(model))
         {
             return ApiProblems.Invalid("model_required", "Choose a model for this conversation first.");
@@ -54,12 +75,16 @@ internal static class MessagesApi
         try
         {
             // The person's message is on disk before the 202: an acknowledged message survives a crash.
-            session = await store.UpdateAsync(id, s => s with
+            session = await store.UpdateAsync(id, s =>
             {
-                Model = model,
-                Title = s.Title == Session.DefaultTitle && s.Messages.IsEmpty ? TitleFrom(user.Content) : s.Title,
-                Messages = s.Messages.Add(user).Add(assistant),
-                UpdatedAt = now,
+                var kept = editFrom is null ? s.Messages : [.. s.Messages.TakeWhile(m => m.Id != editFrom)];
+                return s with
+                {
+                    Model = model,
+                    Title = s.Title == Session.DefaultTitle && kept.IsEmpty ? TitleFrom(user.Content) : s.Title,
+                    Messages = kept.Add(user).Add(assistant),
+                    UpdatedAt = now,
+                };
             }, CancellationToken.None);
         }
         catch

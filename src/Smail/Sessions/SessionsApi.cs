@@ -19,10 +19,12 @@ internal static class SessionsApi
         return group;
     }
 
-    public static async Task<Ok<SessionList>> ListAsync(ISessionStore store, GenerationRegistry generations, CancellationToken ct)
+    /// <summary>Newest first; <c>?q=</c> keeps the conversations whose title or messages contain the words.</summary>
+    public static async Task<Ok<SessionList>> ListAsync(string? q, ISessionStore store, GenerationRegistry generations, CancellationToken ct)
     {
         var sessions = await store.ListAsync(ct);
-        return TypedResults.Ok(new SessionList([.. sessions.Select(s => new SessionSummary(
+        var words = (q ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return TypedResults.Ok(new SessionList([.. sessions.Where(s => Matches(s, words)).Select(s => new SessionSummary(
             s.Id, s.Title, s.Model, s.CreatedAt, s.UpdatedAt, s.Messages.Count, generations.RunningIn(s.Id)?.Id))]));
     }
 
@@ -80,6 +82,10 @@ internal static class SessionsApi
         generations.RunningIn(id)?.Stop();
         return await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : ApiProblems.SessionNotFound(id);
     }
+
+    private static bool Matches(Session session, string[] words) =>
+        words.All(word => session.Title.Contains(word, StringComparison.OrdinalIgnoreCase)
+            || session.Messages.Any(m => m.Content.Contains(word, StringComparison.OrdinalIgnoreCase)));
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

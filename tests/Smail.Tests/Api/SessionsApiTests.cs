@@ -46,6 +46,26 @@ public sealed class SessionsApiTests : HostedTest
     }
 
     [Fact]
+    public async Task Search_FindsConversationsByTitleOrContent_IgnoringCase()
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Try the Matterhorn."), ChatScript.Answer("Use sourdough."));
+        var alps = await Host.CreateSessionAsync();
+        await Host.Events((await Host.SendAsync(alps, "Plan a walk in the Alps")).EventsUrl).ReadToEndAsync();
+        var bread = await Host.CreateSessionAsync();
+        await Host.Events((await Host.SendAsync(bread, "How to bake bread?")).EventsUrl).ReadToEndAsync();
+
+        async Task<string[]> SearchAsync(string q) =>
+            [.. (await Host.Client.GetFromJsonAsync<JsonElement>($"/api/sessions?q={Uri.EscapeDataString(q)}"))
+                .GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()!)];
+
+        Assert.Equal([alps], await SearchAsync("ALPS"));
+        Assert.Equal([bread], await SearchAsync("sourdough"));
+        Assert.Equal([alps], await SearchAsync("walk matterhorn"));
+        Assert.Empty(await SearchAsync("nothing like this"));
+        Assert.Equal(2, (await SearchAsync("")).Length);
+    }
+
+    [Fact]
     public async Task Patch_ChangesOnlyWhatItNames()
     {
         var id = await Host.CreateSessionAsync(systemPrompt: "Keep me.");
