@@ -23,7 +23,17 @@ public sealed class ChatPageTests(BrowserFixture browser) : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1100, Height = 760 },
         });
         _page = await _context.NewPageAsync();
+        _page.PageError += (_, error) => _pageErrors.Add(error);
+        _page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _pageErrors.Add(message.Text);
+            }
+        };
     }
+
+    private readonly List<string> _pageErrors = [];
 
     public async Task DisposeAsync()
     {
@@ -108,9 +118,10 @@ public sealed class ChatPageTests(BrowserFixture browser) : IAsyncLifetime
 
         await _page.FillAsync("#prompt", "Be evil");
         await _page.PressAsync("#prompt", "Enter");
-        await Assertions.Expect(_page.Locator(".message--assistant")).ToHaveAttributeAsync("data-status", "complete");
+        await Assertions.Expect(_page.Locator(".message--assistant")).ToHaveAttributeAsync("data-status", "complete", new() { Timeout = 5000 });
 
         Assert.Null(await _page.EvaluateAsync<int?>("window.__pwned ?? null"));
+        Assert.Empty(_pageErrors);
         var body = _page.Locator(".message--assistant .message__body");
         await Assertions.Expect(body.Locator("script")).ToHaveCountAsync(0);
         await Assertions.Expect(body.Locator("[onerror]")).ToHaveCountAsync(0);

@@ -14,6 +14,7 @@ beforeEach(() => {
   manager = new StreamManager({
     delegate,
     createEventSource: (url) => new FakeEventSource(url),
+    createFallback: (url) => Object.assign(new FakeEventSource(url), { fallback: true }),
     frames,
     timers,
     errors: new ErrorHandler({ baseDelayMs: 100, maxAttempts: 3, random: () => 1 }),
@@ -126,6 +127,41 @@ test('when the browser gives up, reconnects itself after a backoff with lastEven
 
   assert.equal(FakeEventSource.instances.length, 2);
   assert.equal(FakeEventSource.last.url, '/api/generations/g/events?lastEventId=5');
+});
+
+test('falls back to long-polling when SSE never gets a single event through', () => {
+  manager.connect('/api/generations/g/events');
+  FakeEventSource.last.fail(false);
+  timers.advance(100);
+  FakeEventSource.last.fail(false);
+  timers.advance(200);
+
+  FakeEventSource.last.fail(true);
+
+  assert.equal(FakeEventSource.last.fallback, true);
+  assert.equal(manager.usingFallback, true);
+  FakeEventSource.last.emit(1, 'delta', { text: 'via poll' });
+  frames.flush();
+  assert.equal(delegate.text(), 'via poll');
+});
+
+test('once events have flowed over SSE, a drop is a reconnect, not a fallback', () => {
+  manager.connect('/events');
+  FakeEventSource.last.emit(1, 'delta', { text: 'a' });
+  for (let i = 0; i < 3; i++) FakeEventSource.last.fail(true);
+
+  assert.equal(manager.usingFallback, false);
+});
+
+test('without EventSource at all, starts with long-polling', () => {
+  manager = new StreamManager({
+    delegate, createEventSource: null, frames, timers,
+    createFallback: (url) => Object.assign(new FakeEventSource(url), { fallback: true }),
+  });
+
+  manager.connect('/api/generations/g/events');
+
+  assert.equal(FakeEventSource.last.fallback, true);
 });
 
 test('gives up after the last attempt and says the answer may still be running', () => {

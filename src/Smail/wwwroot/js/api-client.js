@@ -6,7 +6,9 @@
  * @typedef {{ id: string, role: 'user' | 'assistant' | 'system', content: string, thinking?: string, status: string,
  *             createdAt: string, stats?: Stats, error?: { code: string, message: string } }} ChatMessage
  * @typedef {{ id: string, title: string, model: string | null, systemPrompt: string | null,
- *             activeGenerationId: string | null, messages: ChatMessage[] }} Session
+ *             options: Record<string, unknown> | null, activeGenerationId: string | null, messages: ChatMessage[] }} Session
+ * @typedef {{ id: string, title: string, model: string | null, updatedAt: string, messageCount: number,
+ *             activeGenerationId: string | null }} SessionSummary
  * @typedef {{ userMessageId: string, assistantMessageId: string, generationId: string, eventsUrl: string }} GenerationAccepted
  * @typedef {{ status: string, upstream: { reachable: boolean, version: string | null, error: string | null } }} Health
  */
@@ -40,12 +42,40 @@ export class ApiClient {
   /** @param {{ title?: string, model?: string, systemPrompt?: string }} init @returns {Promise<Session>} */
   createSession(init) { return this.#json('POST', '/api/sessions', init); }
 
+  /** @param {string} [query] @returns {Promise<SessionSummary[]>} */
+  async sessions(query = '') {
+    return (await this.#json('GET', `/api/sessions${query ? `?q=${encodeURIComponent(query)}` : ''}`)).sessions;
+  }
+
   /** @param {string} id @returns {Promise<Session>} */
   session(id) { return this.#json('GET', `/api/sessions/${encodeURIComponent(id)}`); }
+
+  /**
+   * @param {string} id
+   * @param {{ title?: string, model?: string, systemPrompt?: string, options?: Record<string, unknown> }} changes
+   * @returns {Promise<Session>}
+   */
+  updateSession(id, changes) { return this.#json('PATCH', `/api/sessions/${encodeURIComponent(id)}`, changes); }
+
+  /** @param {string} id */
+  async deleteSession(id) { await this.#json('DELETE', `/api/sessions/${encodeURIComponent(id)}`); }
 
   /** @param {string} sessionId @param {string} content @param {string} [model] @returns {Promise<GenerationAccepted>} */
   send(sessionId, content, model) {
     return this.#json('POST', `/api/sessions/${encodeURIComponent(sessionId)}/messages`, { content, model });
+  }
+
+  /** @param {string} sessionId @param {string} messageId @param {string} [model] @returns {Promise<GenerationAccepted>} */
+  regenerate(sessionId, messageId, model) {
+    return this.#json('POST', `${messageUrl(sessionId, messageId)}/regenerate`, { model });
+  }
+
+  /**
+   * @param {string} sessionId @param {string} messageId @param {string} content @param {string} [model]
+   * @returns {Promise<GenerationAccepted>}
+   */
+  edit(sessionId, messageId, content, model) {
+    return this.#json('POST', `${messageUrl(sessionId, messageId)}/edit`, { content, model });
   }
 
   /** @param {string} generationId */
@@ -65,4 +95,9 @@ export class ApiClient {
     }
     return data;
   }
+}
+
+/** @param {string} sessionId @param {string} messageId */
+function messageUrl(sessionId, messageId) {
+  return `/api/sessions/${encodeURIComponent(sessionId)}/messages/${encodeURIComponent(messageId)}`;
 }

@@ -5,6 +5,8 @@ import { MessageView } from './views/message-view.js';
 
 /**
  * @typedef {import('./api-client.js').ApiClient} ApiClient
+ * @typedef {import('./api-client.js').Session} Session
+ * @typedef {import('./api-client.js').GenerationAccepted} GenerationAccepted
  * @typedef {import('./ui-state-manager.js').UiStateManager} UiStateManager
  * @typedef {import('./error-handler.js').ErrorHandler} ErrorHandler
  * @typedef {import('./views/chat-view.js').ChatView} ChatView
@@ -13,18 +15,19 @@ import { MessageView } from './views/message-view.js';
 const SESSION_KEY = 'smail.sessionId';
 
 /**
- * One conversation on the page: sends what the person typed, follows the answer through the
- * StreamManager, tells the UiStateManager what is happening, and reattaches to a running answer after
- * a refresh. Collaborates only through the classes' APIs; it owns no markup of its own.
+ * One open conversation: sends, edits, regenerates and stops; follows the answer through the
+ * StreamManager and tells the UiStateManager what is happening; reattaches to an answer still being
+ * written after a refresh or in a second tab. Raises `sessionchange` when the conversation list may have
+ * changed. It owns no markup: views render, it decides.
  */
-export class ChatController {
+export class ChatController extends EventTarget {
   #api;
   #ui;
   #errors;
   #chat;
   #stream;
-  /** @type {string | null} */
-  #sessionId = null;
+  /** @type {Session | null} */
+  #session = null;
   /** @type {string | null} */
   #generationId = null;
   /** @type {MessageView | null} */
@@ -33,6 +36,7 @@ export class ChatController {
 
   /** @param {{ api: ApiClient, ui: UiStateManager, errors: ErrorHandler, chat: ChatView, smooth?: boolean }} deps */
   constructor({ api, ui, errors, chat, smooth = true }) {
+    super();
     this.#api = api;
     this.#ui = ui;
     this.#errors = errors;
@@ -40,49 +44,99 @@ export class ChatController {
     this.#stream = new StreamManager({ delegate: this.#streamDelegate, errors, smooth });
   }
 
-  get generationId() { return this.#generationId; }
+  get session() { return this.#session; }
 
-  /** Shows the conversation this browser had open and follows its answer if one is still being written. */
+  /** Opens the conversation this browser had open last, if it still exists. */
   async restore() {
     const id = localStorage.getItem(SESSION_KEY);
-    if (!id) return;
+    if (id) await this.open(id);
+  }
+
+  /** Shows a conversation and follows its answer if one is still being written. @param {string} id */
+  async open(id) {
+    this.#detach();
     try {
       const session = await this.#api.session(id);
-      this.#sessionId = session.id;
+      this.#session = session;
+      localStorage.setItem(SESSION_KEY, session.id);
       this.#chat.showMessages(session.messages);
       const last = session.messages.at(-1);
       if (session.activeGenerationId && last?.role === 'assistant') {
-        this.#follow(session.activeGenerationId, `/api/generations/${session.activeGenerationId}/events`, last.id, true);
+        // Replays from the first event, so the text is rebuilt exactly.
+        this.#follow({ generationId: session.activeGenerationId, eventsUrl: `/api/generations/${session.activeGenerationId}/events`, assistantMessageId: last.id }, { existing: true });
       }
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) localStorage.removeItem(SESSION_KEY);
-      else throw error;
+      if (error instanceof ApiError && error.status === 404) this.newChat();
+      else this.#fail(this.#errors.classify(error).message);
     }
+    this.#changed();
   }
 
   newChat() {
-    this.#stream.close();
-    this.#sessionId = null;
-    this.#generationId = null;
+    this.#detach();
+    this.#session = null;
     localStorage.removeItem(SESSION_KEY);
     this.#chat.clear();
-    if (this.#ui.state !== 'idle') this.#ui.transition('idle');
+    this.#changed();
   }
 
   /** @param {string} content @param {string} model */
   async send(content, model) {
-    if (!this.#ui.transition('sending')) return false;
-    try {
-      if (!this.#sessionId) {
-        const session = await this.#api.createSession({ model });
-        this.#sessionId = session.id;
-        localStorage.setItem(SESSION_KEY, session.id);
-      }
-      const accepted = await this.#api.send(this.#sessionId, content, model);
+    return this.#ask(async () => {
+      const session = this.#session ?? await this.#api.createSession({ model });
+      this.#session = session;
+      localStorage.setItem(SESSION_KEY, session.id);
+      const accepted = await this.#api.send(session.id, content, model);
       const question = new MessageView('user', accepted.userMessageId);
       question.setContent(content);
       this.#chat.add(question);
-      this.#follow(accepted.generationId, accepted.eventsUrl, accepted.assistantMessageId, false);
+      this.#follow(accepted, { existing: false });
+    });
+  }
+
+  /** Asks again from an edited earlier message; what came after it is replaced. @param {string} messageId @param {string} content @param {string} model */
+  async edit(messageId, content, model) {
+    const session = this.#session;
+    if (!session) return false;
+    return this.#ask(async () => {
+      const accepted = await this.#api.edit(session.id, messageId, content, model);
+      this.#session = await this.#api.session(session.id);
+      this.#chat.showMessages(this.#session.messages.slice(0, -1));
+      this.#follow(accepted, { existing: false });
+    });
+  }
+
+  /** Writes the latest answer again; the old one stays until the new one has text. @param {string} messageId @param {string} [model] */
+  async regenerate(messageId, model) {
+    const session = this.#session;
+    if (!session) return false;
+    return this.#ask(async () => {
+      const accepted = await this.#api.regenerate(session.id, messageId, model);
+      // The stored answer is unchanged until the new one streams: show it until then.
+      this.#session = await this.#api.session(session.id);
+      const previous = this.#session.messages.find((m) => m.id === messageId);
+      this.#follow(accepted, { existing: true, previous });
+    });
+  }
+
+  async stop() {
+    if (this.#generationId && this.#ui.isStreaming) await this.#api.stop(this.#generationId);
+  }
+
+  /** @param {{ systemPrompt?: string, options?: Record<string, unknown> }} changes @param {string} model */
+  async updateSettings(changes, model) {
+    this.#session ??= await this.#api.createSession({ model });
+    localStorage.setItem(SESSION_KEY, this.#session.id);
+    this.#session = await this.#api.updateSession(this.#session.id, changes);
+    this.#changed();
+  }
+
+  /** @param {() => Promise<void>} start */
+  async #ask(start) {
+    if (!this.#ui.transition('sending')) return false;
+    try {
+      await start();
+      this.#changed();
       return true;
     } catch (error) {
       this.#fail(this.#errors.classify(error).message);
@@ -90,27 +144,37 @@ export class ChatController {
     }
   }
 
-  async stop() {
-    if (this.#generationId && this.#ui.isStreaming) await this.#api.stop(this.#generationId);
-  }
-
-  /** @param {string} generationId @param {string} eventsUrl @param {string} messageId @param {boolean} existing */
-  #follow(generationId, eventsUrl, messageId, existing) {
+  /**
+   * @param {Pick<GenerationAccepted, 'generationId' | 'eventsUrl' | 'assistantMessageId'>} accepted
+   * @param {{ existing: boolean, previous?: import('./api-client.js').ChatMessage }} how
+   *   previous: an answer to keep on screen until the new one has its first text
+   */
+  #follow({ generationId, eventsUrl, assistantMessageId }, { existing, previous }) {
     this.#generationId = generationId;
     this.#firstTextAt = 0;
-    const found = existing ? this.#chat.find(messageId) : null;
-    found?.remove();
-    this.#answer = new MessageView('assistant', messageId);
-    this.#answer.setStatus('streaming');
-    this.#chat.add(this.#answer);
-    // A reattached answer replays from the first event, so its text is rebuilt exactly.
+    const answer = previous ? MessageView.from(previous) : new MessageView('assistant', assistantMessageId);
+    if (previous) answer.replaceOnNextText();
+    const old = existing ? this.#chat.find(assistantMessageId) : null;
+    answer.setStatus('streaming');
+    this.#answer = answer;
+    if (old) this.#chat.replace(answer);
+    else this.#chat.add(answer);
     this.#stream.connect(eventsUrl, 0);
+  }
+
+  #detach() {
+    this.#stream.close();
+    this.#generationId = null;
+    this.#answer = null;
+    if (this.#ui.state !== 'idle' && this.#ui.canTransition('idle')) this.#ui.transition('idle');
   }
 
   /** @param {string} message */
   #fail(message) {
     if (this.#ui.state !== 'error') this.#ui.transition('error', { message });
   }
+
+  #changed() { this.dispatchEvent(new Event('sessionchange')); }
 
   /** @type {import('./stream-manager.js').StreamDelegate} */
   #streamDelegate = {
@@ -129,13 +193,15 @@ export class ChatController {
     onDone: ({ reason, stats }) => {
       const stopped = reason === 'stopped';
       this.#answer?.setStatus(stopped ? 'stopped' : 'complete');
-      this.#answer?.setFooter(`${stats.outputTokens} tokens · ${stats.tokensPerSecond.toFixed(1)} tok/s · first token ${(stats.ttftMs / 1000).toFixed(1)} s`);
+      this.#answer?.showStats(stats);
       this.#ui.transition(stopped ? 'stopped' : 'done', { tokens: stats.outputTokens, tokensPerSecond: stats.tokensPerSecond, ttftMs: stats.ttftMs });
+      this.#changed();
     },
     onError: (data) => {
       this.#answer?.setStatus('error');
       this.#answer?.showError(data.message);
       this.#fail(data.message);
+      this.#changed();
     },
     onReconnecting: (attempt) => this.#ui.transition('reconnecting', { attempt }),
     onReconnected: () => {},

@@ -3,55 +3,106 @@ import { ApiClient } from './api-client.js';
 import { ChatController } from './chat-controller.js';
 import { ErrorHandler } from './error-handler.js';
 import { UiStateManager } from './ui-state-manager.js';
-import { ChatView } from './views/chat-view.js';
+import { ChatView, copyText } from './views/chat-view.js';
+import { Composer } from './views/composer.js';
 import { ModelPicker } from './views/model-picker.js';
+import { SessionListView } from './views/session-list-view.js';
+import { SettingsDialog } from './views/settings-dialog.js';
+import { Toast } from './views/toast.js';
 
 /** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
 
 const api = new ApiClient();
 const errors = new ErrorHandler();
-const ui = new UiStateManager({ status: $('status'), root: document.body });
-const chat = new ChatView($('messages'), $('conversation'));
-const controller = new ChatController({
-  api, ui, errors, chat, smooth: !matchMedia('(prefers-reduced-motion: reduce)').matches,
-});
+const ui = new UiStateManager({ status: $('status'), root: document.body, ticker: { set: (cb, ms) => setTimeout(cb, ms), clear: (h) => clearTimeout(h) } });
+const chat = new ChatView($('messages'), $('conversation'), $('jump-latest'));
+const controller = new ChatController({ api, ui, errors, chat, smooth: !matchMedia('(prefers-reduced-motion: reduce)').matches });
 const models = new ModelPicker($('model'), $('upstream-banner'), api);
+const sessions = new SessionListView($('session-list'), $('session-search'));
+const settings = new SettingsDialog($('settings-dialog'));
+const composer = new Composer($('composer'), $('prompt'), $('send'));
+const toast = new Toast($('toast'));
 
-/** @type {HTMLTextAreaElement} */
-const prompt = $('prompt');
-/** @type {HTMLFormElement} */
-const composer = $('composer');
-
+// Composer: send, or stop while an answer is on its way.
 composer.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (ui.isStreaming) {
-    await controller.stop();
-    return;
-  }
-  const content = prompt.value.trim();
-  if (!content || !models.selected) return;
-  if (await controller.send(content, models.selected)) prompt.value = '';
-});
-
-prompt.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-    event.preventDefault();
-    composer.requestSubmit();
-  }
+  const { content } = /** @type {CustomEvent} */ (event).detail;
+  if (ui.isStreaming) return controller.stop();
+  if (!models.selected) return toast.show('Choose a model first.');
+  if (await controller.send(content, models.selected)) composer.clear();
 });
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && ui.isStreaming) controller.stop();
+  if (event.key === 'Escape' && ui.isStreaming && !document.querySelector('dialog[open]')) controller.stop();
 });
-$('new-chat').addEventListener('click', () => {
-  controller.newChat();
-  prompt.focus();
+ui.addEventListener('statechange', () => composer.setStreaming(ui.isStreaming));
+
+// Message actions.
+chat.addEventListener('message-action', async (event) => {
+  const { action, messageId, button } = /** @type {CustomEvent} */ (event).detail;
+  const message = controller.session?.messages.find((m) => m.id === messageId);
+  switch (action) {
+    case 'copy': return copyText(chat.find(messageId)?.querySelector('.message__body')?.textContent ?? '', button);
+    case 'regenerate':
+    case 'retry': return controller.regenerate(messageId, models.selected || undefined);
+    case 'edit': {
+      const content = await composer.editInline(/** @type {HTMLElement} */ (chat.find(messageId)), message?.content ?? '');
+      if (content !== null) await controller.edit(messageId, content, models.selected);
+    }
+  }
 });
-ui.addEventListener('statechange', () => {
-  $('send').textContent = ui.isStreaming ? 'Stop' : 'Send';
-  $('send').setAttribute('aria-label', ui.isStreaming ? 'Stop the answer' : 'Send message');
+
+// Sidebar.
+const refreshList = async () => {
+  try {
+    sessions.show(await api.sessions(sessions.query));
+    sessions.setActive(controller.session?.id ?? null);
+  } catch { /* the banner already says when Smail or Ollama is unreachable */ }
+};
+controller.addEventListener('sessionchange', () => {
+  refreshList();
+  $('conversation-title').textContent = controller.session?.title ?? 'New chat';
+  if (controller.session?.model) models.select(controller.session.model);
+});
+sessions.addEventListener('search', refreshList);
+sessions.addEventListener('open', (e) => { controller.open(/** @type {CustomEvent} */ (e).detail.id); closeSidebar(); });
+sessions.addEventListener('rename', async (e) => {
+  const { id, title } = /** @type {CustomEvent} */ (e).detail;
+  await api.updateSession(id, { title });
+  if (controller.session?.id === id) await controller.open(id);
+  else refreshList();
+});
+sessions.addEventListener('delete', (e) => {
+  const { id, title } = /** @type {CustomEvent} */ (e).detail;
+  // Deleting waits out the Undo window; until then the conversation is only hidden.
+  sessions.setHidden(id, true);
+  if (controller.session?.id === id) controller.newChat();
+  const timer = setTimeout(() => api.deleteSession(id).then(refreshList), 5000);
+  toast.show(`Deleted “${title}”`, { label: 'Undo', run: () => { clearTimeout(timer); sessions.setHidden(id, false); } }, 5000);
+});
+$('new-chat').addEventListener('click', () => { controller.newChat(); composer.focus(); closeSidebar(); });
+
+// Settings.
+$('open-settings').addEventListener('click', async () => {
+  const current = controller.session;
+  const temperature = current?.options?.temperature;
+  const next = await settings.edit({ systemPrompt: current?.systemPrompt ?? '', temperature: typeof temperature === 'number' ? temperature : null });
+  if (!next) return;
+  const options = { ...(current?.options ?? {}) };
+  if (next.temperature === null) delete options.temperature;
+  else options.temperature = next.temperature;
+  await controller.updateSettings({ systemPrompt: next.systemPrompt, options }, models.selected);
+  toast.show('Settings saved for this conversation.', undefined, 2500);
+});
+
+// Phone layout: the sidebar slides over the conversation.
+const toggle = $('toggle-sidebar');
+const closeSidebar = () => { document.body.classList.remove('sidebar-open'); toggle.setAttribute('aria-expanded', 'false'); };
+toggle.addEventListener('click', () => {
+  const open = document.body.classList.toggle('sidebar-open');
+  toggle.setAttribute('aria-expanded', String(open));
 });
 
 await models.load();
 await controller.restore();
-prompt.focus();
+await refreshList();
+composer.focus();

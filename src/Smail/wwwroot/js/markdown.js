@@ -1,6 +1,7 @@
 // @ts-check
 import { marked } from 'marked';
 import DOMPurify from 'dompurify';
+import hljs from 'highlight.js';
 
 marked.setOptions({ gfm: true, breaks: false });
 
@@ -10,12 +11,13 @@ marked.setOptions({ gfm: true, breaks: false });
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName === 'IMG') {
     const src = node.getAttribute('src') ?? '';
-    if (!src.startsWith('data:') && !src.startsWith('/')) {
+    if (!src.startsWith('data:')) {
       node.removeAttribute('src');
       node.setAttribute('data-src', src);
       node.setAttribute('data-blocked', 'remote-image');
-      node.setAttribute('alt', `Remote image (${safeHost(src)}) — click to load`);
+      node.setAttribute('alt', `Image from ${safeHost(src)}: click to load`);
       node.setAttribute('tabindex', '0');
+      node.setAttribute('role', 'button');
     }
   }
   if (node.tagName === 'A') {
@@ -24,17 +26,54 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-/** Markdown to sanitized HTML. @param {string} text @returns {string} */
+const SANITIZE = { FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe', 'textarea', 'select'], ADD_ATTR: ['target'] };
+
+/** Markdown source to a sanitized, highlighted fragment. @param {string} text */
 export function renderMarkdown(text) {
-  const html = /** @type {string} */ (marked.parse(text, { async: false }));
-  return DOMPurify.sanitize(html, { FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe'], ADD_ATTR: ['target'] });
+  return renderTokens(marked.lexer(text));
+}
+
+/**
+ * Already-lexed markdown blocks to a sanitized fragment: code highlighted, with a language label and a
+ * Copy button (the page handles clicks on `[data-action="copy-code"]`).
+ * @param {import('marked').Token[]} tokens
+ * @returns {DocumentFragment}
+ */
+export function renderTokens(tokens) {
+  const list = Object.assign([...tokens], { links: /** @type {any} */ (tokens).links ?? {} });
+  const html = marked.parser(list);
+  const fragment = /** @type {DocumentFragment} */ (DOMPurify.sanitize(html, { ...SANITIZE, RETURN_DOM_FRAGMENT: true }));
+  for (const code of fragment.querySelectorAll('pre > code')) decorateCode(/** @type {HTMLElement} */ (code));
+  return fragment;
+}
+
+/** @param {HTMLElement} code */
+function decorateCode(code) {
+  const language = [...code.classList].find((c) => c.startsWith('language-'))?.slice('language-'.length) ?? '';
+  if (language && hljs.getLanguage(language)) hljs.highlightElement(code);
+  const pre = /** @type {HTMLElement} */ (code.parentElement);
+  const header = document.createElement('div');
+  header.className = 'code-header';
+  const label = document.createElement('span');
+  label.textContent = language || 'text';
+  const copy = document.createElement('button');
+  copy.type = 'button';
+  copy.className = 'code-copy';
+  copy.dataset.action = 'copy-code';
+  copy.textContent = 'Copy';
+  copy.setAttribute('aria-label', `Copy ${language || 'code'}`);
+  header.append(label, copy);
+  const wrapper = document.createElement('div');
+  wrapper.className = 'code-block';
+  pre.replaceWith(wrapper);
+  wrapper.append(header, pre);
 }
 
 /** @param {string} src */
 function safeHost(src) {
   try {
-    return new URL(src, location.href).host;
+    return new URL(src, location.href).host || 'this page';
   } catch {
-    return 'unknown host';
+    return 'an unknown address';
   }
 }

@@ -1,5 +1,6 @@
 // @ts-check
 import { ErrorHandler } from './error-handler.js';
+import { LongPollSource } from './long-poll-source.js';
 
 /**
  * @typedef {{ addEventListener(type: string, listener: (event: any) => void): void, close(): void,
@@ -21,15 +22,21 @@ const CLOSED = 2;
  * Owns the connection to one generation's event stream: resumes by event id after drops (never a gap,
  * never a duplicate), buffers what arrives, and reveals text on animation frames at a pace that smooths
  * bursts yet never falls more than a few frames behind. Events are handed on in stream order, so `done`
- * comes after the last character is shown.
+ * comes after the last character is shown. Where SSE cannot be held (no EventSource, or a network that
+ * never lets an event through), it falls back to long-polling the same events.
  */
 export class StreamManager {
   /** How many frames it may take to reveal what is buffered: ~130 ms at 60 Hz. */
   static CATCH_UP_FRAMES = 8;
   static MIN_CHARS_PER_FRAME = 2;
+  /** Failed SSE attempts without a single event before switching to long-polling. */
+  static FALLBACK_AFTER_FAILURES = 3;
 
   #delegate;
   #createSource;
+  #createFallback;
+  #useFallback;
+  #receivedAny = false;
   #frames;
   #timers;
   #errors;
@@ -49,12 +56,15 @@ export class StreamManager {
   #deltaEvents = 0;
 
   /**
-   * @param {{ delegate: StreamDelegate, createEventSource?: (url: string) => EventSourceLike,
-   *   frames?: FrameScheduler, timers?: TimerScheduler, errors?: ErrorHandler, smooth?: boolean }} options
+   * @param {{ delegate: StreamDelegate, createEventSource?: ((url: string) => EventSourceLike) | null,
+   *   createFallback?: (url: string) => EventSourceLike, frames?: FrameScheduler, timers?: TimerScheduler,
+   *   errors?: ErrorHandler, smooth?: boolean }} options
    */
   constructor({
     delegate,
-    createEventSource = (url) => new EventSource(url),
+    // Without EventSource in this browser, long-polling is the only way.
+    createEventSource = typeof EventSource === 'function' ? (url) => new EventSource(url) : null,
+    createFallback = (url) => new LongPollSource(url),
     frames = { request: (cb) => requestAnimationFrame(cb), cancel: (h) => cancelAnimationFrame(h) },
     timers = { set: (cb, ms) => setTimeout(cb, ms), clear: (h) => clearTimeout(h) },
     errors = new ErrorHandler(),
@@ -62,6 +72,8 @@ export class StreamManager {
   }) {
     this.#delegate = delegate;
     this.#createSource = createEventSource;
+    this.#createFallback = createFallback;
+    this.#useFallback = createEventSource === null;
     this.#frames = frames;
     this.#timers = timers;
     this.#errors = errors;
@@ -75,6 +87,9 @@ export class StreamManager {
   get bufferedChars() { return this.#queue.reduce((n, item) => n + (item.kind === 'text' ? item.text.length : 0), 0); }
 
   get isActive() { return !this.#ended; }
+
+  /** Whether events come by long-polling rather than SSE. */
+  get usingFallback() { return this.#useFallback; }
 
   /** Answer events received so far: Ollama sends one token per event, so this is the live token count. */
   get deltaEvents() { return this.#deltaEvents; }
@@ -108,7 +123,7 @@ export class StreamManager {
 
   #open() {
     const url = this.#lastEventId > 0 ? withQuery(this.#url, 'lastEventId', String(this.#lastEventId)) : this.#url;
-    const source = this.#createSource(url);
+    const source = this.#useFallback || !this.#createSource ? this.#createFallback(url) : this.#createSource(url);
     this.#source = source;
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (event) => {
@@ -135,6 +150,7 @@ export class StreamManager {
       if (id <= this.#lastEventId) return;
       this.#lastEventId = id;
     }
+    this.#receivedAny = true;
     const data = JSON.parse(event.data);
     if (name === 'delta') this.#deltaEvents++;
     if (name === 'delta' || name === 'thinking') {
@@ -159,6 +175,15 @@ export class StreamManager {
     if (this.#ended || source !== this.#source) return;
     this.#attempt++;
     this.#errors.recordRetry();
+    if (!this.#useFallback && !this.#receivedAny && this.#attempt >= StreamManager.FALLBACK_AFTER_FAILURES) {
+      // SSE never got a single event through: something on the way (a proxy, a firewall) eats it.
+      this.#useFallback = true;
+      source.close();
+      this.#source = null;
+      this.#delegate.onReconnecting?.(this.#attempt);
+      this.#open();
+      return;
+    }
     if (source.readyState !== CLOSED) {
       // The browser reconnects by itself and sends Last-Event-ID; just say so.
       this.#delegate.onReconnecting?.(this.#attempt);
@@ -203,7 +228,7 @@ export class StreamManager {
       }
       if (budget <= 0) break;
       const take = safeCut(item.text, budget);
-      this.#delegate.onText?.(item.type, item.text.slice(0, take));
+      this.#safely(() => this.#delegate.onText?.(item.type, item.text.slice(0, take)));
       budget -= take;
       item.text = item.text.slice(take);
       if (item.text.length === 0) this.#queue.shift();
@@ -214,9 +239,19 @@ export class StreamManager {
   /** @param {string} name @param {any} data */
   #deliver(name, data) {
     switch (name) {
-      case 'status': this.#delegate.onStatus?.(data); break;
-      case 'done': this.#ended = true; this.#delegate.onDone?.(data); break;
-      case 'error': this.#ended = true; this.#delegate.onError?.(data); break;
+      case 'status': this.#safely(() => this.#delegate.onStatus?.(data)); break;
+      case 'done': this.#ended = true; this.#safely(() => this.#delegate.onDone?.(data)); break;
+      case 'error': this.#ended = true; this.#safely(() => this.#delegate.onError?.(data)); break;
+    }
+  }
+
+  // A failing view must not freeze the stream: report it and keep delivering.
+  /** @param {() => void} call */
+  #safely(call) {
+    try {
+      call();
+    } catch (error) {
+      (globalThis.reportError ?? console.error)(error);
     }
   }
 }

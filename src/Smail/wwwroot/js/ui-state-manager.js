@@ -5,6 +5,7 @@
  *   | 'retrying' | 'reconnecting' | 'done' | 'stopped' | 'error'} UiState
  * @typedef {{ tokens?: number, tokensPerSecond?: number, ttftMs?: number, attempt?: number, delayMs?: number,
  *   message?: string }} StateDetail
+ * @typedef {{ set(callback: () => void, ms: number): any, clear(handle: any): void }} Ticker
  * @typedef {{ textContent: string | null }} TextTarget
  * @typedef {{ dataset: DOMStringMap | Record<string, string | undefined> }} DataTarget
  */
@@ -43,14 +44,22 @@ export class UiStateManager extends EventTarget {
   #status;
   #root;
   #now;
+  #ticker;
+  #tick = null;
   #stateSince = 0;
+  /** @type {StateDetail} */
+  #detail = {};
 
-  /** @param {{ status: TextTarget, root: DataTarget, now?: () => number }} targets */
-  constructor({ status, root, now = () => performance.now() }) {
+  /**
+   * @param {{ status: TextTarget, root: DataTarget, now?: () => number, ticker?: Ticker | null }} targets
+   *   ticker: refreshes the elapsed time twice a second while an answer is on its way (null: never).
+   */
+  constructor({ status, root, now = () => performance.now(), ticker = null }) {
     super();
     this.#status = status;
     this.#root = root;
     this.#now = now;
+    this.#ticker = ticker;
     this.#render({});
   }
 
@@ -75,6 +84,7 @@ export class UiStateManager extends EventTarget {
     this.#state = next;
     this.#stateSince = this.#now();
     this.#render(detail);
+    this.#schedule();
     this.dispatchEvent(new CustomEvent('statechange', { detail: { previous, state: next } }));
     return true;
   }
@@ -84,8 +94,21 @@ export class UiStateManager extends EventTarget {
 
   /** @param {StateDetail} detail */
   #render(detail) {
+    this.#detail = detail;
     this.#root.dataset.state = this.#state;
     this.#status.textContent = statusText(this.#state, detail, this.#now() - this.#stateSince);
+  }
+
+  #schedule() {
+    if (!this.#ticker) return;
+    if (this.#tick !== null) this.#ticker.clear(this.#tick);
+    this.#tick = null;
+    if (!['loading_model', 'thinking', 'generating'].includes(this.#state)) return;
+    const again = () => {
+      this.#render(this.#detail);
+      this.#tick = this.#ticker?.set(again, 500) ?? null;
+    };
+    this.#tick = this.#ticker.set(again, 500);
   }
 }
 
@@ -107,6 +130,7 @@ export function statusText(state, detail, elapsedMs) {
     case 'generating': {
       const parts = ['Generating'];
       if (detail.tokens) parts.push(`${detail.tokens} tokens`);
+      if (elapsedMs > 1000) parts.push(seconds(elapsedMs));
       if (detail.tokensPerSecond) parts.push(`${Math.round(detail.tokensPerSecond)} tok/s`);
       return parts.join(' · ');
     }

@@ -3,41 +3,60 @@ import { MessageView } from './message-view.js';
 
 /**
  * The scrolling list of messages. Follows new text only while the reader is at the bottom, so
- * scrolling up to re-read is never yanked back down.
+ * scrolling up to re-read is never yanked back down; offers "Jump to latest" otherwise. Turns clicks on
+ * message actions into `message-action` events with `{ action, messageId }`.
  */
-export class ChatView {
+export class ChatView extends EventTarget {
   #list;
   #scroller;
+  #jump;
   #followThreshold = 48;
 
-  /** @param {HTMLElement} list @param {HTMLElement} scroller */
-  constructor(list, scroller) {
+  /** @param {HTMLElement} list @param {HTMLElement} scroller @param {HTMLElement} jumpButton */
+  constructor(list, scroller, jumpButton) {
+    super();
     this.#list = list;
     this.#scroller = scroller;
+    this.#jump = jumpButton;
     list.addEventListener('click', this.#onClick);
+    list.addEventListener('keydown', this.#onKeyDown);
+    scroller.addEventListener('scroll', () => { if (this.isAtEnd()) this.#jump.hidden = true; }, { passive: true });
+    jumpButton.addEventListener('click', () => this.scrollToEnd());
   }
 
-  /** @param {import('../api-client.js').ChatMessage[]} messages */
+  /** @param {import('../api-client.js').ChatMessage[]} messages @returns {MessageView[]} */
   showMessages(messages) {
-    this.#list.replaceChildren(...messages.filter((m) => m.role !== 'system').map((m) => MessageView.from(m).element));
+    const views = messages.filter((m) => m.role !== 'system').map((m) => MessageView.from(m));
+    this.#list.replaceChildren(...views.map((v) => v.element));
+    this.#markLatest();
     this.scrollToEnd();
+    return views;
   }
 
   /** @param {MessageView} view */
   add(view) {
-    const follow = this.isAtEnd();
     this.#list.append(view.element);
-    if (follow) this.scrollToEnd();
+    this.#markLatest();
+    this.scrollToEnd();
   }
 
-  /** @param {string} id */
+  /** @param {string} id @returns {HTMLElement | null} */
   find(id) { return this.#list.querySelector(`[data-message-id="${CSS.escape(id)}"]`); }
+
+  /** @param {MessageView} view */
+  replace(view) {
+    const existing = this.find(view.id);
+    if (existing) existing.replaceWith(view.element);
+    else this.#list.append(view.element);
+    this.#markLatest();
+  }
 
   /** Call around any change of content: keeps the view pinned to the end only if it was. @param {() => void} change */
   keepPinned(change) {
     const follow = this.isAtEnd();
     change();
     if (follow) this.scrollToEnd();
+    else this.#jump.hidden = false;
   }
 
   isAtEnd() {
@@ -45,17 +64,63 @@ export class ChatView {
     return s.scrollHeight - s.scrollTop - s.clientHeight <= this.#followThreshold;
   }
 
-  scrollToEnd() { this.#scroller.scrollTop = this.#scroller.scrollHeight; }
+  scrollToEnd() {
+    this.#scroller.scrollTop = this.#scroller.scrollHeight;
+    this.#jump.hidden = true;
+  }
 
   clear() { this.#list.replaceChildren(); }
 
-  // Remote images in answers load only when the person clicks them.
+  #markLatest() {
+    const answers = this.#list.querySelectorAll('.message--assistant');
+    answers.forEach((a, i) => a.toggleAttribute('data-latest', i === answers.length - 1));
+  }
+
   /** @param {MouseEvent} event */
   #onClick = (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
+    // Remote images in answers load only when the person clicks them.
     if (target instanceof HTMLImageElement && target.dataset.blocked) {
-      target.src = target.dataset.src ?? '';
-      delete target.dataset.blocked;
+      this.#loadImage(target);
+      return;
+    }
+    const button = target.closest('button[data-action]');
+    if (!(button instanceof HTMLButtonElement)) return;
+    const message = /** @type {HTMLElement} */ (button.closest('[data-message-id]'));
+    const action = button.dataset.action;
+    if (action === 'copy-code') {
+      const code = button.closest('.code-block')?.querySelector('code')?.textContent ?? '';
+      copyText(code, button);
+      return;
+    }
+    this.dispatchEvent(new CustomEvent('message-action', { detail: { action, messageId: message.dataset.messageId, button } }));
+  };
+
+  /** @param {KeyboardEvent} event */
+  #onKeyDown = (event) => {
+    const target = event.target;
+    if ((event.key === 'Enter' || event.key === ' ') && target instanceof HTMLImageElement && target.dataset.blocked) {
+      event.preventDefault();
+      this.#loadImage(target);
     }
   };
+
+  /** @param {HTMLImageElement} image */
+  #loadImage(image) {
+    image.src = image.dataset.src ?? '';
+    delete image.dataset.blocked;
+    image.removeAttribute('role');
+  }
+}
+
+/** Copies text and says so on the button for a moment. @param {string} text @param {HTMLElement} button */
+export async function copyText(text, button) {
+  const label = button.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Copy failed';
+  }
+  setTimeout(() => { button.textContent = label; }, 1500);
 }

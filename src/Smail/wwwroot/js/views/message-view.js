@@ -1,27 +1,37 @@
 // @ts-check
-import { renderMarkdown } from '../markdown.js';
+import { StreamingMarkdown } from '../streaming-markdown.js';
 
 /** @typedef {import('../api-client.js').ChatMessage} ChatMessage */
+/** @typedef {'copy' | 'edit' | 'regenerate' | 'retry'} MessageAction */
 
 /**
- * One message in the list. Text arrives in pieces; the rendered markdown is refreshed at most once per
- * animation frame (StreamManager calls in on frames), and only this message's body is re-rendered.
+ * One message in the list: its text (markdown for answers, plain for the person's), the reasoning block,
+ * a footer with stats or the error, and its actions as buttons with `data-action` (the list handles them).
  */
 export class MessageView {
-  #content = '';
-  #thinking = '';
+  #role;
+  #markdown;
   #body;
+  #thinking = '';
   #thinkingBlock;
   #thinkingBody;
   #footer;
+  #actions;
+  #plainText = '';
+  #replaceOnNextText = false;
   element;
 
-  /** @param {'user' | 'assistant'} role @param {string} [id] */
+  /** @param {'user' | 'assistant'} role @param {string} id */
   constructor(role, id) {
+    this.#role = role;
     this.element = document.createElement('article');
     this.element.className = `message message--${role}`;
-    if (id) this.element.dataset.messageId = id;
-    this.element.setAttribute('aria-label', role === 'user' ? 'You' : 'Assistant');
+    this.element.dataset.messageId = id;
+    this.element.setAttribute('aria-label', role === 'user' ? 'You said' : 'Answer');
+
+    this.#body = document.createElement('div');
+    this.#body.className = 'message__body';
+    this.#markdown = role === 'assistant' ? new StreamingMarkdown(this.#body) : null;
 
     this.#thinkingBlock = document.createElement('details');
     this.#thinkingBlock.className = 'message__thinking';
@@ -32,13 +42,17 @@ export class MessageView {
     this.#thinkingBody.className = 'message__thinking-body';
     this.#thinkingBlock.append(summary, this.#thinkingBody);
 
-    this.#body = document.createElement('div');
-    this.#body.className = 'message__body';
-    this.#footer = document.createElement('footer');
+    this.#footer = document.createElement('div');
     this.#footer.className = 'message__footer';
+    this.#actions = document.createElement('div');
+    this.#actions.className = 'message__actions';
+    this.#actions.append(actionButton('copy', 'Copy'));
+    if (role === 'user') this.#actions.append(actionButton('edit', 'Edit'));
+    else this.#actions.append(actionButton('regenerate', 'Regenerate'), actionButton('retry', 'Retry'));
+
     // Only answers can have reasoning; a person's message has no place for it.
     if (role === 'assistant') this.element.append(this.#thinkingBlock);
-    this.element.append(this.#body, this.#footer);
+    this.element.append(this.#body, this.#footer, this.#actions);
   }
 
   /** @param {ChatMessage} message */
@@ -46,52 +60,81 @@ export class MessageView {
     const view = new MessageView(message.role === 'user' ? 'user' : 'assistant', message.id);
     if (message.thinking) view.appendThinking(message.thinking);
     view.setContent(message.content);
-    view.element.dataset.status = message.status;
+    view.setStatus(message.status);
     if (message.error) view.showError(message.error.message);
+    else if (message.stats) view.showStats(message.stats);
     return view;
   }
 
-  get content() { return this.#content; }
+  get id() { return /** @type {string} */ (this.element.dataset.messageId); }
+
+  get role() { return this.#role; }
+
+  get content() { return this.#markdown?.text ?? this.#plainText; }
 
   /** @param {string} text */
   setContent(text) {
-    this.#content = text;
-    this.#render();
+    if (this.#markdown) this.#markdown.set(text);
+    else this.#body.textContent = this.#plainText = text;
   }
+
+  /** A regeneration keeps the old answer on screen until the new one has its first text. */
+  replaceOnNextText() { this.#replaceOnNextText = true; }
 
   /** @param {string} text */
   appendContent(text) {
-    this.#content += text;
-    this.#render();
+    if (this.#replaceOnNextText) this.#startOver();
+    if (this.#markdown) this.#markdown.append(text);
+    else this.#body.textContent = this.#plainText += text;
   }
 
   /** @param {string} text */
   appendThinking(text) {
+    if (this.#replaceOnNextText) this.#startOver();
     this.#thinking += text;
     this.#thinkingBlock.hidden = false;
     this.#thinkingBody.textContent = this.#thinking;
   }
 
   /** @param {string} status */
-  setStatus(status) { this.element.dataset.status = status; }
+  setStatus(status) {
+    this.element.dataset.status = status;
+    this.element.setAttribute('aria-busy', String(status === 'streaming'));
+  }
 
-  /** @param {string} text */
-  setFooter(text) { this.#footer.textContent = text; }
+  /** @param {boolean} latest only the latest answer offers Regenerate */
+  setLatest(latest) { this.element.toggleAttribute('data-latest', latest); }
+
+  /** @param {import('../api-client.js').Stats} stats */
+  showStats(stats) {
+    this.#footer.textContent =
+      `${stats.outputTokens} tokens · ${stats.tokensPerSecond.toFixed(1)} tok/s · first token ${(stats.ttftMs / 1000).toFixed(1)} s`;
+  }
 
   /** @param {string} message */
   showError(message) {
     const note = document.createElement('p');
     note.className = 'message__error';
-    note.setAttribute('role', 'alert');
     note.textContent = message;
     this.#footer.replaceChildren(note);
   }
 
-  #render() {
-    if (this.element.classList.contains('message--user')) {
-      this.#body.textContent = this.#content;
-      return;
-    }
-    this.#body.innerHTML = renderMarkdown(this.#content);
+  #startOver() {
+    this.#replaceOnNextText = false;
+    this.#thinking = '';
+    this.#thinkingBody.textContent = '';
+    this.#thinkingBlock.hidden = true;
+    this.#footer.replaceChildren();
+    this.setContent('');
   }
+}
+
+/** @param {MessageAction} action @param {string} label */
+function actionButton(action, label) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = `message__action message__action--${action}`;
+  button.dataset.action = action;
+  button.textContent = label;
+  return button;
 }

@@ -23,6 +23,11 @@ export class ModelPicker {
 
   get selected() { return this.#select.value; }
 
+  /** Shows a conversation's model, if the upstream has it. @param {string} name */
+  select(name) {
+    if ([...this.#select.options].some((o) => o.value === name)) this.#select.value = name;
+  }
+
   async load() {
     try {
       const models = await this.#api.models();

@@ -1,0 +1,155 @@
+// @ts-check
+
+/** @typedef {{ id: string, title: string, updatedAt: string, activeGenerationId: string | null }} SessionSummary */
+
+/**
+ * The sidebar's list of conversations, newest first, with search, rename and delete. It only shows and
+ * asks: it raises `open`, `search`, `rename` and `delete` events and the page decides what they do.
+ */
+export class SessionListView extends EventTarget {
+  #list;
+  #search;
+  /** @type {string | null} */
+  #activeId = null;
+  #debounce = 0;
+
+  /** @param {HTMLElement} list @param {HTMLInputElement} search */
+  constructor(list, search) {
+    super();
+    this.#list = list;
+    this.#search = search;
+    list.addEventListener('click', this.#onClick);
+    search.addEventListener('input', () => {
+      clearTimeout(this.#debounce);
+      this.#debounce = setTimeout(() => this.#emit('search', { query: search.value.trim() }), 200);
+    });
+  }
+
+  get query() { return this.#search.value.trim(); }
+
+  /** @param {SessionSummary[]} sessions */
+  show(sessions) {
+    if (sessions.length === 0) {
+      const empty = document.createElement('li');
+      empty.className = 'session-list__empty';
+      empty.textContent = this.query ? 'No conversation matches.' : 'No conversations yet.';
+      this.#list.replaceChildren(empty);
+      return;
+    }
+    this.#list.replaceChildren(...sessions.map((s) => this.#item(s)));
+  }
+
+  /** @param {string | null} id */
+  setActive(id) {
+    this.#activeId = id;
+    for (const item of this.#list.querySelectorAll('[data-session-id]')) {
+      const button = item.querySelector('.session-list__open');
+      if (item instanceof HTMLElement && button) {
+        const active = item.dataset.sessionId === id;
+        item.classList.toggle('is-active', active);
+        if (active) button.setAttribute('aria-current', 'page');
+        else button.removeAttribute('aria-current');
+      }
+    }
+  }
+
+  /** Hides an item while its deletion can still be undone. @param {string} id @param {boolean} hidden */
+  setHidden(id, hidden) {
+    const item = this.#list.querySelector(`[data-session-id="${CSS.escape(id)}"]`);
+    if (item instanceof HTMLElement) item.hidden = hidden;
+  }
+
+  /** @param {SessionSummary} session */
+  #item(session) {
+    const item = document.createElement('li');
+    item.className = 'session-list__item';
+    item.dataset.sessionId = session.id;
+    item.classList.toggle('is-active', session.id === this.#activeId);
+
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'session-list__open';
+    open.dataset.action = 'open';
+    const title = document.createElement('span');
+    title.className = 'session-list__title';
+    title.textContent = session.title;
+    const when = document.createElement('small');
+    when.textContent = (session.activeGenerationId ? '● answering · ' : '') + relativeTime(session.updatedAt);
+    open.append(title, when);
+    if (session.id === this.#activeId) open.setAttribute('aria-current', 'page');
+
+    const rename = iconButton('rename', '✎', `Rename “${session.title}”`);
+    const remove = iconButton('delete', '🗑', `Delete “${session.title}”`);
+    item.append(open, rename, remove);
+    return item;
+  }
+
+  /** @param {MouseEvent} event */
+  #onClick = (event) => {
+    const button = /** @type {HTMLElement} */ (event.target).closest('button[data-action]');
+    const item = button?.closest('[data-session-id]');
+    if (!(button instanceof HTMLElement) || !(item instanceof HTMLElement)) return;
+    const id = /** @type {string} */ (item.dataset.sessionId);
+    const title = item.querySelector('.session-list__title')?.textContent ?? '';
+    switch (button.dataset.action) {
+      case 'open': this.#emit('open', { id }); break;
+      case 'delete': this.#emit('delete', { id, title }); break;
+      case 'rename': this.#startRename(item, id, title); break;
+    }
+  };
+
+  /** Inline rename: Enter saves, Escape cancels. @param {HTMLElement} item @param {string} id @param {string} title */
+  #startRename(item, id, title) {
+    const input = document.createElement('input');
+    input.className = 'session-list__rename';
+    input.value = title;
+    input.maxLength = 200;
+    input.setAttribute('aria-label', 'New title');
+    const titleElement = /** @type {HTMLElement} */ (item.querySelector('.session-list__title'));
+    titleElement.replaceWith(input);
+    input.focus();
+    input.select();
+    let done = false;
+    const finish = (/** @type {boolean} */ save) => {
+      if (done) return;
+      done = true;
+      const value = input.value.trim();
+      input.replaceWith(titleElement);
+      if (save && value && value !== title) {
+        titleElement.textContent = value;
+        this.#emit('rename', { id, title: value });
+      }
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') finish(true);
+      if (e.key === 'Escape') finish(false);
+      e.stopPropagation();
+    });
+    input.addEventListener('blur', () => finish(true));
+  }
+
+  /** @param {string} type @param {object} detail */
+  #emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
+}
+
+/** @param {string} action @param {string} icon @param {string} label */
+function iconButton(action, icon, label) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = `session-list__icon session-list__icon--${action}`;
+  button.dataset.action = action;
+  button.textContent = icon;
+  button.title = label;
+  button.setAttribute('aria-label', label);
+  return button;
+}
+
+/** "just now", "5 min ago", "yesterday", or a date. @param {string} iso */
+export function relativeTime(iso, now = Date.now()) {
+  const seconds = Math.max(0, (now - Date.parse(iso)) / 1000);
+  if (seconds < 60) return 'just now';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  if (seconds < 172_800) return 'yesterday';
+  return new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
