@@ -4,127 +4,133 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.BrowserTests;
 
-[Collection(BrowserCollection.Name)]
-public sealed class ChatPageTests(BrowserFixture browser) : IAsyncLifetime
+/// <summary>Asking and watching the answer: streaming, status, stop, errors, hostile output.</summary>
+public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
 {
     private const string Answer =
-        "Here is a **bold** plan:\n\n1. Boil water\n2. Add tea\n\n```python\nprint(\"steep 3 min\")\n```\n\nEnjoy! 🍵";
-
-    private TestHost _host = null!;
-    private IBrowserContext _context = null!;
-    private IPage _page = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await TestHost.StartAsync();
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _host.App.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1100, Height = 760 },
-        });
-        _page = await _context.NewPageAsync();
-        _page.PageError += (_, error) => _pageErrors.Add(error);
-        _page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                _pageErrors.Add(message.Text);
-            }
-        };
-    }
-
-    private readonly List<string> _pageErrors = [];
-
-    public async Task DisposeAsync()
-    {
-        await _context.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
-    private async Task OpenAsync()
-    {
-        await _page.GotoAsync("/");
-        await Assertions.Expect(_page.Locator("#model option[value='llama3.2:latest']")).ToHaveCountAsync(1);
-        await _page.SelectOptionAsync("#model", "llama3.2:latest");
-    }
+        "Here is a **bold** plan:\n\n1. Boil water\n2. Add tea\n\n```python\nprint(\"steep 3 min\")\n```\n\n" +
+        "| step | minutes |\n| --- | --- |\n| boil | 4 |\n| steep | 3 |\n\nEnjoy! 🍵";
 
     [Fact]
     public async Task APrompt_StreamsIntoARenderedAnswer_WithHonestStatusAlongTheWay()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(Answer, elementsPerChunk: 4)
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer(Answer, elementsPerChunk: 4)
             .WithDelays(TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(40)));
         await OpenAsync();
 
-        await _page.FillAsync("#prompt", "How do I make tea?");
-        await _page.PressAsync("#prompt", "Enter");
+        await AskAsync("How do I make tea?");
 
-        var status = _page.Locator("#status");
+        var status = Page.Locator("#status");
         await Assertions.Expect(status).ToHaveTextAsync("Loading model…");
-        var answer = _page.Locator(".message--assistant");
-        await Assertions.Expect(answer).ToHaveAttributeAsync("data-status", "streaming");
+        await Assertions.Expect(LastAnswer()).ToHaveAttributeAsync("data-status", "streaming");
         await Assertions.Expect(status).ToContainTextAsync("Generating");
-        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor("streaming.png") });
+        await Assertions.Expect(Page.Locator("#send")).ToHaveTextAsync("Stop");
+        await ScreenshotAsync("streaming.png");
 
-        await Assertions.Expect(answer).ToHaveAttributeAsync("data-status", "complete", new() { Timeout = 15_000 });
+        await WaitForAnswerAsync();
         await Assertions.Expect(status).ToContainTextAsync("Done");
-        await Assertions.Expect(_page.Locator(".message--user .message__body")).ToHaveTextAsync("How do I make tea?");
+        await Assertions.Expect(Page.Locator(".message--user .message__body")).ToHaveTextAsync("How do I make tea?");
+        var answer = LastAnswer();
         await Assertions.Expect(answer.Locator("strong")).ToHaveTextAsync("bold");
         await Assertions.Expect(answer.Locator("ol li")).ToHaveCountAsync(2);
         await Assertions.Expect(answer.Locator("pre code")).ToHaveTextAsync("print(\"steep 3 min\")\n");
+        await Assertions.Expect(answer.Locator("pre code .hljs-built_in")).ToHaveCountAsync(1);
+        await Assertions.Expect(answer.Locator(".code-header")).ToContainTextAsync("python");
+        await Assertions.Expect(answer.Locator("table td")).ToHaveCountAsync(4);
         await Assertions.Expect(answer.Locator(".message__body")).ToContainTextAsync("Enjoy! 🍵");
-        await Assertions.Expect(_page.Locator("#prompt")).ToHaveValueAsync("");
-        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor("answer.png") });
+        await Assertions.Expect(Page.Locator("#prompt")).ToHaveValueAsync("");
+        await Assertions.Expect(Page.Locator("#conversation-title")).ToHaveTextAsync("How do I make tea?");
+        await Assertions.Expect(Page.Locator("#send")).ToHaveTextAsync("Send");
+        await ScreenshotAsync("answer.png");
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task AThinkingModel_ShowsThinking_ThenACollapsibleReasoningBlock()
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("The answer is **42**.")
+            .WithThinking([.. "The user asks about life. Douglas Adams wrote that the answer is forty-two, so I will say so.".Split(' ').Select(w => w + " ")])
+            .WithDelays(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(120)));
+        await Page.GotoAsync("/");
+        await Assertions.Expect(Page.Locator("#model option[value='qwen3:8b']")).ToHaveCountAsync(1);
+        await Page.SelectOptionAsync("#model", "qwen3:8b");
+
+        await AskAsync("What is the meaning of life?");
+
+        await Assertions.Expect(Page.Locator("#status")).ToContainTextAsync("Thinking…");
+        await Assertions.Expect(LastAnswer().Locator(".message__thinking")).ToBeVisibleAsync();
+        await Page.Locator(".message__thinking summary").ClickAsync();
+        await ScreenshotAsync("thinking.png");
+        await WaitForAnswerAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__thinking-body")).ToContainTextAsync("Douglas Adams");
+        await Assertions.Expect(LastAnswer().Locator(".message__body strong")).ToHaveTextAsync("42");
+        AssertNoPageErrors();
     }
 
     [Fact]
     public async Task TheStopButton_StopsTheModel_AndKeepsThePartialAnswer()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 400).Select(i => $" word{i}")])
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 400).Select(i => $" word{i}")])
             .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(25)));
         await OpenAsync();
-        await _page.FillAsync("#prompt", "Talk forever");
-        await _page.PressAsync("#prompt", "Enter");
-        await Assertions.Expect(_page.Locator("#status")).ToContainTextAsync("Generating");
+        await AskAsync("Talk forever");
+        await Assertions.Expect(Page.Locator("#status")).ToContainTextAsync("Generating");
 
-        await _page.ClickAsync("#send");
+        await Page.ClickAsync("#send");
 
-        await Assertions.Expect(_page.Locator("#status")).ToHaveTextAsync("Stopped");
-        await Assertions.Expect(_page.Locator(".message--assistant")).ToHaveAttributeAsync("data-status", "stopped");
-        await _host.Emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
-        Assert.False(_host.Emulator.Requests.Chats[0].Completed);
+        await Assertions.Expect(Page.Locator("#status")).ToHaveTextAsync("Stopped");
+        await Assertions.Expect(LastAnswer()).ToHaveAttributeAsync("data-status", "stopped");
+        await Host.Emulator.Requests.Chats[0].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(2));
+        Assert.False(Host.Emulator.Requests.Chats[0].Completed);
+        AssertNoPageErrors();
     }
 
     [Fact]
-    public async Task AMissingModel_ShowsTheErrorWithHowToFixIt()
+    public async Task Escape_StopsTheAnswer()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Status(404, "model 'llama3.2' not found"));
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 400).Select(i => $" word{i}")])
+            .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(25)));
+        await OpenAsync();
+        await AskAsync("Talk forever");
+        await Assertions.Expect(Page.Locator("#status")).ToContainTextAsync("Generating");
+
+        await Page.Keyboard.PressAsync("Escape");
+
+        await Assertions.Expect(Page.Locator("#status")).ToHaveTextAsync("Stopped");
+    }
+
+    [Fact]
+    public async Task AMissingModel_ShowsTheErrorWithHowToFixIt_AndARetry()
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Status(404, "model 'llama3.2' not found"), ChatScript.Answer("Now it works."));
         await OpenAsync();
 
-        await _page.FillAsync("#prompt", "Hello?");
-        await _page.PressAsync("#prompt", "Enter");
+        await AskAsync("Hello?");
 
-        await Assertions.Expect(_page.Locator("#status")).ToContainTextAsync("ollama pull llama3.2");
-        await Assertions.Expect(_page.Locator(".message__error")).ToContainTextAsync("is not installed");
-        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor("error.png") });
+        await Assertions.Expect(Page.Locator("#status")).ToContainTextAsync("ollama pull llama3.2");
+        await Assertions.Expect(Page.Locator(".message__error")).ToContainTextAsync("is not installed");
+        await ScreenshotAsync("error.png");
+        await LastAnswer().Locator("button[data-action='retry']").ClickAsync();
+        await WaitForAnswerAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("Now it works.");
+        AssertNoPageErrors();
     }
 
     [Fact]
     public async Task HostileMarkdownFromTheModel_StaysInert()
     {
         const string Hostile = "<img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script> " +
-            "[click](javascript:window.__pwned=3) ![tracker](http://tracker.invalid/pixel.png)";
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(Hostile, elementsPerChunk: 7));
+            "[click](javascript:window.__pwned=3) ![tracker](http://tracker.invalid/pixel.png) <iframe src=\"javascript:window.__pwned=4\"></iframe>";
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer(Hostile, elementsPerChunk: 7));
         await OpenAsync();
 
-        await _page.FillAsync("#prompt", "Be evil");
-        await _page.PressAsync("#prompt", "Enter");
-        await Assertions.Expect(_page.Locator(".message--assistant")).ToHaveAttributeAsync("data-status", "complete", new() { Timeout = 5000 });
+        await AskAsync("Be evil");
+        await WaitForAnswerAsync();
+        await LastAnswer().Locator("a").ClickAsync();
 
-        Assert.Null(await _page.EvaluateAsync<int?>("window.__pwned ?? null"));
-        Assert.Empty(_pageErrors);
-        var body = _page.Locator(".message--assistant .message__body");
-        await Assertions.Expect(body.Locator("script")).ToHaveCountAsync(0);
-        await Assertions.Expect(body.Locator("[onerror]")).ToHaveCountAsync(0);
+        Assert.Null(await Page.EvaluateAsync<int?>("window.__pwned ?? null"));
+        var body = LastAnswer().Locator(".message__body");
+        await Assertions.Expect(body.Locator("script, iframe, [onerror]")).ToHaveCountAsync(0);
         Assert.DoesNotContain("javascript:", await body.InnerHTMLAsync(), StringComparison.OrdinalIgnoreCase);
         // Every image in model output waits for a click; none has an address the browser would load.
         await Assertions.Expect(body.Locator("img[src]")).ToHaveCountAsync(0);
@@ -135,7 +141,7 @@ public sealed class ChatPageTests(BrowserFixture browser) : IAsyncLifetime
     public async Task WithOllamaDown_ABannerSaysSoAndHowToFixIt()
     {
         await using var host = await TestHost.StartAsync(upstream: OllamaClientFactory.RefusingAddress());
-        var page = await _context.NewPageAsync();
+        var page = await NewPageAsync();
 
         await page.GotoAsync(host.App.BaseAddress.ToString());
 
@@ -143,22 +149,6 @@ public sealed class ChatPageTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(banner).ToBeVisibleAsync();
         await Assertions.Expect(banner).ToContainTextAsync("ollama serve");
         await Assertions.Expect(banner.Locator("button")).ToHaveTextAsync("Retry");
-    }
-
-    [Fact]
-    public async Task RefreshingMidAnswer_ContinuesTheSameAnswerWithNoLostOrRepeatedText()
-    {
-        var words = Enumerable.Range(0, 120).Select(i => $" w{i}").ToArray();
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(words).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(25)));
-        await OpenAsync();
-        await _page.FillAsync("#prompt", "Count");
-        await _page.PressAsync("#prompt", "Enter");
-        await Assertions.Expect(_page.Locator(".message--assistant .message__body")).ToContainTextAsync("w20");
-
-        await _page.ReloadAsync();
-
-        var answer = _page.Locator(".message--assistant");
-        await Assertions.Expect(answer).ToHaveAttributeAsync("data-status", "complete", new() { Timeout = 15_000 });
-        Assert.Equal(string.Concat(words).Trim(), (await answer.Locator(".message__body").InnerTextAsync()).Trim());
+        await ScreenshotAsync("upstream-down.png", page);
     }
 }

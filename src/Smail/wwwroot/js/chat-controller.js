@@ -136,7 +136,7 @@ export class ChatController extends EventTarget {
     if (!this.#ui.transition('sending')) return false;
     try {
       await start();
-      this.#changed();
+      await this.#refresh();
       return true;
     } catch (error) {
       this.#fail(this.#errors.classify(error).message);
@@ -176,6 +176,18 @@ export class ChatController extends EventTarget {
 
   #changed() { this.dispatchEvent(new Event('sessionchange')); }
 
+  /** Re-reads the open conversation (its title, its stored messages) and says it changed. */
+  async #refresh() {
+    const id = this.#session?.id;
+    if (!id) return;
+    try {
+      this.#session = await this.#api.session(id);
+    } catch {
+      // Shown as it was; the next refresh will catch up.
+    }
+    this.#changed();
+  }
+
   /** @type {import('./stream-manager.js').StreamDelegate} */
   #streamDelegate = {
     onStatus: ({ state, attempt, delayMs }) => this.#ui.transition(state, { attempt, delayMs }),
@@ -195,13 +207,13 @@ export class ChatController extends EventTarget {
       this.#answer?.setStatus(stopped ? 'stopped' : 'complete');
       this.#answer?.showStats(stats);
       this.#ui.transition(stopped ? 'stopped' : 'done', { tokens: stats.outputTokens, tokensPerSecond: stats.tokensPerSecond, ttftMs: stats.ttftMs });
-      this.#changed();
+      this.#refresh();
     },
     onError: (data) => {
       this.#answer?.setStatus('error');
       this.#answer?.showError(data.message);
       this.#fail(data.message);
-      this.#changed();
+      this.#refresh();
     },
     onReconnecting: (attempt) => this.#ui.transition('reconnecting', { attempt }),
     onReconnected: () => {},

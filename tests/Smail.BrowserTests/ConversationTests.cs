@@ -1,0 +1,131 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Smail.OllamaEmulator.Scripting;
+
+namespace Smail.BrowserTests;
+
+/// <summary>Managing conversations: the sidebar, settings, editing and regenerating.</summary>
+public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser)
+{
+    private async Task ChatAsync(string prompt, string answer)
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer(answer));
+        await AskAsync(prompt);
+        await WaitForAnswerAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync(answer);
+    }
+
+    private ILocator Sessions => Page.Locator("#session-list .session-list__item:visible");
+
+    [Fact]
+    public async Task TheSidebar_ListsConversationsNewestFirst_AndOpensThem()
+    {
+        await OpenAsync();
+        await ChatAsync("First topic", "Answer one.");
+        await Page.ClickAsync("#new-chat");
+        await ChatAsync("Second topic", "Answer two.");
+
+        await Assertions.Expect(Sessions).ToHaveCountAsync(2);
+        await Assertions.Expect(Sessions.Nth(0)).ToContainTextAsync("Second topic");
+        await Sessions.Nth(1).Locator(".session-list__open").ClickAsync();
+
+        await Assertions.Expect(Page.Locator(".message--user .message__body")).ToHaveTextAsync("First topic");
+        await Assertions.Expect(Page.Locator("#conversation-title")).ToHaveTextAsync("First topic");
+        await Assertions.Expect(Sessions.Nth(1)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("is-active"));
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task Rename_Search_AndDeleteWithUndo()
+    {
+        await OpenAsync();
+        await ChatAsync("Walk in the Alps", "Try the Matterhorn trail.");
+        await Page.ClickAsync("#new-chat");
+        await ChatAsync("Bake bread", "Use sourdough.");
+
+        await Sessions.Nth(0).HoverAsync();
+        await Sessions.Nth(0).Locator("[data-action='rename']").ClickAsync();
+        await Page.Locator(".session-list__rename").FillAsync("Bread notes");
+        await Page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Sessions.Nth(0)).ToContainTextAsync("Bread notes");
+
+        await Page.FillAsync("#session-search", "matterhorn");
+        await Assertions.Expect(Sessions).ToHaveCountAsync(1);
+        await Assertions.Expect(Sessions.Nth(0)).ToContainTextAsync("Walk in the Alps");
+        await Page.FillAsync("#session-search", "");
+        await Assertions.Expect(Sessions).ToHaveCountAsync(2);
+
+        await Sessions.Nth(0).HoverAsync();
+        await Sessions.Nth(0).Locator("[data-action='delete']").ClickAsync();
+        await Assertions.Expect(Sessions).ToHaveCountAsync(1);
+        await Page.Locator("#toast button", new() { HasText = "Undo" }).ClickAsync();
+        await Assertions.Expect(Sessions).ToHaveCountAsync(2);
+
+        await Sessions.Nth(1).HoverAsync();
+        await Sessions.Nth(1).Locator("[data-action='delete']").ClickAsync();
+        await Assertions.Expect(Page.Locator("#toast")).ToBeHiddenAsync(new() { Timeout = 8000 });
+        await Assertions.Expect(Sessions).ToHaveCountAsync(1, new() { Timeout = 5000 });
+        var stored = await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions");
+        Assert.Equal(["Bread notes"], stored.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("title").GetString()));
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task SystemPromptAndTemperature_AreKeptPerConversation_AndSentToTheModel()
+    {
+        await OpenAsync();
+        await Page.ClickAsync("#open-settings");
+        await Page.FillAsync("#settings-dialog textarea", "Answer like a pirate.");
+        await Page.UncheckAsync("#settings-dialog [name='defaultTemperature']");
+        await Page.Locator("#settings-dialog [name='temperature']").FillAsync("0.3");
+        await Page.ClickAsync("#settings-dialog button[value='save']");
+        await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync("Settings saved");
+
+        await ChatAsync("Hello", "Arr!");
+
+        var sent = Host.Emulator.Requests.Chats[0].Json;
+        Assert.Equal("system", sent.GetProperty("messages")[0].GetProperty("role").GetString());
+        Assert.Equal("Answer like a pirate.", sent.GetProperty("messages")[0].GetProperty("content").GetString());
+        Assert.Equal(0.3, sent.GetProperty("options").GetProperty("temperature").GetDouble(), 3);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task EditingAnEarlierMessage_ResendsFromThere()
+    {
+        await OpenAsync();
+        await ChatAsync("Capital of France?", "Paris.");
+        await ChatAsync("And of Italy?", "Rome.");
+
+        var first = Page.Locator(".message--user").First;
+        await first.HoverAsync();
+        await first.Locator("[data-action='edit']").ClickAsync();
+        await first.Locator(".message__editor textarea").FillAsync("Capital of Spain?");
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Madrid."));
+        await first.Locator(".message__editor textarea").PressAsync("Enter");
+
+        await WaitForAnswerAsync();
+        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(2);
+        await Assertions.Expect(Page.Locator(".message--user .message__body")).ToHaveTextAsync("Capital of Spain?");
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("Madrid.");
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task Regenerate_ReplacesTheLastAnswer()
+    {
+        await OpenAsync();
+        await ChatAsync("Tell me a joke", "Old joke.");
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("New", " joke.").WithDelays(TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(50)));
+
+        await LastAnswer().HoverAsync();
+        await LastAnswer().Locator("[data-action='regenerate']").ClickAsync();
+
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("Old joke.");
+        await WaitForAnswerAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("New joke.");
+        await Assertions.Expect(Page.Locator(".message--assistant")).ToHaveCountAsync(1);
+        AssertNoPageErrors();
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.Playwright;
+using Smail.Tests.Infrastructure;
+
+namespace Smail.BrowserTests;
+
+/// <summary>
+/// Base of every page test: Smail and the emulator on loopback ports, a fresh browser context (its own
+/// storage), and every script error the page raises, so each test can say the page stayed clean.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly List<string> _pageErrors = [];
+
+    protected TestHost Host { get; private set; } = null!;
+    protected IBrowserContext Context { get; private set; } = null!;
+    protected IPage Page { get; private set; } = null!;
+    protected BrowserFixture Browser => browser;
+
+    protected virtual BrowserNewContextOptions ContextOptions => new() { ViewportSize = new ViewportSize { Width = 1100, Height = 760 } };
+
+    public virtual async Task InitializeAsync()
+    {
+        Host = await TestHost.StartAsync();
+        var options = ContextOptions;
+        options.BaseURL = Host.App.BaseAddress.ToString();
+        Context = await browser.Browser.NewContextAsync(options);
+        Page = await NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        await Host.DisposeAsync();
+    }
+
+    protected async Task<IPage> NewPageAsync()
+    {
+        var page = await Context.NewPageAsync();
+        page.PageError += (_, error) => _pageErrors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _pageErrors.Add(message.Text);
+            }
+        };
+        return page;
+    }
+
+    protected async Task OpenAsync(IPage? page = null)
+    {
+        page ??= Page;
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.Locator("#model option[value='llama3.2:latest']")).ToHaveCountAsync(1);
+        await page.SelectOptionAsync("#model", "llama3.2:latest");
+    }
+
+    protected async Task AskAsync(string prompt, IPage? page = null)
+    {
+        page ??= Page;
+        await page.FillAsync("#prompt", prompt);
+        await page.PressAsync("#prompt", "Enter");
+    }
+
+    protected ILocator LastAnswer(IPage? page = null) => (page ?? Page).Locator(".message--assistant").Last;
+
+    protected Task WaitForAnswerAsync(string status = "complete", IPage? page = null) =>
+        Assertions.Expect(LastAnswer(page)).ToHaveAttributeAsync("data-status", status, new() { Timeout = 15_000 });
+
+    protected void AssertNoPageErrors() => Assert.Empty(_pageErrors);
+
+    protected Task ScreenshotAsync(string name, IPage? page = null) =>
+        (page ?? Page).ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor(name) });
+}
