@@ -1,8 +1,9 @@
 using System.Globalization;
 using Smail.Benchmarks;
 
-// Streaming benchmarks: Smail as its own process, the Ollama emulator and the listeners in this one.
-// Usage: dotnet run -c Release --project benchmarks/Smail.Benchmarks
+// Streaming benchmarks: Smail as its own process, the Ollama emulator and the listeners in this one;
+// then the page's rendering cost in headless Chromium.
+// Usage: dotnet run -c Release --project benchmarks/Smail.Benchmarks [streaming|render]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
@@ -11,7 +12,25 @@ await using var smail = await SmailProcess.StartAsync(emulator.BaseAddress, conf
 using var api = new SmailApi(smail.Address);
 var bench = new StreamingBenchmarks(emulator, smail, api);
 
-Console.WriteLine($"Smail streaming benchmarks ({configuration}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
+Console.WriteLine($"Smail benchmarks ({configuration}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
+var only = args.FirstOrDefault();
+
+if (only is null or "render")
+{
+    var render = await RenderBenchmark.RunAsync(smail.Address);
+    Console.WriteLine();
+    Console.WriteLine($"Rendering a {render.Tokens:N0}-token markdown answer, main-thread time per chunk (MessageView.appendContent + layout)");
+    Console.WriteLine("| tokens | median ms | p99 ms |");
+    Console.WriteLine("| --- | ---: | ---: |");
+    Console.WriteLine($"| first 1,000 | {render.FirstMedian:0.000} | {render.FirstP99:0.000} |");
+    Console.WriteLine($"| last 1,000 | {render.LastMedian:0.000} | {render.LastP99:0.000} |");
+    Console.WriteLine($"Last/first: median {render.LastMedian / render.FirstMedian:0.00}×, p99 {render.LastP99 / render.FirstP99:0.00}× (target: within 2×)");
+}
+if (only is "render")
+{
+    return;
+}
+
 await bench.DeliveryLatencyAsync(1, 200); // warm-up: JIT, connection pools, the model "load"
 
 Console.WriteLine();

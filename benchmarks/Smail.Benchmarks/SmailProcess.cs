@@ -21,11 +21,12 @@ internal sealed class SmailProcess : IAsyncDisposable
 
     public static async Task<SmailProcess> StartAsync(Uri upstream, string configuration)
     {
-        var dll = Path.Combine(RepoRoot(), "src", "Smail", "bin", configuration, "net10.0", "Smail.dll");
+        var project = Path.Combine(RepoRoot(), "src", "Smail");
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", "Smail.dll");
         var port = FreePort();
         var store = Directory.CreateTempSubdirectory("smail-bench-").FullName;
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", "--Ollama:BaseUrl", upstream.ToString(),
-            "--Storage:Path", store, "--Logging:LogLevel:Default", "Warning"])
+            "--Storage:Path", store, "--Logging:LogLevel:Default", "Warning", "--contentRoot", project])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,

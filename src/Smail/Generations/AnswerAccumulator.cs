@@ -39,7 +39,8 @@ internal sealed class AnswerAccumulator
         var ttft = _firstToken is { } first ? Stopwatch.GetElapsedTime(_started, first) : TimeSpan.Zero;
         var outputTokens = _upstream?.OutputTokens ?? _chunks;
         var evalSeconds = _upstream is { EvalDuration.Ticks: > 0 } ? _upstream.EvalDuration.TotalSeconds : (duration - ttft).TotalSeconds;
-        var tokensPerSecond = evalSeconds > 0 ? Math.Round(outputTokens / evalSeconds, 1) : 0;
+        // Under 50 ms a rate says more about clock resolution than about the model.
+        var tokensPerSecond = evalSeconds >= 0.05 ? Math.Round(outputTokens / evalSeconds, 1) : 0;
         return new MessageStats(_upstream?.PromptTokens ?? 0, outputTokens, (long)ttft.TotalMilliseconds, (long)duration.TotalMilliseconds, tokensPerSecond);
     }
 

@@ -138,7 +138,7 @@ export function statusText(state, detail, elapsedMs) {
     case 'reconnecting': return `Reconnecting… (attempt ${detail.attempt ?? 1})`;
     case 'done': {
       const parts = ['Done'];
-      if (detail.tokens !== undefined) parts.push(`${detail.tokens} tokens`);
+      if (detail.tokens !== undefined) parts.push(`${detail.tokens} ${detail.tokens === 1 ? 'token' : 'tokens'}`);
       if (detail.tokensPerSecond) parts.push(`${detail.tokensPerSecond.toFixed(1)} tok/s`);
       if (detail.ttftMs !== undefined) parts.push(`first token ${seconds(detail.ttftMs)}`);
       return parts.join(' · ');

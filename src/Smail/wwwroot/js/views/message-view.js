@@ -84,6 +84,8 @@ export class MessageView {
   /** @param {string} text */
   appendContent(text) {
     if (this.#replaceOnNextText) this.#startOver();
+    // Reasoning is open while the model thinks, and folds away once the answer begins.
+    if (this.content === '' && this.#thinking) this.#thinkingBlock.open = false;
     if (this.#markdown) this.#markdown.append(text);
     else this.#body.textContent = this.#plainText += text;
   }
@@ -91,6 +93,7 @@ export class MessageView {
   /** @param {string} text */
   appendThinking(text) {
     if (this.#replaceOnNextText) this.#startOver();
+    if (!this.#thinking && this.content === '') this.#thinkingBlock.open = this.element.dataset.status === 'streaming';
     this.#thinking += text;
     this.#thinkingBlock.hidden = false;
     this.#thinkingBody.textContent = this.#thinking;
@@ -107,8 +110,7 @@ export class MessageView {
 
   /** @param {import('../api-client.js').Stats} stats */
   showStats(stats) {
-    this.#footer.textContent =
-      `${stats.outputTokens} tokens · ${stats.tokensPerSecond.toFixed(1)} tok/s · first token ${(stats.ttftMs / 1000).toFixed(1)} s`;
+    this.#footer.textContent = statsText(stats);
   }
 
   /** @param {string} message */
@@ -137,4 +139,12 @@ function actionButton(action, label) {
   button.dataset.action = action;
   button.textContent = label;
   return button;
+}
+
+/** "120 tokens · 41.3 tok/s · first token 0.4 s", leaving out what was not measured. @param {import('../api-client.js').Stats} stats */
+export function statsText(stats) {
+  const parts = [`${stats.outputTokens} ${stats.outputTokens === 1 ? 'token' : 'tokens'}`];
+  if (stats.tokensPerSecond > 0) parts.push(`${stats.tokensPerSecond.toFixed(1)} tok/s`);
+  parts.push(`first token ${(stats.ttftMs / 1000).toFixed(1)} s`);
+  return parts.join(' · ');
 }
