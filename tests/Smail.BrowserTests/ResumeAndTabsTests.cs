@@ -66,6 +66,21 @@ public sealed class ResumeAndTabsTests(BrowserFixture browser) : PageTest(browse
     }
 
     [Fact]
+    public async Task ABrowserWithoutEventSource_FollowsTheAnswerByLongPolling()
+    {
+        await Page.AddInitScriptAsync("delete window.EventSource;");
+        QueueSlowAnswer();
+        await OpenAsync();
+
+        await AskAsync("Count");
+
+        await WaitForAnswerAsync();
+        Assert.Equal(s_answer, (await LastAnswer().Locator(".message__body").InnerTextAsync()).Trim());
+        Assert.False(await Page.EvaluateAsync<bool>("'EventSource' in window"));
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task ScrollingUpWhileTextStreams_IsNotYankedBack_AndOffersJumpToLatest()
     {
         Host.Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 300).Select(i => $"Line {i}\n\n")])
