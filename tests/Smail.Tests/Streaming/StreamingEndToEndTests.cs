@@ -26,7 +26,7 @@ public sealed class StreamingEndToEndTests : HostedTest
     [Fact]
     public async Task Done_CarriesTheAnswersStats()
     {
-        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("a", "b", "c", "d") with { PromptEvalCount = 17 });
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("a", "b", "c", "d").WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(25)) with { PromptEvalCount = 17 });
         var session = await Host.CreateSessionAsync();
 
         var accepted = await Host.SendAsync(session, "Count");
