@@ -6,7 +6,8 @@ namespace Smail.Generations;
 /// and all read the same sequence. Appending never waits for a listener.
 /// </summary>
 internal sealed class Generation(
-    string id, string sessionId, string assistantMessageId, string model, DateTimeOffset startedAt, bool replacesAnswer = false) : IDisposable
+    string id, string sessionId, string assistantMessageId, string model, DateTimeOffset startedAt,
+    bool replacesAnswer = false, AnswerSeed? continues = null) : IDisposable
 {
     private readonly List<GenerationEvent> _events = [];
     private readonly Lock _lock = new();
@@ -22,6 +23,9 @@ internal sealed class Generation(
 
     /// <summary>A regeneration: the stored answer stays as it was until the new one starts streaming.</summary>
     public bool ReplacesAnswer { get; } = replacesAnswer;
+
+    /// <summary>A continuation: the stored answer it extends. Its events start with that text, so a replay rebuilds it whole.</summary>
+    public AnswerSeed? Continues { get; } = continues;
     public bool IsFinished { get; private set; }
 
     /// <summary>Cancelled by <see cref="Stop"/>; the generation passes it to the upstream request.</summary>
@@ -111,3 +115,6 @@ internal sealed class Generation(
 
     public void Dispose() => _stop.Dispose();
 }
+
+/// <summary>The text an answer already has when it is continued.</summary>
+internal sealed record AnswerSeed(string Content, string? Thinking);

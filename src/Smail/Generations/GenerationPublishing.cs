@@ -9,6 +9,11 @@ internal static class GenerationPublishing
     public static void PublishStatus(this Generation generation, string state) =>
         generation.Append(EventTypes.Status, Serialize(new StatusEventData(state), SmailJsonContext.Default.StatusEventData));
 
+    public static void PublishRetrying(this Generation generation, int attempt, TimeSpan delay, string reason) =>
+        generation.Append(EventTypes.Status, Serialize(
+            new StatusEventData(GenerationStates.Retrying) { Attempt = attempt, DelayMs = (int)delay.TotalMilliseconds, Reason = reason },
+            SmailJsonContext.Default.StatusEventData));
+
     public static void PublishThinking(this Generation generation, string text) =>
         generation.Append(EventTypes.Thinking, Serialize(new TextEventData(text), SmailJsonContext.Default.TextEventData));
 

@@ -22,9 +22,10 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
     /// Claims the conversation for a new generation. Returns false, with the running one, when the
     /// conversation already has one: the claim is atomic, so two simultaneous sends cannot both win.
     /// </summary>
-    public bool TryBegin(string sessionId, string assistantMessageId, string model, out Generation generation, bool replacesAnswer = false)
+    public bool TryBegin(
+        string sessionId, string assistantMessageId, string model, out Generation generation, bool replacesAnswer = false, AnswerSeed? continues = null)
     {
-        var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, time.GetUtcNow(), replacesAnswer);
+        var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, time.GetUtcNow(), replacesAnswer, continues);
         var winner = _runningBySession.GetOrAdd(sessionId, candidate);
         if (!ReferenceEquals(winner, candidate))
         {

@@ -1,16 +1,30 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Smail.Metrics;
 using Smail.Ollama;
+using Smail.Resilience;
 using Smail.Sessions;
 
 namespace Smail.Generations;
 
 /// <summary>
-/// Runs a generation from start to end on the server's own time: asks the upstream, publishes every
-/// token as an event, and stores the answer before announcing the end, so a client that reads the
-/// conversation after <c>done</c> finds the answer there.
+/// Runs a generation from start to end on the server's own time: asks the upstream (retrying and
+/// continuing through failures), publishes every token as an event, checkpoints the answer while it
+/// grows, and stores it before announcing the end, so a client that reads the conversation after
+/// <c>done</c> finds the answer there.
 /// </summary>
 internal sealed partial class GenerationRunner(
-    IChatUpstream upstream, ISessionStore store, GenerationRegistry registry, TimeProvider time, ILogger<GenerationRunner> logger)
+    IChatUpstream upstream,
+    ISessionStore store,
+    GenerationRegistry registry,
+    ResiliencePipelineProvider<string> pipelines,
+    IOptions<ResilienceOptions> resilience,
+    IOptions<GenerationOptions> generationOptions,
+    SmailMetrics metrics,
+    TimeProvider time,
+    ILogger<GenerationRunner> logger)
 {
     /// <summary>Starts <paramref name="generation"/> in the background; the conversation already holds its placeholder.</summary>
     public void Start(Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options)
@@ -22,137 +36,89 @@ internal sealed partial class GenerationRunner(
     private async Task RunAsync(Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["GenerationId"] = generation.Id, ["SessionId"] = generation.SessionId });
-        var answer = new AnswerAccumulator();
-        Action publishEnd;
+        var answer = generation.Continues is { } seed ? new AnswerAccumulator(seed.Content, seed.Thinking) : new AnswerAccumulator();
+        if (generation.Continues is not null)
+        {
+            // A continuation's events carry the whole answer, so a listener attaching at event 1 rebuilds it exactly.
+            PublishSeed(generation, answer);
+        }
+        var retries = 0;
+        Ending ending;
+        await using (new AnswerCheckpoint(answer, () => SaveProgressAsync(generation, answer), generationOptions.Value.CheckpointInterval, time, logger))
+        {
+            ending = await StreamToEndingAsync(generation, session, options, answer, () => retries++);
+        }
+        if (retries > 0)
+        {
+            metrics.Recovered(ending.Status == MessageStatus.Complete);
+        }
+        if (!await FinishMessageAsync(generation, answer, ending.Status, answer.Stats(), ending.Error))
+        {
+            ending = ending with
+            {
+                Publish = () => generation.PublishError("storage_failed",
+                    "The answer could not be saved: the conversation store refused the write. Smail's log says why.", retryable: true),
+            };
+        }
+        // Free the conversation before anyone hears that the answer ended, so a message sent the moment
+        // `done` arrives is never refused as a conflict.
+        registry.End(generation);
+        ending.Publish();
+    }
+
+    /// <summary>How an answer ended: its stored status and error, and the event that tells listeners.</summary>
+    private sealed record Ending(string Status, MessageError? Error, Action Publish);
+
+    private async Task<Ending> StreamToEndingAsync(
+        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, AnswerAccumulator answer, Action onRetry)
+    {
         try
         {
-            publishEnd = await StreamAnswerAsync(generation, session, options, answer);
+            var reason = await StreamWithRetriesAsync(generation, session, options, answer, onRetry);
+            return new Ending(MessageStatus.Complete, null, () => generation.PublishDone(reason, AnswerAccumulator.ToDoneStats(answer.Stats())));
         }
         catch (OperationCanceledException) when (generation.Interrupted)
         {
-            const string Message = "Smail was shut down while writing this answer. What was written is saved.";
-            await FinishMessageAsync(generation, answer, MessageStatus.Interrupted, answer.Stats(), new MessageError("server_shutdown", Message));
-            publishEnd = () => generation.PublishError("server_shutdown", Message, retryable: true);
+            const string Message = "Smail was shut down while writing this answer. What was written is saved; Continue picks up from here.";
+            return new Ending(MessageStatus.Interrupted, new MessageError("server_shutdown", Message),
+                () => generation.PublishError("server_shutdown", Message, retryable: true));
         }
         catch (OperationCanceledException) when (generation.StopRequested)
         {
-            var stats = answer.Stats();
-            await FinishMessageAsync(generation, answer, MessageStatus.Stopped, stats, null);
-            publishEnd = () => generation.PublishDone("stopped", AnswerAccumulator.ToDoneStats(stats));
+            return new Ending(MessageStatus.Stopped, null, () => generation.PublishDone("stopped", AnswerAccumulator.ToDoneStats(answer.Stats())));
+        }
+        catch (BrokenCircuitException ex)
+        {
+            return Failed(generation, UpstreamResilience.CircuitOpen(ex, resilience.Value.BreakerBreakDuration));
         }
         catch (UpstreamException ex)
         {
-            LogUpstreamFailure(ex.Code, ex.Message);
-            await FinishMessageAsync(generation, answer, MessageStatus.Error, answer.Stats(), new MessageError(ex.Code, ex.Message));
-            publishEnd = () => generation.PublishError(ex.Code, ex.Message, ex.Retryable);
+            return Failed(generation, ex);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Generation failed unexpectedly");
             const string Message = "Smail failed while writing this answer. The server log has the details.";
-            await FinishMessageAsync(generation, answer, MessageStatus.Error, answer.Stats(), new MessageError("internal_error", Message));
-            publishEnd = () => generation.PublishError("internal_error", Message, retryable: true);
-        }
-        // Free the conversation before anyone hears that the answer ended, so a message sent the moment
-        // `done` arrives is never refused as a conflict.
-        registry.End(generation);
-        publishEnd();
-    }
-
-    /// <summary>Streams and stores the answer; returns how to announce its end.</summary>
-    private async Task<Action> StreamAnswerAsync(
-        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, AnswerAccumulator answer)
-    {
-        var stop = generation.StopToken;
-        generation.PublishStatus(GenerationStates.Connecting);
-        var capabilities = await upstream.GetCapabilitiesAsync(generation.Model, stop);
-        if (!await IsLoadedAsync(generation.Model, stop))
-        {
-            generation.PublishStatus(GenerationStates.LoadingModel);
-        }
-        var request = UpstreamRequestBuilder.Build(session, generation.AssistantMessageId, generation.Model, capabilities.Contains("thinking"), options);
-        string? doneReason = null;
-        await foreach (var chunk in upstream.StreamChatAsync(request, stop))
-        {
-            if (generation.ReplacesAnswer && !answer.HasContent && !answer.HasThinking && (chunk.Content.Length > 0 || !string.IsNullOrEmpty(chunk.Thinking)))
-            {
-                await ClearReplacedAnswerAsync(generation);
-            }
-            if (!string.IsNullOrEmpty(chunk.Thinking))
-            {
-                if (!answer.HasThinking && !answer.HasContent)
-                {
-                    generation.PublishStatus(GenerationStates.Thinking);
-                }
-                generation.PublishThinking(chunk.Thinking);
-            }
-            if (chunk.Content.Length > 0)
-            {
-                if (!answer.HasContent)
-                {
-                    generation.PublishStatus(GenerationStates.Generating);
-                }
-                generation.PublishDelta(chunk.Content);
-            }
-            answer.Add(chunk);
-            doneReason = chunk.DoneReason ?? doneReason;
-        }
-        var stats = answer.Stats();
-        await FinishMessageAsync(generation, answer, MessageStatus.Complete, stats, null);
-        return () => generation.PublishDone(doneReason == "length" ? "length" : "stop", AnswerAccumulator.ToDoneStats(stats));
-    }
-
-    // A failed look-up only costs the honest "loading model" status, never the answer.
-    private async Task<bool> IsLoadedAsync(string model, CancellationToken stop)
-    {
-        try
-        {
-            return await upstream.IsLoadedAsync(model, stop);
-        }
-        catch (UpstreamException)
-        {
-            return true;
+            return new Ending(MessageStatus.Error, new MessageError("internal_error", Message),
+                () => generation.PublishError("internal_error", Message, retryable: true));
         }
     }
 
-    // The new answer has begun: the old one gives way in the store too.
-    private Task ClearReplacedAnswerAsync(Generation generation) =>
-        UpdateAnswerAsync(generation, message => message with
-        {
-            Content = "", Thinking = null, Status = MessageStatus.Streaming, Stats = null, Error = null, Model = generation.Model,
-        });
-
-    private async Task FinishMessageAsync(Generation generation, AnswerAccumulator answer, string status, MessageStats stats, MessageError? error)
+    private Ending Failed(Generation generation, UpstreamException ex)
     {
-        if (generation.ReplacesAnswer && !answer.HasContent && !answer.HasThinking)
-        {
-            // A regeneration that never produced a token leaves the previous answer untouched.
-            return;
-        }
-        await UpdateAnswerAsync(generation, message => message with
-        {
-            Content = answer.Content,
-            Thinking = answer.Thinking,
-            Status = status,
-            Stats = stats,
-            Error = error,
-        });
+        LogUpstreamFailure(ex.Code, ex.Message);
+        return new Ending(MessageStatus.Error, new MessageError(ex.Code, ex.Message), () => generation.PublishError(ex.Code, ex.Message, ex.Retryable));
     }
 
-    private async Task UpdateAnswerAsync(Generation generation, Func<ChatMessage, ChatMessage> change)
+    private static void PublishSeed(Generation generation, AnswerAccumulator answer)
     {
-        try
+        if (answer.HasThinking)
         {
-            await store.UpdateAsync(generation.SessionId, session =>
-            {
-                var message = session.FindMessage(generation.AssistantMessageId);
-                return message is null ? session : session.ReplaceMessage(change(message), time.GetUtcNow());
-            }, CancellationToken.None);
+            generation.PublishThinking(answer.Thinking!);
         }
-        catch (Exception ex)
+        if (answer.HasContent)
         {
-            // Listeners still get the end of the answer; the log says why the file does not have it.
-            logger.LogError(ex, "Could not store the answer of generation {GenerationId}", generation.Id);
+            generation.PublishDelta(answer.Content);
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Smail.Resilience;
 
 namespace Smail.Generations;
 
@@ -11,6 +12,8 @@ internal static class GenerationsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Metrics.SmailMetrics>();
+        services.AddUpstreamResilience();
         services.AddSingleton<GenerationRegistry>();
         services.AddSingleton<GenerationRunner>();
         services.AddHostedService<GenerationShutdown>();

@@ -4,11 +4,16 @@ using Smail.Sessions;
 
 namespace Smail.Generations;
 
-/// <summary>What the model is sent: the system prompt, then the conversation up to the answer being written.</summary>
+/// <summary>
+/// What the model is sent: the system prompt, then the conversation up to the answer being written, and
+/// that answer's text so far when it is being continued (after a failure mid-answer, or on request):
+/// Ollama continues a last assistant message instead of starting a new one.
+/// </summary>
 internal static class UpstreamRequestBuilder
 {
     public static UpstreamChatRequest Build(
-        Session session, string assistantMessageId, string model, bool think, IReadOnlyDictionary<string, JsonElement>? options)
+        Session session, string assistantMessageId, string model, bool think, IReadOnlyDictionary<string, JsonElement>? options,
+        AnswerAccumulator? partial = null)
     {
         var messages = new List<UpstreamMessage>();
         if (!string.IsNullOrWhiteSpace(session.SystemPrompt))
@@ -22,6 +27,10 @@ internal static class UpstreamRequestBuilder
             {
                 messages.Add(new UpstreamMessage(message.Role, message.Content));
             }
+        }
+        if (partial is { HasContent: true } or { HasThinking: true })
+        {
+            messages.Add(new UpstreamMessage(MessageRoles.Assistant, partial.Content, partial.Thinking));
         }
         return new UpstreamChatRequest(model, messages, think, options ?? session.Options);
     }

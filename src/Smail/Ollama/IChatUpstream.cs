@@ -24,7 +24,8 @@ internal interface IChatUpstream
     Task<bool> IsLoadedAsync(string model, CancellationToken cancellationToken);
 }
 
-internal sealed record UpstreamMessage(string Role, string Content);
+/// <summary>A message to the model; an assistant message last with <see cref="Thinking"/> or content is continued (prefill).</summary>
+internal sealed record UpstreamMessage(string Role, string Content, string? Thinking = null);
 
 internal sealed record UpstreamChatRequest(
     string Model,

@@ -47,7 +47,7 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
     {
         var wire = new OllamaChatRequest(
             request.Model,
-            [.. request.Messages.Select(m => new OllamaMessage(m.Role, m.Content))],
+            [.. request.Messages.Select(m => new OllamaMessage(m.Role, m.Content, m.Thinking))],
             Stream: true,
             Think: request.Think ? true : null,
             request.Options,

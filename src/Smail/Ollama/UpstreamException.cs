@@ -14,6 +14,7 @@ internal enum UpstreamErrorKind
     StreamError,
     MalformedResponse,
     Incomplete,
+    CircuitOpen,
 }
 
 /// <summary>An upstream failure, before or during a stream, with a message a person can act on.</summary>
@@ -36,6 +37,7 @@ internal sealed class UpstreamException(UpstreamErrorKind kind, string message, 
         UpstreamErrorKind.StreamError => "model_error",
         UpstreamErrorKind.MalformedResponse => "upstream_malformed_response",
         UpstreamErrorKind.Incomplete => "upstream_incomplete",
+        UpstreamErrorKind.CircuitOpen => "upstream_circuit_open",
         _ => "upstream_error",
     };
 

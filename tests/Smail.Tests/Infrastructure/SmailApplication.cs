@@ -23,6 +23,9 @@ public sealed class SmailApplication : WebApplicationFactory<Program>
             ["Storage:Path"] = StorePath,
             // Configuration filters win over SetMinimumLevel; keep test output to what matters.
             ["Logging:LogLevel:Default"] = "Warning",
+            // Retries as in production, only without the waiting.
+            ["Resilience:RetryDelay"] = "00:00:00.010",
+            ["Resilience:MaxRetryDelay"] = "00:00:00.050",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -58,7 +58,8 @@ public sealed class RegenerateTests : HostedTest
     public async Task ARegenerationThatFailsBeforeItsFirstToken_LeavesTheOldAnswerUntouched()
     {
         var (session, first) = await AnswerOnceAsync("Old joke.");
-        Host.Emulator.Scripts.Enqueue(ChatScript.Status(503, "server busy, please try again.  maximum pending requests exceeded"));
+        // The first attempt and all three retries find Ollama busy.
+        Host.Emulator.Scripts.Enqueue([.. Enumerable.Repeat(ChatScript.Status(503, "server busy, please try again.  maximum pending requests exceeded"), 4)]);
 
         using var response = await RegenerateAsync(session, first.AssistantMessageId);
         var accepted = (await response.Content.ReadFromJsonAsync<TestHost.Accepted>(JsonSerializerOptions.Web))!;

@@ -3,9 +3,14 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Streaming;
 
-/// <summary>After the SSE headers, an upstream failure is an error event with a stable code, and the answer is stored as failed.</summary>
+/// <summary>
+/// After the SSE headers, an upstream failure that is not retried is an error event with a stable code, and
+/// the answer is stored as failed. Retries are off here; RecoveryTests cover them.
+/// </summary>
 public sealed class UpstreamErrorEventTests
 {
+    private static readonly Dictionary<string, string?> s_noRetries = new() { ["Resilience:MaxRetryAttempts"] = "0" };
+
     private static async Task<(List<ReceivedEvent> Events, System.Text.Json.JsonElement Stored)> RunAsync(
         TestHost host, string model = "llama3.2")
     {
@@ -18,7 +23,7 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AModelThatIsNotInstalled_IsAModelNotFoundError_ThatSaysHowToPullIt()
     {
-        await using var host = await TestHost.StartAsync();
+        await using var host = await TestHost.StartAsync(s_noRetries);
 
         var (events, stored) = await RunAsync(host, "mistral:7b");
 
@@ -33,7 +38,7 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AnUpstreamThatIsDown_IsAnUnreachableError()
     {
-        await using var host = await TestHost.StartAsync(upstream: OllamaClientFactory.RefusingAddress());
+        await using var host = await TestHost.StartAsync(s_noRetries, OllamaClientFactory.RefusingAddress());
 
         var (events, stored) = await RunAsync(host);
 
@@ -45,7 +50,7 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AnUpstream500_IsAnUpstreamError_WithOllamasMessage()
     {
-        await using var host = await TestHost.StartAsync();
+        await using var host = await TestHost.StartAsync(s_noRetries);
         host.Emulator.Scripts.Enqueue(ChatScript.Status(500, "llama runner process has terminated: signal: killed"));
 
         var (events, _) = await RunAsync(host);
@@ -57,7 +62,7 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AnErrorLineMidAnswer_EndsTheStreamWithAModelError_AndKeepsThePartialAnswer()
     {
-        await using var host = await TestHost.StartAsync();
+        await using var host = await TestHost.StartAsync(s_noRetries);
         host.Emulator.Scripts.Enqueue(ChatScript.Answer("Once", " upon", " a", " time").ErrorLineAfter(2));
 
         var (events, stored) = await RunAsync(host);
@@ -71,7 +76,7 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AMalformedLine_IsAMalformedResponseError()
     {
-        await using var host = await TestHost.StartAsync();
+        await using var host = await TestHost.StartAsync(s_noRetries);
         host.Emulator.Scripts.Enqueue(ChatScript.Answer("Once", " upon").MalformedLineAfter(1));
 
         var (events, _) = await RunAsync(host);

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Polly;
+using Smail.Ollama;
+using Smail.Resilience;
+using Smail.Sessions;
+
+namespace Smail.Generations;
+
+// The upstream attempts of one answer, run through the shared resilience pipeline. A retry after text has
+// arrived asks the model to continue that text, so listeners see one seamless answer.
+internal sealed partial class GenerationRunner
+{
+    /// <summary>Streams the answer to its end through retries; returns the done reason ("stop" or "length").</summary>
+    private async Task<string> StreamWithRetriesAsync(
+        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, AnswerAccumulator answer, Action onRetry)
+    {
+        var pipeline = pipelines.GetPipeline(UpstreamResilience.PipelineKey);
+        var context = ResilienceContextPool.Shared.Get(generation.StopToken);
+        context.Properties.Set(UpstreamResilience.OnRetryKey, (attempt, delay, reason) =>
+        {
+            onRetry();
+            metrics.Retried(reason.Code);
+            generation.PublishRetrying(attempt, delay, reason.Code);
+        });
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                async ctx => await AttemptAsync(generation, session, options, answer, ctx.CancellationToken), context);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<string> AttemptAsync(
+        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, AnswerAccumulator answer, CancellationToken ct)
+    {
+        generation.PublishStatus(GenerationStates.Connecting);
+        var capabilities = await upstream.GetCapabilitiesAsync(generation.Model, ct);
+        if (!await IsLoadedAsync(generation.Model, ct))
+        {
+            generation.PublishStatus(GenerationStates.LoadingModel);
+        }
+        answer.BeginAttempt();
+        var request = UpstreamRequestBuilder.Build(
+            session, generation.AssistantMessageId, generation.Model, capabilities.Contains("thinking"), options, answer);
+        string? doneReason = null;
+        string? announced = null;
+        await foreach (var chunk in upstream.StreamChatAsync(request, ct))
+        {
+            var hasThinking = !string.IsNullOrEmpty(chunk.Thinking);
+            if (generation.ReplacesAnswer && !answer.HasContent && !answer.HasThinking && (chunk.Content.Length > 0 || hasThinking))
+            {
+                await ClearReplacedAnswerAsync(generation);
+            }
+            if (hasThinking)
+            {
+                if (announced is null && !answer.HasContent)
+                {
+                    generation.PublishStatus(announced = GenerationStates.Thinking);
+                }
+                generation.PublishThinking(chunk.Thinking!);
+            }
+            if (chunk.Content.Length > 0)
+            {
+                if (announced != GenerationStates.Generating)
+                {
+                    generation.PublishStatus(announced = GenerationStates.Generating);
+                }
+                generation.PublishDelta(chunk.Content);
+            }
+            answer.Add(chunk);
+            doneReason = chunk.DoneReason ?? doneReason;
+        }
+        return doneReason == "length" ? "length" : "stop";
+    }
+
+    // A failed look-up only costs the honest "loading model" status, never the answer.
+    private async Task<bool> IsLoadedAsync(string model, CancellationToken ct)
+    {
+        try
+        {
+            return await upstream.IsLoadedAsync(model, ct);
+        }
+        catch (UpstreamException)
+        {
+            return true;
+        }
+    }
+}

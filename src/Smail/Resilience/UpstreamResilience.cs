@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Smail.Ollama;
+
+namespace Smail.Resilience;
+
+/// <summary>
+/// The Polly pipeline every answer runs its upstream attempts through: retries with exponential backoff
+/// and jitter for failures that can pass (refused, 5xx, busy, timeouts, resets, error lines, stalls), and a
+/// circuit breaker shared by all answers, so an upstream that is down is not hammered.
+/// </summary>
+internal static class UpstreamResilience
+{
+    public const string PipelineKey = "smail-upstream";
+
+    /// <summary>Told of each retry before its delay: the attempt about to be made, the delay, and why.</summary>
+    public static readonly ResiliencePropertyKey<Action<int, TimeSpan, UpstreamException>> OnRetryKey = new("smail.on-retry");
+
+    public static IServiceCollection AddUpstreamResilience(this IServiceCollection services)
+    {
+        services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddResiliencePipeline(PipelineKey, (builder, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+            var transient = new PredicateBuilder().Handle<UpstreamException>(e => e.Retryable);
+            if (options.MaxRetryAttempts > 0)
+            {
+                builder.AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = transient,
+                    MaxRetryAttempts = options.MaxRetryAttempts,
+                    Delay = options.RetryDelay,
+                    MaxDelay = options.MaxRetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    OnRetry = args =>
+                    {
+                        if (args.Outcome.Exception is UpstreamException reason && args.Context.Properties.TryGetValue(OnRetryKey, out var onRetry))
+                        {
+                            onRetry(args.AttemptNumber + 2, args.RetryDelay, reason);
+                        }
+                        return ValueTask.CompletedTask;
+                    },
+                });
+            }
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = transient,
+                FailureRatio = 1.0,
+                MinimumThroughput = options.BreakerMinimumThroughput,
+                SamplingDuration = options.BreakerSamplingDuration,
+                BreakDuration = options.BreakerBreakDuration,
+            });
+        });
+        return services;
+    }
+
+    /// <summary>What an open circuit means to a person.</summary>
+    public static UpstreamException CircuitOpen(BrokenCircuitException exception, TimeSpan breakDuration) =>
+        new(UpstreamErrorKind.CircuitOpen,
+            $"Ollama has failed repeatedly, so Smail is giving it {breakDuration.TotalSeconds:0} s before trying again.",
+            inner: exception);
+}
