@@ -1,5 +1,6 @@
 using System.Globalization;
 using Smail.Benchmarks;
+using Smail.Tests.Infrastructure;
 
 // Streaming benchmarks: Smail as its own process, the Ollama emulator and the listeners in this one;
 // then the page's rendering cost in headless Chromium.
@@ -8,7 +9,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
 await using var emulator = await Smail.OllamaEmulator.OllamaEmulator.StartAsync();
-await using var smail = await SmailProcess.StartAsync(emulator.BaseAddress, configuration);
+await using var smail = await SmailProcess.StartAsync(emulator.BaseAddress);
 using var api = new SmailApi(smail.Address);
 var bench = new StreamingBenchmarks(emulator, smail, api);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Smail.OllamaEmulator.Scripting;
+using Smail.Tests.Infrastructure;
 
 namespace Smail.Benchmarks;
 

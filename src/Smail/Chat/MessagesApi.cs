@@ -18,6 +18,7 @@ internal static class MessagesApi
         group.MapPost("/", SendAsync);
         group.MapPost("/{messageId}/regenerate", RegenerateAsync);
         group.MapPost("/{messageId}/edit", EditAsync);
+        group.MapPost("/{messageId}/continue", ContinueAsync);
 
         return group;
     }
@@ -106,9 +107,23 @@ internal static class MessagesApi
     /// Writes the latest answer again, from the same conversation up to it. The stored answer stays as it
     /// was until the new one starts streaming, so a failed or stopped retry loses nothing.
     /// </summary>
-    public static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> RegenerateAsync(
+    public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> RegenerateAsync(
         string id, string messageId, RegenerateRequest? request, ISessionStore store, GenerationRegistry generations,
-        GenerationRunner runner, IOptions<GenerationOptions> options, CancellationToken ct)
+        GenerationRunner runner, IOptions<GenerationOptions> options, CancellationToken ct) =>
+        AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, options.Value, ct);
+
+    /// <summary>
+    /// Continues the latest answer where it ended (interrupted, stopped, failed or cut at the length limit):
+    /// the model is given the text so far and writes on from there.
+    /// </summary>
+    public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> ContinueAsync(
+        string id, string messageId, RegenerateRequest? request, ISessionStore store, GenerationRegistry generations,
+        GenerationRunner runner, IOptions<GenerationOptions> options, CancellationToken ct) =>
+        AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, options.Value, ct);
+
+    private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AnswerAgainAsync(
+        string id, string messageId, RegenerateRequest? request, bool continuing, ISessionStore store, GenerationRegistry generations,
+        GenerationRunner runner, GenerationOptions options, CancellationToken ct)
     {
         request ??= new RegenerateRequest(null, null);
         if (SessionValidation.Check(null, request.Model, null, request.Options) is { } invalid)
@@ -127,14 +142,19 @@ internal static class MessagesApi
         }
         if (answer.Role != MessageRoles.Assistant || session.Messages[^1].Id != answer.Id)
         {
-            return ApiProblems.Invalid("not_latest_answer", "Only the latest answer can be regenerated. Edit and resend an earlier message instead.");
+            return ApiProblems.Invalid("not_latest_answer", "Only the latest answer can be regenerated or continued. Edit and resend an earlier message instead.");
         }
-        var model = request.Model ?? answer.Model ?? session.Model ?? options.Value.DefaultModel;
+        if (continuing && answer.Content.Length == 0 && string.IsNullOrEmpty(answer.Thinking))
+        {
+            return ApiProblems.Invalid("nothing_to_continue", "This answer has no text yet; regenerate it instead.");
+        }
+        var model = request.Model ?? answer.Model ?? session.Model ?? options.DefaultModel;
         if (string.IsNullOrEmpty(model))
         {
             return ApiProblems.Invalid("model_required", "Choose a model for this conversation first.");
         }
-        if (!generations.TryBegin(session.Id, answer.Id, model, out var generation, replacesAnswer: true))
+        var seed = continuing ? new AnswerSeed(answer.Content, answer.Thinking) : null;
+        if (!generations.TryBegin(session.Id, answer.Id, model, out var generation, replacesAnswer: !continuing, continues: seed))
         {
             return ApiProblems.GenerationInProgress(generation.Id);
         }

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Smail.Ollama;
+using Smail.Sessions;
 
 namespace Smail.Health;
 
 internal sealed record UpstreamHealth(bool Reachable, string? Version, string? Error);
 
-internal sealed record HealthReport(string Status, UpstreamHealth Upstream);
+internal sealed record HealthReport(string Status, UpstreamHealth Upstream, StoreHealth Store);
 
 internal static class HealthApi
 {
@@ -18,17 +19,23 @@ internal static class HealthApi
         return group;
     }
 
-    /// <summary>Always 200 while Smail itself runs; an unreachable upstream makes the status "degraded".</summary>
-    public static async Task<Ok<HealthReport>> GetAsync(IChatUpstream upstream, CancellationToken ct)
+    /// <summary>
+    /// Always 200 while Smail itself runs; "degraded" when the upstream is unreachable or the store cannot
+    /// write. The store part lists conversation files that were unreadable and set aside.
+    /// </summary>
+    public static async Task<Ok<HealthReport>> GetAsync(IChatUpstream upstream, ISessionStore store, CancellationToken ct)
     {
+        var storeHealth = await store.CheckAsync(ct);
+        UpstreamHealth upstreamHealth;
         try
         {
-            var version = await upstream.GetVersionAsync(ct);
-            return TypedResults.Ok(new HealthReport("ok", new UpstreamHealth(true, version, null)));
+            upstreamHealth = new UpstreamHealth(true, await upstream.GetVersionAsync(ct), null);
         }
         catch (UpstreamException ex)
         {
-            return TypedResults.Ok(new HealthReport("degraded", new UpstreamHealth(false, null, ex.Message)));
+            upstreamHealth = new UpstreamHealth(false, null, ex.Message);
         }
+        var status = upstreamHealth.Reachable && storeHealth.Writable ? "ok" : "degraded";
+        return TypedResults.Ok(new HealthReport(status, upstreamHealth, storeHealth));
     }
 }

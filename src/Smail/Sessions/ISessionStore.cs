@@ -1,6 +1,9 @@
 namespace Smail.Sessions;
 
-/// <summary>Where conversations live. Every write is durable when the returned task completes.</summary>
+/// <summary>
+/// Where conversations live. Every write is durable when the returned task completes; a write the disk
+/// refuses throws <see cref="StorageException"/> and leaves what was stored before as it was.
+/// </summary>
 internal interface ISessionStore
 {
     Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken);
@@ -16,4 +19,7 @@ internal interface ISessionStore
     Task<Session?> UpdateAsync(string id, Func<Session, Session> change, CancellationToken cancellationToken);
 
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Where the store is, whether it can write now, and which unreadable files it set aside.</summary>
+    Task<StoreHealth> CheckAsync(CancellationToken cancellationToken);
 }

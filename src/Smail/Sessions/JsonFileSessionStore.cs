@@ -15,6 +15,7 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
     private readonly SemaphoreSlim _loadLock = new(1, 1);
+    private readonly List<QuarantinedFile> _quarantined = [];
     private volatile bool _loaded;
 
     public async Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken)
@@ -82,7 +83,14 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
             {
                 return Task.FromResult(false);
             }
-            File.Delete(PathFor(id));
+            try
+            {
+                File.Delete(PathFor(id));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new StorageException(_folder, ex);
+            }
             _sessions.TryRemove(id, out _);
             return Task.FromResult(true);
         }, cancellationToken);
@@ -114,8 +122,37 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
 
     private string PathFor(string id) => Path.Combine(_folder, id + ".json");
 
-    private Task WriteAsync(Session session, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(PathFor(session.Id), JsonSerializer.SerializeToUtf8Bytes(session, SessionJsonContext.Default.Session), cancellationToken);
+    public async Task<StoreHealth> CheckAsync(CancellationToken cancellationToken)
+    {
+        await EnsureLoadedAsync(cancellationToken);
+        bool writable;
+        try
+        {
+            await AtomicFile.WriteAsync(Path.Combine(_folder, ".write-check"), "ok"u8.ToArray(), cancellationToken);
+            File.Delete(Path.Combine(_folder, ".write-check"));
+            writable = true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            writable = false;
+        }
+        lock (_quarantined)
+        {
+            return new StoreHealth(_folder, writable, [.. _quarantined]);
+        }
+    }
+
+    private async Task WriteAsync(Session session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AtomicFile.WriteAsync(PathFor(session.Id), JsonSerializer.SerializeToUtf8Bytes(session, SessionJsonContext.Default.Session), cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException(_folder, ex);
+        }
+    }
 
     private async Task EnsureLoadedAsync(CancellationToken cancellationToken)
     {
@@ -155,16 +192,36 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
         {
             return null;
         }
+        string? problem;
         try
         {
             await using var stream = File.OpenRead(file);
             var session = await JsonSerializer.DeserializeAsync(stream, SessionJsonContext.Default.Session, cancellationToken);
-            return session is not null && session.Id == id ? session : null;
+            if (session is not null && session.Id == id)
+            {
+                return session;
+            }
+            problem = "the file does not hold the conversation its name says";
         }
         catch (JsonException ex)
         {
-            logger.LogWarning(ex, "Skipping unreadable conversation file {File}", file);
-            return null;
+            problem = ex.Message;
         }
+        Quarantine(file, problem);
+        return null;
+    }
+
+    // A damaged file must not take the store down: move it aside, say so, and carry on with the rest.
+    private void Quarantine(string file, string reason)
+    {
+        var folder = Path.Combine(_folder, "corrupt");
+        Directory.CreateDirectory(folder);
+        var movedTo = Path.Combine(folder, $"{Path.GetFileName(file)}.{DateTime.UtcNow:yyyyMMddHHmmss}");
+        File.Move(file, movedTo, overwrite: true);
+        lock (_quarantined)
+        {
+            _quarantined.Add(new QuarantinedFile(Path.GetFileName(file), movedTo, reason));
+        }
+        logger.LogWarning("Conversation file {File} could not be read ({Reason}); moved it to {MovedTo}", file, reason, movedTo);
     }
 }

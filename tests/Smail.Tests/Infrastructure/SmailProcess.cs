@@ -2,52 +2,66 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Smail.Benchmarks;
+namespace Smail.Tests.Infrastructure;
 
-/// <summary>Smail as a separate process, so what it costs in memory is its own and nobody else's.</summary>
-internal sealed class SmailProcess : IAsyncDisposable
+/// <summary>
+/// Smail as a real, separate process: for what only a process shows (kill -9, its own memory), used by
+/// the crash tests and the benchmarks.
+/// </summary>
+public sealed class SmailProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly string _store;
 
-    private SmailProcess(Process process, Uri address, string store)
+    private SmailProcess(Process process, Uri address, string storePath)
     {
         _process = process;
         Address = address;
-        _store = store;
+        StorePath = storePath;
     }
 
     public Uri Address { get; }
+    public string StorePath { get; }
+    public int Id => _process.Id;
 
-    public static async Task<SmailProcess> StartAsync(Uri upstream, string configuration)
+    /// <summary>Starts the build of Smail beside this assembly's configuration and waits until it answers.</summary>
+    public static async Task<SmailProcess> StartAsync(Uri upstream, string? storePath = null, params string[] settings)
     {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var project = Path.Combine(RepoRoot(), "src", "Smail");
         var dll = Path.Combine(project, "bin", configuration, "net10.0", "Smail.dll");
         var port = FreePort();
-        var store = Directory.CreateTempSubdirectory("smail-bench-").FullName;
+        storePath ??= Directory.CreateTempSubdirectory("smail-process-").FullName;
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", "--Ollama:BaseUrl", upstream.ToString(),
-            "--Storage:Path", store, "--Logging:LogLevel:Default", "Warning", "--contentRoot", project])
+            "--Storage:Path", storePath, "--Logging:LogLevel:Default", "Warning", "--contentRoot", project, .. settings])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         var address = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient();
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 300; i++)
         {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Smail exited with code {process.ExitCode} before it answered.");
+            }
             try
             {
                 (await http.GetAsync(new Uri(address, "/api/health"))).EnsureSuccessStatusCode();
-                return new SmailProcess(process, address, store);
+                return new SmailProcess(process, address, storePath);
             }
             catch (HttpRequestException)
             {
                 await Task.Delay(100);
             }
         }
-        throw new TimeoutException("Smail did not start within 20 s: " + await process.StandardError.ReadToEndAsync());
+        throw new TimeoutException("Smail did not start within 30 s.");
     }
 
     /// <summary>Resident memory of the process, from /proc: what the operating system actually gave it.</summary>
@@ -63,12 +77,20 @@ internal sealed class SmailProcess : IAsyncDisposable
         throw new InvalidOperationException("No VmRSS line.");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an out-of-memory kill.</summary>
+    public async Task KillAsync()
     {
         _process.Kill();
         await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
         _process.Dispose();
-        Directory.Delete(_store, recursive: true);
     }
 
     private static string RepoRoot()
@@ -78,7 +100,7 @@ internal sealed class SmailProcess : IAsyncDisposable
         {
             directory = directory.Parent;
         }
-        return directory?.FullName ?? throw new InvalidOperationException("Run the benchmark from inside the repository.");
+        return directory?.FullName ?? throw new InvalidOperationException("Run this from inside the repository.");
     }
 
     private static int FreePort()
