@@ -117,6 +117,23 @@ public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
     }
 
     [Fact]
+    public async Task AConnectionResetMidAnswer_IsRecoveredIntoOneSeamlessAnswer()
+    {
+        var chunks = Enumerable.Range(0, 60).Select(i => $" part{i}").ToArray();
+        Host.Emulator.Scripts.Enqueue(
+            ChatScript.Answer(chunks).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(20)).ResetAfter(25),
+            ChatScript.Answer(chunks[25..]).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(20)));
+        await OpenAsync();
+
+        await AskAsync("Go");
+
+        await WaitForAnswerAsync();
+        Assert.Equal(string.Concat(chunks).Trim(), (await LastAnswer().Locator(".message__body").InnerTextAsync()).Trim());
+        Assert.Equal(2, Host.Emulator.Requests.Chats.Count);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task HostileMarkdownFromTheModel_StaysInert()
     {
         const string Hostile = "<img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script> " +

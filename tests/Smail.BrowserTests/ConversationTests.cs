@@ -113,6 +113,30 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
     }
 
     [Fact]
+    public async Task AStoppedAnswer_CanBeContinuedWhereItStopped()
+    {
+        await OpenAsync();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 400).Select(i => $" word{i}")])
+            .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(25)));
+        await AskAsync("Talk");
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToContainTextAsync("word5");
+        await Page.ClickAsync("#send");
+        await WaitForAnswerAsync("stopped");
+        var partial = (await LastAnswer().Locator(".message__body").InnerTextAsync()).Trim();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer(" and", " that", " is", " all."));
+
+        await LastAnswer().HoverAsync();
+        await LastAnswer().Locator("[data-action='continue']").ClickAsync();
+
+        await WaitForAnswerAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync(partial + " and that is all.");
+        await Assertions.Expect(Page.Locator(".message--assistant")).ToHaveCountAsync(1);
+        var prefill = Host.Emulator.Requests.Chats[1].Json.GetProperty("messages");
+        Assert.Equal("assistant", prefill[prefill.GetArrayLength() - 1].GetProperty("role").GetString());
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task Regenerate_ReplacesTheLastAnswer()
     {
         await OpenAsync();

@@ -10,7 +10,8 @@
  * @typedef {{ id: string, title: string, model: string | null, updatedAt: string, messageCount: number,
  *             activeGenerationId: string | null }} SessionSummary
  * @typedef {{ userMessageId: string, assistantMessageId: string, generationId: string, eventsUrl: string }} GenerationAccepted
- * @typedef {{ status: string, upstream: { reachable: boolean, version: string | null, error: string | null } }} Health
+ * @typedef {{ status: string, upstream: { reachable: boolean, version: string | null, error: string | null },
+ *   store: { path: string, writable: boolean, quarantined: { file: string, movedTo: string, reason: string }[] } }} Health
  */
 
 /** A failed API call, carrying the server's problem+json code and detail. */
@@ -68,6 +69,11 @@ export class ApiClient {
   /** @param {string} sessionId @param {string} messageId @param {string} [model] @returns {Promise<GenerationAccepted>} */
   regenerate(sessionId, messageId, model) {
     return this.#json('POST', `${messageUrl(sessionId, messageId)}/regenerate`, { model });
+  }
+
+  /** Continues the latest answer where it ended. @param {string} sessionId @param {string} messageId @returns {Promise<GenerationAccepted>} */
+  continueAnswer(sessionId, messageId) {
+    return this.#json('POST', `${messageUrl(sessionId, messageId)}/continue`, {});
   }
 
   /**

@@ -119,6 +119,18 @@ export class ChatController extends EventTarget {
     });
   }
 
+  /** Continues the latest answer where it ended; its events start with the text it has. @param {string} messageId */
+  async continueAnswer(messageId) {
+    const session = this.#session;
+    if (!session) return false;
+    return this.#ask(async () => {
+      const accepted = await this.#api.continueAnswer(session.id, messageId);
+      this.#session = await this.#api.session(session.id);
+      const previous = this.#session.messages.find((m) => m.id === messageId);
+      this.#follow(accepted, { existing: true, previous });
+    });
+  }
+
   async stop() {
     if (this.#generationId && this.#ui.isStreaming) await this.#api.stop(this.#generationId);
   }

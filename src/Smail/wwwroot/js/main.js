@@ -44,6 +44,7 @@ chat.addEventListener('message-action', async (event) => {
     case 'copy': return copyText(chat.find(messageId)?.querySelector('.message__body')?.textContent ?? '', button);
     case 'regenerate':
     case 'retry': return controller.regenerate(messageId, models.selected || undefined);
+    case 'continue': return controller.continueAnswer(messageId);
     case 'edit': {
       const content = await composer.editInline(/** @type {HTMLElement} */ (chat.find(messageId)), message?.content ?? '');
       if (content !== null) await controller.edit(messageId, content, models.selected);
@@ -102,6 +103,21 @@ toggle.addEventListener('click', () => {
   toggle.setAttribute('aria-expanded', String(open));
 });
 
+// The store's own troubles: files it set aside, or a folder it cannot write.
+const showStoreNotice = async () => {
+  const { store } = await api.health();
+  const notices = [];
+  if (!store.writable) notices.push(`Smail cannot save conversations: ${store.path} refuses writes. Free space or fix its permissions.`);
+  if (store.quarantined.length > 0) {
+    notices.push(`${store.quarantined.length} conversation ${store.quarantined.length === 1 ? 'file was' : 'files were'} unreadable and set aside in ${store.path}/corrupt.`);
+  }
+  const banner = $('store-banner');
+  banner.querySelector('span').textContent = notices.join(' ');
+  banner.hidden = notices.length === 0;
+};
+$('store-banner').querySelector('button').addEventListener('click', () => { $('store-banner').hidden = true; });
+
+showStoreNotice().catch(() => {});
 await models.load();
 await controller.restore();
 await refreshList();

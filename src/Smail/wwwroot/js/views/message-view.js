@@ -2,7 +2,7 @@
 import { StreamingMarkdown } from '../streaming-markdown.js';
 
 /** @typedef {import('../api-client.js').ChatMessage} ChatMessage */
-/** @typedef {'copy' | 'edit' | 'regenerate' | 'retry'} MessageAction */
+/** @typedef {'copy' | 'edit' | 'regenerate' | 'retry' | 'continue'} MessageAction */
 
 /**
  * One message in the list: its text (markdown for answers, plain for the person's), the reasoning block,
@@ -48,7 +48,7 @@ export class MessageView {
     this.#actions.className = 'message__actions';
     this.#actions.append(actionButton('copy', 'Copy'));
     if (role === 'user') this.#actions.append(actionButton('edit', 'Edit'));
-    else this.#actions.append(actionButton('regenerate', 'Regenerate'), actionButton('retry', 'Retry'));
+    else this.#actions.append(actionButton('continue', 'Continue'), actionButton('regenerate', 'Regenerate'), actionButton('retry', 'Retry'));
 
     // Only answers can have reasoning; a person's message has no place for it.
     if (role === 'assistant') this.element.append(this.#thinkingBlock);
@@ -76,6 +76,7 @@ export class MessageView {
   setContent(text) {
     if (this.#markdown) this.#markdown.set(text);
     else this.#body.textContent = this.#plainText = text;
+    this.element.toggleAttribute('data-empty', text === '');
   }
 
   /** A regeneration keeps the old answer on screen until the new one has its first text. */
@@ -88,6 +89,7 @@ export class MessageView {
     if (this.content === '' && this.#thinking) this.#thinkingBlock.open = false;
     if (this.#markdown) this.#markdown.append(text);
     else this.#body.textContent = this.#plainText += text;
+    if (text) this.element.removeAttribute('data-empty');
   }
 
   /** @param {string} text */
