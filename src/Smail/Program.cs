@@ -2,6 +2,7 @@ using Smail.Chat;
 using Smail.Generations;
 using Smail.Health;
 using Smail.Json;
+using Smail.Metrics;
 using Smail.Models;
 using Smail.Ollama;
 using Smail.Problems;
@@ -9,6 +10,7 @@ using Smail.Sessions;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddSmailTelemetry();
 builder.Services.AddApiProblems();
 builder.Services.AddSmailJson();
 builder.Services.AddOllama();
@@ -21,12 +23,14 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseRateLimiter();
 
 app.MapHealthApi();
 app.MapModelsApi();
 app.MapSessionsApi();
 app.MapMessagesApi();
 app.MapGenerationsApi();
+app.MapMetricsApi();
 
 app.Run();
 

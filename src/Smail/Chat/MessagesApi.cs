@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Smail.Generations;
+using Smail.Metrics;
 using Smail.Problems;
 using Smail.Sessions;
 
@@ -25,8 +26,8 @@ internal static class MessagesApi
 
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> SendAsync(
         string id, SendMessageRequest request, ISessionStore store, GenerationRegistry generations, GenerationRunner runner,
-        IOptions<GenerationOptions> options, TimeProvider time, CancellationToken ct) =>
-        AskAsync(id, request, editFrom: null, store, generations, runner, options.Value, time, ct);
+        IOptions<GenerationOptions> options, TimeProvider time, SmailMetrics metrics, CancellationToken ct) =>
+        Counted(AskAsync(id, request, editFrom: null, store, generations, runner, options.Value, time, ct), metrics, Features.MessageSent);
 
     /// <summary>
     /// Edits an earlier message of the person's and asks again: the conversation continues from the edited
@@ -34,8 +35,8 @@ internal static class MessagesApi
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> EditAsync(
         string id, string messageId, SendMessageRequest request, ISessionStore store, GenerationRegistry generations,
-        GenerationRunner runner, IOptions<GenerationOptions> options, TimeProvider time, CancellationToken ct) =>
-        AskAsync(id, request, editFrom: messageId, store, generations, runner, options.Value, time, ct);
+        GenerationRunner runner, IOptions<GenerationOptions> options, TimeProvider time, SmailMetrics metrics, CancellationToken ct) =>
+        Counted(AskAsync(id, request, editFrom: messageId, store, generations, runner, options.Value, time, ct), metrics, Features.Edit);
 
     private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AskAsync(
         string id, SendMessageRequest request, string? editFrom, ISessionStore store, GenerationRegistry generations,
@@ -109,8 +110,8 @@ internal static class MessagesApi
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> RegenerateAsync(
         string id, string messageId, RegenerateRequest? request, ISessionStore store, GenerationRegistry generations,
-        GenerationRunner runner, IOptions<GenerationOptions> options, CancellationToken ct) =>
-        AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, options.Value, ct);
+        GenerationRunner runner, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
+        Counted(AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, options.Value, ct), metrics, Features.Regenerate);
 
     /// <summary>
     /// Continues the latest answer where it ended (interrupted, stopped, failed or cut at the length limit):
@@ -118,8 +119,8 @@ internal static class MessagesApi
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> ContinueAsync(
         string id, string messageId, RegenerateRequest? request, ISessionStore store, GenerationRegistry generations,
-        GenerationRunner runner, IOptions<GenerationOptions> options, CancellationToken ct) =>
-        AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, options.Value, ct);
+        GenerationRunner runner, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
+        Counted(AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, options.Value, ct), metrics, Features.Continue);
 
     private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AnswerAgainAsync(
         string id, string messageId, RegenerateRequest? request, bool continuing, ISessionStore store, GenerationRegistry generations,
@@ -162,6 +163,18 @@ internal static class MessagesApi
         var question = session.Messages.LastOrDefault(m => m.Role == MessageRoles.User);
         var eventsUrl = $"/api/generations/{generation.Id}/events";
         return TypedResults.Accepted(eventsUrl, new GenerationAccepted(question?.Id ?? "", answer.Id, generation.Id, eventsUrl));
+    }
+
+    /// <summary>Counts a feature once its request was accepted; refused requests are not use.</summary>
+    private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> Counted(
+        Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> request, SmailMetrics metrics, string feature)
+    {
+        var result = await request;
+        if (result.Result is Accepted<GenerationAccepted>)
+        {
+            metrics.Used(feature);
+        }
+        return result;
     }
 
     private static string TitleFrom(string content)

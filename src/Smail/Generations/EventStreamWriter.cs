@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using Smail.Metrics;
 
 namespace Smail.Generations;
 
@@ -14,32 +16,54 @@ internal static class EventStreamWriter
     private static readonly ReadOnlyMemory<byte> s_keepAlive = ": keep-alive\n\n"u8.ToArray();
 
     public static async IAsyncEnumerable<SseItem<string>> ReadAsync(
-        Generation generation, long afterId, GenerationOptions options, Stream responseBody, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Generation generation, long afterId, GenerationOptions options, Stream responseBody, SmailMetrics metrics,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var attachedAt = Stopwatch.GetTimestamp();
         var next = afterId;
         var first = true;
-        while (true)
+        var deliveredEnd = false;
+        metrics.ListenerAttached();
+        try
         {
-            var (events, ended) = generation.Read(next);
-            foreach (var item in events)
+            while (true)
             {
-                yield return new SseItem<string>(item.Data, item.Type)
+                var (events, ended) = generation.Read(next);
+                foreach (var item in events)
                 {
-                    EventId = item.Id.ToString(CultureInfo.InvariantCulture),
-                    ReconnectionInterval = first ? options.ClientRetryInterval : null,
-                };
-                first = false;
-                next = item.Id;
+                    yield return new SseItem<string>(item.Data, item.Type)
+                    {
+                        EventId = item.Id.ToString(CultureInfo.InvariantCulture),
+                        ReconnectionInterval = first ? options.ClientRetryInterval : null,
+                    };
+                    // Resumed: the formatter has written and flushed the item. Replayed events are not live deliveries.
+                    if (item.Type == EventTypes.Delta && item.AppendedAt >= attachedAt)
+                    {
+                        metrics.ChunkDelivered(Stopwatch.GetElapsedTime(item.AppendedAt));
+                    }
+                    deliveredEnd = item.IsFinal;
+                    first = false;
+                    next = item.Id;
+                    // Kestrel accepts writes to a connection the client has closed; stop at once instead.
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        yield break;
+                    }
+                }
+                if (ended)
+                {
+                    yield break;
+                }
+                if (!await generation.WaitForEventsAsync(next, options.KeepAliveInterval, cancellationToken))
+                {
+                    await responseBody.WriteAsync(s_keepAlive, cancellationToken);
+                    await responseBody.FlushAsync(cancellationToken);
+                }
             }
-            if (ended)
-            {
-                yield break;
-            }
-            if (!await generation.WaitForEventsAsync(next, options.KeepAliveInterval, cancellationToken))
-            {
-                await responseBody.WriteAsync(s_keepAlive, cancellationToken);
-                await responseBody.FlushAsync(cancellationToken);
-            }
+        }
+        finally
+        {
+            metrics.ListenerDetached(beforeEnd: !deliveredEnd);
         }
     }
 }

@@ -28,6 +28,9 @@ internal sealed class Generation(
     public AnswerSeed? Continues { get; } = continues;
     public bool IsFinished { get; private set; }
 
+    /// <summary>Set when the first token reached listeners, so time to first chunk is measured once.</summary>
+    public bool FirstChunkSeen { get; set; }
+
     /// <summary>Cancelled by <see cref="Stop"/>; the generation passes it to the upstream request.</summary>
     public CancellationToken StopToken => _stop.Token;
     public bool StopRequested => _stop.IsCancellationRequested;
@@ -63,7 +66,7 @@ internal sealed class Generation(
             {
                 throw new InvalidOperationException($"Generation {Id} has already ended.");
             }
-            item = new GenerationEvent(_events.Count + 1, type, data);
+            item = new GenerationEvent(_events.Count + 1, type, data, System.Diagnostics.Stopwatch.GetTimestamp());
             _events.Add(item);
             IsFinished = final;
             appended = _appended;

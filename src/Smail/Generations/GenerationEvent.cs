@@ -2,9 +2,12 @@ namespace Smail.Generations;
 
 /// <summary>
 /// One event of a generation's stream, its payload already serialized: a generation serializes each
-/// event once, however many listeners write it out.
+/// event once, however many listeners write it out. <see cref="AppendedAt"/> is a Stopwatch timestamp.
 /// </summary>
-internal sealed record GenerationEvent(long Id, string Type, string Data);
+internal sealed record GenerationEvent(long Id, string Type, string Data, long AppendedAt)
+{
+    public bool IsFinal => Type is EventTypes.Done or EventTypes.Error;
+}
 
 /// <summary>The contract's event names.</summary>
 internal static class EventTypes

@@ -54,6 +54,11 @@ internal sealed partial class GenerationRunner
             {
                 await ClearReplacedAnswerAsync(generation);
             }
+            if (!generation.FirstChunkSeen && (hasThinking || chunk.Content.Length > 0))
+            {
+                generation.FirstChunkSeen = true;
+                metrics.FirstChunk(generation.Model, time.GetUtcNow() - generation.StartedAt);
+            }
             if (hasThinking)
             {
                 if (announced is null && !answer.HasContent)

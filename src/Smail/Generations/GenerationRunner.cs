@@ -36,6 +36,12 @@ internal sealed partial class GenerationRunner(
     private async Task RunAsync(Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["GenerationId"] = generation.Id, ["SessionId"] = generation.SessionId });
+        using var activity = SmailMetrics.Traces.StartActivity("generation");
+        activity?.SetTag("smail.generation.id", generation.Id);
+        activity?.SetTag("smail.session.id", generation.SessionId);
+        activity?.SetTag("gen_ai.request.model", generation.Model);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        metrics.GenerationStarted();
         var answer = generation.Continues is { } seed ? new AnswerAccumulator(seed.Content, seed.Thinking) : new AnswerAccumulator();
         if (generation.Continues is not null)
         {
@@ -52,7 +58,11 @@ internal sealed partial class GenerationRunner(
         {
             metrics.Recovered(ending.Status == MessageStatus.Complete);
         }
-        if (!await FinishMessageAsync(generation, answer, ending.Status, answer.Stats(), ending.Error))
+        var stats = answer.Stats();
+        metrics.GenerationEnded(generation.Model, ending.Status, System.Diagnostics.Stopwatch.GetElapsedTime(started),
+            ending.Status == MessageStatus.Complete ? stats.TokensPerSecond : 0, ending.Status == MessageStatus.Error ? ending.Error?.Code : null);
+        activity?.SetTag("smail.generation.outcome", ending.Status);
+        if (!await FinishMessageAsync(generation, answer, ending.Status, stats, ending.Error))
         {
             ending = ending with
             {

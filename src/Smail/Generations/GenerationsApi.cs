@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Smail.Metrics;
 using Smail.Problems;
 
 namespace Smail.Generations;
@@ -29,6 +30,7 @@ internal static class GenerationsApi
         [FromQuery] string? lastEventId,
         GenerationRegistry registry,
         IOptions<GenerationOptions> options,
+        SmailMetrics metrics,
         HttpContext context)
     {
         if (Find(id, registry) is not { } found)
@@ -39,16 +41,20 @@ internal static class GenerationsApi
         {
             return ApiProblems.Invalid("invalid_last_event_id", "Last-Event-ID must be a whole number of 0 or more.");
         }
+        if (after > 0)
+        {
+            metrics.Used(Features.Resume);
+        }
         // Proxies such as nginx buffer responses unless told not to; an SSE stream must pass through as written.
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no";
         return TypedResults.ServerSentEvents(
-            EventStreamWriter.ReadAsync(found, after, options.Value, context.Response.Body, context.RequestAborted));
+            EventStreamWriter.ReadAsync(found, after, options.Value, context.Response.Body, metrics, context.RequestAborted));
     }
 
     /// <summary>Long-poll fallback: the events after <c>after</c> as a JSON array, waiting for the first.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PollAsync(
-        string id, [FromQuery] string? after, GenerationRegistry registry, IOptions<GenerationOptions> options, CancellationToken ct)
+        string id, [FromQuery] string? after, GenerationRegistry registry, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct)
     {
         if (Find(id, registry) is not { } found)
         {
@@ -58,15 +64,23 @@ internal static class GenerationsApi
         {
             return ApiProblems.Invalid("invalid_after", "after must be a whole number of 0 or more: the id of the last event received.");
         }
+        if (afterId == 0)
+        {
+            metrics.Used(Features.LongPoll);
+        }
         var body = await LongPoll.ReadAsync(found, afterId, options.Value.PollWait, ct);
         return TypedResults.File(body, "application/json");
     }
 
-    public static Results<Accepted, ProblemHttpResult> Stop(string id, GenerationRegistry registry)
+    public static Results<Accepted, ProblemHttpResult> Stop(string id, GenerationRegistry registry, SmailMetrics metrics)
     {
         if (Find(id, registry) is not { } found)
         {
             return NotFoundOrExpired(id, registry);
+        }
+        if (!found.IsFinished && !found.StopRequested)
+        {
+            metrics.Used(Features.Stop);
         }
         found.Stop();
         return TypedResults.Accepted((string?)null);

@@ -12,7 +12,6 @@ internal static class GenerationsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<Metrics.SmailMetrics>();
         services.AddUpstreamResilience();
         services.AddSingleton<GenerationRegistry>();
         services.AddSingleton<GenerationRunner>();

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Smail.Chat;
 using Smail.Generations;
 using Smail.Health;
+using Smail.Metrics;
 using Smail.Models;
 using Smail.Sessions;
 
@@ -23,6 +24,8 @@ namespace Smail.Json;
 [JsonSerializable(typeof(TextEventData))]
 [JsonSerializable(typeof(DoneEventData))]
 [JsonSerializable(typeof(ErrorEventData))]
+[JsonSerializable(typeof(BrowserTelemetry))]
+[JsonSerializable(typeof(MetricsHistoryView))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class SmailJsonContext : JsonSerializerContext;
 

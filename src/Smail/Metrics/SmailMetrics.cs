@@ -1,26 +1,134 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Smail.Metrics;
 
 /// <summary>
-/// Smail's instruments, on one Meter named for it. Tags stay low-cardinality: reasons and outcomes are
-/// fixed codes, never ids.
+/// Every number the ADR lists, as instruments on one Meter named for Smail (OpenTelemetry naming: dotted
+/// names, units, seconds for durations). Tags stay low-cardinality: models, fixed codes and outcomes,
+/// never a conversation or generation id.
 /// </summary>
 internal sealed class SmailMetrics
 {
     public const string MeterName = "Smail";
+    public static readonly ActivitySource Traces = new(MeterName);
 
+    private readonly Histogram<double> _timeToFirstChunk;
+    private readonly Histogram<double> _duration;
+    private readonly Histogram<double> _tokensPerSecond;
+    private readonly Histogram<double> _chunkDelivery;
+    private readonly UpDownCounter<long> _activeGenerations;
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _errors;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _recoveries;
+    private readonly Counter<long> _drops;
+    private readonly Counter<long> _features;
+    private readonly Histogram<double> _browserFirstText;
+    private readonly Histogram<double> _browserRender;
+    private readonly Counter<long> _browserReconnects;
+
+    // Bucket boundaries that fit each quantity (the SDK's defaults are for milliseconds).
+    private static readonly InstrumentAdvice<double> s_responseSeconds = new()
+    {
+        HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 30, 60, 120, 300],
+    };
+    private static readonly InstrumentAdvice<double> s_deliverySeconds = new()
+    {
+        HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    };
+    private static readonly InstrumentAdvice<double> s_tokensPerSecond = new()
+    {
+        HistogramBucketBoundaries = [1, 2, 5, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200, 500],
+    };
 
     public SmailMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
+        _timeToFirstChunk = meter.CreateHistogram("smail.generation.time_to_first_chunk", "s",
+            "From the start of an answer's upstream request to its first token written to listeners.", advice: s_responseSeconds);
+        _duration = meter.CreateHistogram("smail.generation.duration", "s", "Total response time of an answer, by outcome.", advice: s_responseSeconds);
+        _tokensPerSecond = meter.CreateHistogram("smail.generation.tokens_per_second", "{token}/s",
+            "Generation speed of each completed answer.", advice: s_tokensPerSecond);
+        _chunkDelivery = meter.CreateHistogram("smail.stream.chunk_delivery", "s",
+            "From a token's arrival from the upstream to its write to a listener's socket.", advice: s_deliverySeconds);
+        _activeGenerations = meter.CreateUpDownCounter<long>("smail.generation.active", "{generation}", "Answers being written now.");
+        _connections = meter.CreateUpDownCounter<long>("smail.stream.connections", "{connection}", "Attached event-stream listeners.");
+        meter.CreateObservableGauge("smail.process.memory", () => Environment.WorkingSet, "By", "Resident memory of the Smail process.");
+        _errors = meter.CreateCounter<long>("smail.generation.errors", "{error}", "Answers that ended in an error, by stable code.");
         _retries = meter.CreateCounter<long>("smail.upstream.retries", "{retry}", "Upstream attempts retried, by the failure that caused them.");
         _recoveries = meter.CreateCounter<long>("smail.generation.recoveries", "{generation}", "Answers that needed retries, by whether they recovered.");
+        _drops = meter.CreateCounter<long>("smail.stream.drops", "{connection}", "Listeners gone before their answer ended.");
+        _features = meter.CreateCounter<long>("smail.feature.usage", "{use}", "What people use, by feature.");
+        _browserFirstText = meter.CreateHistogram("smail.browser.time_to_first_text", "s",
+            "Reported by the page: send to first visible text.", advice: s_responseSeconds);
+        _browserRender = meter.CreateHistogram("smail.browser.render_time", "s",
+            "Reported by the page: main-thread time to render one chunk.", advice: s_deliverySeconds);
+        _browserReconnects = meter.CreateCounter<long>("smail.browser.reconnects", "{reconnect}", "Reported by the page: event-stream reconnects.");
+    }
+
+    public void GenerationStarted() => _activeGenerations.Add(1);
+
+    public void FirstChunk(string model, TimeSpan elapsed) => _timeToFirstChunk.Record(elapsed.TotalSeconds, Model(model));
+
+    /// <summary>An answer ended: <paramref name="outcome"/> is its stored status; errors also count by code.</summary>
+    public void GenerationEnded(string model, string outcome, TimeSpan duration, double tokensPerSecond, string? errorCode)
+    {
+        _activeGenerations.Add(-1);
+        _duration.Record(duration.TotalSeconds, Model(model), new("outcome", outcome));
+        if (tokensPerSecond > 0)
+        {
+            _tokensPerSecond.Record(tokensPerSecond, Model(model));
+        }
+        if (errorCode is not null)
+        {
+            _errors.Add(1, new KeyValuePair<string, object?>("code", errorCode));
+        }
+    }
+
+    public void ChunkDelivered(TimeSpan elapsed) => _chunkDelivery.Record(elapsed.TotalSeconds);
+
+    public void ListenerAttached() => _connections.Add(1);
+
+    public void ListenerDetached(bool beforeEnd)
+    {
+        _connections.Add(-1);
+        if (beforeEnd)
+        {
+            _drops.Add(1);
+        }
     }
 
     public void Retried(string reason) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Recovered(bool success) => _recoveries.Add(1, new KeyValuePair<string, object?>("outcome", success ? "success" : "failure"));
+
+    public void Used(string feature) => _features.Add(1, new KeyValuePair<string, object?>("feature", feature));
+
+    public void BrowserFirstText(double seconds) => _browserFirstText.Record(seconds);
+
+    public void BrowserRender(double seconds) => _browserRender.Record(seconds);
+
+    public void BrowserReconnect() => _browserReconnects.Add(1);
+
+    private static KeyValuePair<string, object?> Model(string model) => new("model", model);
+}
+
+/// <summary>The features counted in <c>smail.feature.usage</c>: a fixed list, so the tag stays bounded.</summary>
+internal static class Features
+{
+    public const string MessageSent = "message_sent";
+    public const string Stop = "stop";
+    public const string Regenerate = "regenerate";
+    public const string Edit = "edit";
+    public const string Continue = "continue";
+    public const string Resume = "resume";
+    public const string LongPoll = "long_poll";
+
+    /// <summary>What the page may report; anything else is refused.</summary>
+    public static readonly IReadOnlySet<string> FromBrowser = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "copy_message", "copy_code", "search", "rename", "delete", "undo_delete", "settings", "new_chat", "open_chat",
+        "theme_dark", "theme_light", "jump_to_latest", "load_image", "phone_layout",
+    };
 }

@@ -33,10 +33,17 @@ export class ChatController extends EventTarget {
   /** @type {MessageView | null} */
   #answer = null;
   #firstTextAt = 0;
+  #askedAt = 0;
+  #chunks = 0;
+  #telemetry;
 
-  /** @param {{ api: ApiClient, ui: UiStateManager, errors: ErrorHandler, chat: ChatView, smooth?: boolean }} deps */
-  constructor({ api, ui, errors, chat, smooth = true }) {
+  /**
+   * @param {{ api: ApiClient, ui: UiStateManager, errors: ErrorHandler, chat: ChatView, smooth?: boolean,
+   *   telemetry?: import('./telemetry.js').TelemetryReporter | null }} deps
+   */
+  constructor({ api, ui, errors, chat, smooth = true, telemetry = null }) {
     super();
+    this.#telemetry = telemetry;
     this.#api = api;
     this.#ui = ui;
     this.#errors = errors;
@@ -146,6 +153,7 @@ export class ChatController extends EventTarget {
   /** @param {() => Promise<void>} start */
   async #ask(start) {
     if (!this.#ui.transition('sending')) return false;
+    this.#askedAt = performance.now();
     try {
       await start();
       await this.#refresh();
@@ -164,6 +172,7 @@ export class ChatController extends EventTarget {
   #follow({ generationId, eventsUrl, assistantMessageId }, { existing, previous }) {
     this.#generationId = generationId;
     this.#firstTextAt = 0;
+    this.#chunks = 0;
     const answer = previous ? MessageView.from(previous) : new MessageView('assistant', assistantMessageId);
     if (previous) answer.replaceOnNextText();
     const old = existing ? this.#chat.find(assistantMessageId) : null;
@@ -206,7 +215,14 @@ export class ChatController extends EventTarget {
     onText: (kind, text) => {
       const answer = this.#answer;
       if (!answer) return;
+      const renderStart = performance.now();
       this.#chat.keepPinned(() => (kind === 'delta' ? answer.appendContent(text) : answer.appendThinking(text)));
+      // One chunk in twenty is enough to see render cost, and keeps the reports small.
+      if (this.#chunks++ % 20 === 0) this.#telemetry?.measure('render_time', (performance.now() - renderStart) / 1000);
+      if (this.#chunks === 1 && this.#askedAt) {
+        this.#telemetry?.measure('time_to_first_text', (performance.now() - this.#askedAt) / 1000);
+        this.#askedAt = 0;
+      }
       if (kind === 'delta' && this.#ui.state === 'generating') {
         this.#firstTextAt ||= performance.now();
         const tokens = this.#stream.deltaEvents;
@@ -227,7 +243,10 @@ export class ChatController extends EventTarget {
       this.#fail(data.message);
       this.#refresh();
     },
-    onReconnecting: (attempt) => this.#ui.transition('reconnecting', { attempt }),
+    onReconnecting: (attempt) => {
+      if (attempt === 1) this.#telemetry?.reconnect();
+      this.#ui.transition('reconnecting', { attempt });
+    },
     onReconnected: () => {},
     onLost: ({ message }) => this.#fail(message),
   };

@@ -8,6 +8,7 @@ import { Composer } from './views/composer.js';
 import { ModelPicker } from './views/model-picker.js';
 import { SessionListView } from './views/session-list-view.js';
 import { SettingsDialog } from './views/settings-dialog.js';
+import { TelemetryReporter } from './telemetry.js';
 import { Toast } from './views/toast.js';
 
 /** @param {string} id @returns {any} */
@@ -17,7 +18,8 @@ const api = new ApiClient();
 const errors = new ErrorHandler();
 const ui = new UiStateManager({ status: $('status'), root: document.body, ticker: { set: (cb, ms) => setTimeout(cb, ms), clear: (h) => clearTimeout(h) } });
 const chat = new ChatView($('messages'), $('conversation'), $('jump-latest'));
-const controller = new ChatController({ api, ui, errors, chat, smooth: !matchMedia('(prefers-reduced-motion: reduce)').matches });
+const telemetry = new TelemetryReporter();
+const controller = new ChatController({ api, ui, errors, chat, telemetry, smooth: !matchMedia('(prefers-reduced-motion: reduce)').matches });
 const models = new ModelPicker($('model'), $('upstream-banner'), api);
 const sessions = new SessionListView($('session-list'), $('session-search'));
 const settings = new SettingsDialog($('settings-dialog'));
@@ -41,7 +43,7 @@ chat.addEventListener('message-action', async (event) => {
   const { action, messageId, button } = /** @type {CustomEvent} */ (event).detail;
   const message = controller.session?.messages.find((m) => m.id === messageId);
   switch (action) {
-    case 'copy': return copyText(chat.find(messageId)?.querySelector('.message__body')?.textContent ?? '', button);
+    case 'copy': telemetry.feature('copy_message'); return copyText(chat.find(messageId)?.querySelector('.message__body')?.textContent ?? '', button);
     case 'regenerate':
     case 'retry': return controller.regenerate(messageId, models.selected || undefined);
     case 'continue': return controller.continueAnswer(messageId);
@@ -64,10 +66,11 @@ controller.addEventListener('sessionchange', () => {
   $('conversation-title').textContent = controller.session?.title ?? 'New chat';
   if (controller.session?.model) models.select(controller.session.model);
 });
-sessions.addEventListener('search', refreshList);
-sessions.addEventListener('open', (e) => { controller.open(/** @type {CustomEvent} */ (e).detail.id); closeSidebar(); });
+sessions.addEventListener('search', () => { telemetry.feature('search'); refreshList(); });
+sessions.addEventListener('open', (e) => { telemetry.feature('open_chat'); controller.open(/** @type {CustomEvent} */ (e).detail.id); closeSidebar(); });
 sessions.addEventListener('rename', async (e) => {
   const { id, title } = /** @type {CustomEvent} */ (e).detail;
+  telemetry.feature('rename');
   await api.updateSession(id, { title });
   if (controller.session?.id === id) await controller.open(id);
   else refreshList();
@@ -75,12 +78,13 @@ sessions.addEventListener('rename', async (e) => {
 sessions.addEventListener('delete', (e) => {
   const { id, title } = /** @type {CustomEvent} */ (e).detail;
   // Deleting waits out the Undo window; until then the conversation is only hidden.
+  telemetry.feature('delete');
   sessions.setHidden(id, true);
   if (controller.session?.id === id) controller.newChat();
   const timer = setTimeout(() => api.deleteSession(id).then(refreshList), 5000);
-  toast.show(`Deleted “${title}”`, { label: 'Undo', run: () => { clearTimeout(timer); sessions.setHidden(id, false); } }, 5000);
+  toast.show(`Deleted “${title}”`, { label: 'Undo', run: () => { clearTimeout(timer); sessions.setHidden(id, false); telemetry.feature('undo_delete'); } }, 5000);
 });
-$('new-chat').addEventListener('click', () => { controller.newChat(); composer.focus(); closeSidebar(); });
+$('new-chat').addEventListener('click', () => { telemetry.feature('new_chat'); controller.newChat(); composer.focus(); closeSidebar(); });
 
 // Settings.
 $('open-settings').addEventListener('click', async () => {
@@ -88,6 +92,7 @@ $('open-settings').addEventListener('click', async () => {
   const temperature = current?.options?.temperature;
   const next = await settings.edit({ systemPrompt: current?.systemPrompt ?? '', temperature: typeof temperature === 'number' ? temperature : null });
   if (!next) return;
+  telemetry.feature('settings');
   const options = { ...(current?.options ?? {}) };
   if (next.temperature === null) delete options.temperature;
   else options.temperature = next.temperature;
@@ -118,6 +123,14 @@ const showStoreNotice = async () => {
 $('store-banner').querySelector('button').addEventListener('click', () => { $('store-banner').hidden = true; });
 
 showStoreNotice().catch(() => {});
+telemetry.feature(matchMedia('(prefers-color-scheme: dark)').matches ? 'theme_dark' : 'theme_light');
+if (matchMedia('(max-width: 760px)').matches) telemetry.feature('phone_layout');
+document.addEventListener('click', (event) => {
+  const target = /** @type {HTMLElement} */ (event.target);
+  if (target.closest('[data-action="copy-code"]')) telemetry.feature('copy_code');
+  else if (target.closest('#jump-latest')) telemetry.feature('jump_to_latest');
+  else if (target instanceof HTMLImageElement && target.dataset.blocked) telemetry.feature('load_image');
+}, { capture: true });
 await models.load();
 await controller.restore();
 await refreshList();

@@ -1,0 +1,146 @@
+using System.Diagnostics.Metrics;
+
+namespace Smail.Metrics;
+
+/// <summary>One time bucket of the dashboard: what happened in it, and the gauges at its end.</summary>
+internal sealed record MetricsBucket(
+    DateTimeOffset Start, int Generations, int Errors, int Retries, double? TimeToFirstChunkP50, double? TimeToFirstChunkP95,
+    double? TokensPerSecond, long ActiveGenerations, long Connections);
+
+internal sealed record MetricsTotals(
+    long Generations, long Errors, long Retries, long Recoveries, long Drops, long MessagesSent, long Stops, long MemoryBytes);
+
+internal sealed record MetricsHistoryView(int BucketSeconds, IReadOnlyList<MetricsBucket> Buckets, MetricsTotals Totals);
+
+/// <summary>
+/// The dashboard's source: listens to Smail's own instruments (the same measurements /metrics exports)
+/// and keeps the last 15 minutes in 5-second buckets, so the page can chart percentiles and rates.
+/// A hosted service only so that it exists, and listens, from start-up on.
+/// </summary>
+internal sealed class MetricsHistory : IHostedService, IDisposable
+{
+    public const int BucketSeconds = 5;
+    private const int Buckets = 180;
+
+    private readonly MeterListener _listener = new();
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly Queue<Bucket> _buckets = new();
+    private long _active, _connections, _generations, _errors, _retries, _recoveries, _drops, _messages, _stops;
+
+    public MetricsHistory(TimeProvider time, IMeterFactory meters)
+    {
+        _time = time;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            // Only this app's meter: another host in the same process (tests) has its own factory.
+            if (instrument.Meter.Name == SmailMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => OnMeasurement(instrument.Name, value, tags));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => OnMeasurement(instrument.Name, value, tags));
+        _listener.Start();
+    }
+
+    public MetricsHistoryView Read()
+    {
+        lock (_lock)
+        {
+            Current();
+            var buckets = _buckets.Select(b => new MetricsBucket(
+                b.Start, b.Generations, b.Errors, b.Retries, Percentile(b.FirstChunks, 0.50), Percentile(b.FirstChunks, 0.95),
+                b.Speeds.Count == 0 ? null : b.Speeds.Average(), b.Active, b.Connections)).ToList();
+            return new MetricsHistoryView(BucketSeconds, buckets,
+                new MetricsTotals(_generations, _errors, _retries, _recoveries, _drops, _messages, _stops, Environment.WorkingSet));
+        }
+    }
+
+    private void OnMeasurement(string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var feature = Tag(tags, "feature");
+        var outcome = Tag(tags, "outcome");
+        lock (_lock)
+        {
+            var bucket = Current();
+            switch (name)
+            {
+                case "smail.generation.time_to_first_chunk": bucket.FirstChunks.Add(value); break;
+                case "smail.generation.tokens_per_second": bucket.Speeds.Add(value); break;
+                case "smail.generation.duration": bucket.Generations++; _generations++; break;
+                case "smail.generation.errors": bucket.Errors++; _errors++; break;
+                case "smail.upstream.retries": bucket.Retries++; _retries++; break;
+                case "smail.generation.recoveries" when outcome == "success": _recoveries++; break;
+                case "smail.stream.drops": _drops++; break;
+                case "smail.generation.active": _active += (long)value; break;
+                case "smail.stream.connections": _connections += (long)value; break;
+                case "smail.feature.usage" when feature == Features.MessageSent: _messages++; break;
+                case "smail.feature.usage" when feature == Features.Stop: _stops++; break;
+            }
+            bucket.Active = _active;
+            bucket.Connections = _connections;
+        }
+    }
+
+    // The bucket for now; opens empty buckets for quiet periods so the time axis has no holes.
+    private Bucket Current()
+    {
+        var now = _time.GetUtcNow();
+        var start = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / BucketSeconds * BucketSeconds);
+        if (_buckets.Count == 0)
+        {
+            _buckets.Enqueue(new Bucket(start));
+        }
+        while (_buckets.Last().Start < start)
+        {
+            var next = new Bucket(_buckets.Last().Start.AddSeconds(BucketSeconds)) { Active = _active, Connections = _connections };
+            _buckets.Enqueue(next);
+            if (_buckets.Count > Buckets)
+            {
+                _buckets.Dequeue();
+            }
+        }
+        return _buckets.Last();
+    }
+
+    private static double? Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+        var sorted = values.Order().ToArray();
+        return sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))];
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value as string;
+            }
+        }
+        return null;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _listener.Dispose();
+
+    private sealed class Bucket(DateTimeOffset start)
+    {
+        public DateTimeOffset Start { get; } = start;
+        public List<double> FirstChunks { get; } = [];
+        public List<double> Speeds { get; } = [];
+        public int Generations { get; set; }
+        public int Errors { get; set; }
+        public int Retries { get; set; }
+        public long Active { get; set; }
+        public long Connections { get; set; }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Smail.Metrics;
+
+internal static class TelemetryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Smail's meter and traces through OpenTelemetry: Prometheus at /metrics always; OTLP for metrics,
+    /// traces and logs as soon as OTEL_EXPORTER_OTLP_ENDPOINT is configured, with no code change.
+    /// </summary>
+    public static WebApplicationBuilder AddSmailTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SmailMetrics>();
+        builder.Services.AddSingleton<MetricsHistory>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsHistory>());
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("smail"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(SmailMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0))
+            .WithTracing(tracing => tracing
+                .AddSource(SmailMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        // The page reports a little now and then; more than this from one address is not a page.
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(MetricsApi.TelemetryRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            options.OnRejected = async (context, ct) =>
+            {
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Detail = "Too many telemetry reports from this address; try again in a minute.",
+                        Extensions = { ["code"] = "rate_limited" },
+                    },
+                });
+            };
+        });
+        return builder;
+    }
+}

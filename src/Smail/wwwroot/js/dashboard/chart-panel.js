@@ -1,0 +1,46 @@
+// @ts-check
+import uPlot from 'uplot';
+
+/**
+ * @typedef {{ start: string, generations: number, errors: number, retries: number, timeToFirstChunkP50: number | null,
+ *   timeToFirstChunkP95: number | null, tokensPerSecond: number | null, activeGenerations: number, connections: number }} Bucket
+ * @typedef {{ label: string, color: string, value: (bucket: Bucket, bucketSeconds: number) => number | null }} Series
+ */
+
+/** One time-series chart of the dashboard, redrawn in place as new buckets arrive. */
+export class ChartPanel {
+  #element;
+  #series;
+  /** @type {uPlot | null} */
+  #plot = null;
+
+  /** @param {HTMLElement} element @param {Series[]} series */
+  constructor(element, series) {
+    this.#element = element;
+    this.#series = series;
+    new ResizeObserver(() => this.#plot?.setSize(this.#size())).observe(element);
+  }
+
+  /** @param {Bucket[]} buckets @param {number} bucketSeconds */
+  show(buckets, bucketSeconds) {
+    /** @type {uPlot.AlignedData} */
+    const data = [
+      buckets.map((b) => Date.parse(b.start) / 1000),
+      ...this.#series.map((s) => buckets.map((b) => s.value(b, bucketSeconds))),
+    ];
+    if (this.#plot) {
+      this.#plot.setData(data);
+      return;
+    }
+    this.#plot = new uPlot({
+      ...this.#size(),
+      series: [{}, ...this.#series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: true, points: { show: true, size: 4 } }))],
+      axes: [{ stroke: '#888' }, { stroke: '#888' }],
+      scales: { y: { range: (_u, min, max) => [0, Math.max(max ?? 1, 1e-9) * 1.15] } },
+    }, data, this.#element);
+  }
+
+  #size() {
+    return { width: Math.max(280, this.#element.clientWidth), height: 220 };
+  }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Smail.Tests.Infrastructure;
+
+namespace Smail.Tests.Metrics;
+
+public sealed class TelemetryEndpointTests : HostedTest
+{
+    [Theory]
+    [InlineData("""{"events":[{"name":"unknown"}]}""")]
+    [InlineData("""{"events":[{"name":"render_time","value":-1}]}""")]
+    [InlineData("""{"events":[{"name":"time_to_first_text"}]}""")]
+    [InlineData("""{"events":[{"name":"feature","feature":"session_42"}]}""")]
+    [InlineData("""{"events":[]}""")]
+    public async Task BadReports_Are400_AndCountNothing(string body)
+    {
+        using var response = await Host.Client.PostAsync("/api/telemetry", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_telemetry", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task TooManyReportsFromOneAddress_AreRateLimited()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 32; i++)
+        {
+            using var response = await Host.Client.PostAsJsonAsync("/api/telemetry", new { events = new[] { new { name = "reconnect" } } });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(30, statuses.Count(s => s == HttpStatusCode.Accepted));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        using var limited = await Host.Client.PostAsJsonAsync("/api/telemetry", new { events = new[] { new { name = "reconnect" } } });
+        Assert.Equal("rate_limited", (await limited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task TheHistory_CountsThisAppsAnswers()
+    {
+        Host.Emulator.Scripts.Enqueue(OllamaEmulator.Scripting.ChatScript.Answer("one"));
+        await Host.Events((await Host.SendAsync(await Host.CreateSessionAsync(), "Hi")).EventsUrl).ReadToEndAsync();
+
+        var history = await Host.Client.GetFromJsonAsync<JsonElement>("/api/metrics/history");
+
+        Assert.Equal(1, history.GetProperty("totals").GetProperty("generations").GetInt32());
+        Assert.Equal(1, history.GetProperty("totals").GetProperty("messagesSent").GetInt32());
+        Assert.Equal(1, history.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("generations").GetInt32()));
+    }
+}
