@@ -9,15 +9,19 @@ import uPlot from 'uplot';
 
 /** One time-series chart of the dashboard, redrawn in place as new buckets arrive. */
 export class ChartPanel {
+  /** The time axis always spans at least this much, so a fresh server's few points are readable. */
+  static MIN_SPAN_SECONDS = 300;
   #element;
   #series;
+  #minMax;
   /** @type {uPlot | null} */
   #plot = null;
 
-  /** @param {HTMLElement} element @param {Series[]} series */
-  constructor(element, series) {
+  /** @param {HTMLElement} element @param {Series[]} series @param {number} minMax the y axis reaches at least this */
+  constructor(element, series, minMax) {
     this.#element = element;
     this.#series = series;
+    this.#minMax = minMax;
     new ResizeObserver(() => this.#plot?.setSize(this.#size())).observe(element);
   }
 
@@ -36,7 +40,10 @@ export class ChartPanel {
       ...this.#size(),
       series: [{}, ...this.#series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: true, points: { show: true, size: 4 } }))],
       axes: [{ stroke: '#888' }, { stroke: '#888' }],
-      scales: { y: { range: (_u, min, max) => [0, Math.max(max ?? 1, 1e-9) * 1.15] } },
+      scales: {
+        x: { time: true, range: (_u, min, max) => [Math.min(min, max - ChartPanel.MIN_SPAN_SECONDS), max] },
+        y: { range: (_u, _min, max) => [0, Math.max(max ?? 0, this.#minMax) * 1.15] },
+      },
     }, data, this.#element);
   }
 

@@ -12,17 +12,17 @@ const panels = {
   ttfc: new ChartPanel($('chart-ttfc'), [
     { label: 'p50', color: '#3b5bdb', value: (b) => b.timeToFirstChunkP50 },
     { label: 'p95', color: '#e8590c', value: (b) => b.timeToFirstChunkP95 },
-  ]),
-  speed: new ChartPanel($('chart-speed'), [{ label: 'tok/s', color: '#2f9e44', value: (b) => b.tokensPerSecond }]),
+  ], 0.5),
+  speed: new ChartPanel($('chart-speed'), [{ label: 'tok/s', color: '#2f9e44', value: (b) => b.tokensPerSecond }], 10),
   active: new ChartPanel($('chart-active'), [
     { label: 'answers', color: '#3b5bdb', value: (b) => b.activeGenerations },
     { label: 'streams', color: '#9c36b5', value: (b) => b.connections },
-  ]),
+  ], 2),
   rates: new ChartPanel($('chart-rates'), [
     { label: 'answers', color: '#2f9e44', value: (b, s) => b.generations * 60 / s },
     { label: 'errors', color: '#c92a2a', value: (b, s) => b.errors * 60 / s },
     { label: 'retries', color: '#f08c00', value: (b, s) => b.retries * 60 / s },
-  ]),
+  ], 5),
 };
 
 async function refresh() {
@@ -32,7 +32,7 @@ async function refresh() {
     const history = await response.json();
     for (const panel of Object.values(panels)) panel.show(history.buckets, history.bucketSeconds);
     renderTotals($('totals'), history.totals);
-    $('updated').textContent = `Updated ${new Date().toLocaleTimeString()} · last ${Math.round(history.buckets.length * history.bucketSeconds / 60)} min`;
+    $('updated').textContent = `Updated ${new Date().toLocaleTimeString()} · ${history.buckets.length * history.bucketSeconds < 120 ? 'since start' : `last ${Math.round(history.buckets.length * history.bucketSeconds / 60)} min`}`;
   } catch (error) {
     $('updated').textContent = `Could not read Smail's metrics: ${error instanceof Error ? error.message : error}`;
   }
