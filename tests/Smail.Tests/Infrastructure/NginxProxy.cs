@@ -31,7 +31,7 @@ public sealed class NginxProxy : IAsyncDisposable
         }
         var folder = Path.Combine(Path.GetTempPath(), "smail-nginx", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var port = FreePort();
+        var port = FreePorts.Next();
         var config = Path.Combine(folder, "nginx.conf");
         await File.WriteAllTextAsync(config, $$"""
             daemon off;
@@ -90,14 +90,6 @@ public sealed class NginxProxy : IAsyncDisposable
         throw new TimeoutException("nginx did not start listening within 10 s.");
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -22,12 +22,5 @@ public static class OllamaClientFactory
     }
 
     /// <summary>A loopback port nothing listens on, for "connection refused".</summary>
-    public static Uri RefusingAddress()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/");
-    }
+    public static Uri RefusingAddress() => new($"http://127.0.0.1:{FreePorts.Next()}/");
 }

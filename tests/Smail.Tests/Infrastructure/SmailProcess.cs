@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Smail.Tests.Infrastructure;
 
@@ -29,7 +27,7 @@ public sealed class SmailProcess : IAsyncDisposable
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var project = Path.Combine(RepoRoot(), "src", "Smail");
         var dll = Path.Combine(project, "bin", configuration, "net10.0", "Smail.dll");
-        var port = FreePort();
+        var port = FreePorts.Next();
         storePath ??= Directory.CreateTempSubdirectory("smail-process-").FullName;
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", "--Ollama:BaseUrl", upstream.ToString(),
             "--Storage:Path", storePath, "--Logging:LogLevel:Default", "Warning", "--contentRoot", project, .. settings])
@@ -101,14 +99,5 @@ public sealed class SmailProcess : IAsyncDisposable
             directory = directory.Parent;
         }
         return directory?.FullName ?? throw new InvalidOperationException("Run this from inside the repository.");
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
