@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Smail.Tests.Infrastructure;
 
@@ -38,6 +39,9 @@ public sealed class SmailApplication : WebApplicationFactory<Program>
 
     public string StorePath { get; }
 
+    /// <summary>Everything the app logged at Warning and above, with scopes.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public Uri BaseAddress
     {
         get
@@ -53,6 +57,7 @@ public sealed class SmailApplication : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public override async ValueTask DisposeAsync()

@@ -38,6 +38,20 @@ public sealed class TelemetryEndpointTests : HostedTest
     }
 
     [Fact]
+    public async Task LogLinesOfAnAnswer_CarryItsGenerationAndConversationIds()
+    {
+        Host.Emulator.Scripts.Enqueue(OllamaEmulator.Scripting.ChatScript.Status(404, "model 'llama3.2' not found"));
+        var session = await Host.CreateSessionAsync();
+        var accepted = await Host.SendAsync(session, "Hi");
+        await Host.Events(accepted.EventsUrl).ReadToEndAsync();
+
+        var line = Assert.Single(Host.App.Logs.All, l => l.Message.Contains("model_not_found", StringComparison.Ordinal));
+
+        Assert.Equal(accepted.GenerationId, line.Scope["GenerationId"]);
+        Assert.Equal(session, line.Scope["SessionId"]);
+    }
+
+    [Fact]
     public async Task TheHistory_CountsThisAppsAnswers()
     {
         Host.Emulator.Scripts.Enqueue(OllamaEmulator.Scripting.ChatScript.Answer("one"));
