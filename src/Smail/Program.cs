@@ -1,6 +1,7 @@
 using Smail.Chat;
 using Smail.Generations;
 using Smail.Health;
+using Smail.Journal;
 using Smail.Json;
 using Smail.Metrics;
 using Smail.Models;
@@ -15,6 +16,7 @@ builder.Services.AddApiProblems();
 builder.Services.AddSmailJson();
 builder.Services.AddOllama();
 builder.Services.AddSessionStore();
+builder.Services.AddAnswerJournal();
 builder.Services.AddGenerations();
 
 var app = builder.Build();

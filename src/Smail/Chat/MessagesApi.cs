@@ -10,8 +10,6 @@ namespace Smail.Chat;
 /// <summary>Asking: store the message, claim the conversation, start the answer, say where it streams.</summary>
 internal static class MessagesApi
 {
-    private const int TitleLength = 60;
-
     public static RouteGroupBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/sessions/{id}/messages").WithTags("Chat");
@@ -70,36 +68,14 @@ internal static class MessagesApi
         var now = time.GetUtcNow();
         var user = new ChatMessage(SmailIds.New(), MessageRoles.User, request.Content!, MessageStatus.Complete, now);
         var assistant = new ChatMessage(SmailIds.New(), MessageRoles.Assistant, "", MessageStatus.Streaming, now) { Model = model };
-        if (!generations.TryBegin(session.Id, assistant.Id, model, out var generation))
+        if (!generations.TryBegin(session.Id, assistant.Id, model, GenerationKind.New, out var generation))
         {
             return ApiProblems.GenerationInProgress(generation.Id);
         }
-        try
+        if (await runner.StartAsync(generation, new NewTurn(user, assistant, editFrom), request.Options) is null)
         {
-            // The person's message is on disk before the 202: an acknowledged message survives a crash.
-            session = await store.UpdateAsync(id, s =>
-            {
-                var kept = editFrom is null ? s.Messages : [.. s.Messages.TakeWhile(m => m.Id != editFrom)];
-                return s with
-                {
-                    Model = model,
-                    Title = s.Title == Session.DefaultTitle && kept.IsEmpty ? TitleFrom(user.Content) : s.Title,
-                    Messages = kept.Add(user).Add(assistant),
-                    UpdatedAt = now,
-                };
-            }, CancellationToken.None);
-        }
-        catch
-        {
-            generations.End(generation);
-            throw;
-        }
-        if (session is null)
-        {
-            generations.End(generation);
             return ApiProblems.SessionNotFound(id);
         }
-        runner.Start(generation, session, request.Options);
         var eventsUrl = $"/api/generations/{generation.Id}/events";
         return TypedResults.Accepted(eventsUrl, new GenerationAccepted(user.Id, assistant.Id, generation.Id, eventsUrl));
     }
@@ -155,11 +131,15 @@ internal static class MessagesApi
             return ApiProblems.Invalid("model_required", "Choose a model for this conversation first.");
         }
         var seed = continuing ? new AnswerSeed(answer.Content, answer.Thinking) : null;
-        if (!generations.TryBegin(session.Id, answer.Id, model, out var generation, replacesAnswer: !continuing, continues: seed))
+        var kind = continuing ? GenerationKind.Continue : GenerationKind.Regenerate;
+        if (!generations.TryBegin(session.Id, answer.Id, model, kind, out var generation, seed))
         {
             return ApiProblems.GenerationInProgress(generation.Id);
         }
-        runner.Start(generation, session, request.Options);
+        if (await runner.StartAsync(generation, null, request.Options) is null)
+        {
+            return ApiProblems.SessionNotFound(id);
+        }
         var question = session.Messages.LastOrDefault(m => m.Role == MessageRoles.User);
         var eventsUrl = $"/api/generations/{generation.Id}/events";
         return TypedResults.Accepted(eventsUrl, new GenerationAccepted(question?.Id ?? "", answer.Id, generation.Id, eventsUrl));
@@ -175,11 +155,5 @@ internal static class MessagesApi
             metrics.Used(feature);
         }
         return result;
-    }
-
-    private static string TitleFrom(string content)
-    {
-        var line = content.Trim().ReplaceLineEndings(" ");
-        return line.Length <= TitleLength ? line : line[..TitleLength].TrimEnd() + "…";
     }
 }

@@ -1,45 +1,38 @@
+using Smail.Ollama;
+using Smail.Sessions;
+
 namespace Smail.Generations;
 
 /// <summary>
-/// One answer being written, owned by the server rather than by any connection. Its events are kept in
-/// order with their sequence ids, so any number of listeners can attach, detach and resume at any time
-/// and all read the same sequence. Appending never waits for a listener.
+/// One answer being written, owned by the server rather than by any connection. It owns the answer's text,
+/// status and event log, and has one writer: its runner, which calls the methods under "Writing" in
+/// order. Everyone else reads the immutable events (listeners, replays, the conversation view).
 /// </summary>
 internal sealed class Generation(
-    string id, string sessionId, string assistantMessageId, string model, DateTimeOffset startedAt,
-    bool replacesAnswer = false, AnswerSeed? continues = null) : IDisposable
+    string id, string sessionId, string assistantMessageId, string model, GenerationKind kind, DateTimeOffset startedAt, AnswerSeed? seed = null)
 {
-    private readonly List<GenerationEvent> _events = [];
-    private readonly Lock _lock = new();
+    private readonly EventLog _log = new();
+    // Never disposed: a /stop may arrive at any moment, even after the generation has expired.
     private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Answer _answer = new(seed);
+    private string? _announced;
 
     public string Id { get; } = id;
     public string SessionId { get; } = sessionId;
     public string AssistantMessageId { get; } = assistantMessageId;
     public string Model { get; } = model;
+    public GenerationKind Kind { get; } = kind;
     public DateTimeOffset StartedAt { get; } = startedAt;
 
-    /// <summary>A regeneration: the stored answer stays as it was until the new one starts streaming.</summary>
-    public bool ReplacesAnswer { get; } = replacesAnswer;
+    /// <summary>For a continuation, the stored text it carries on from.</summary>
+    public AnswerSeed? Seed { get; } = seed;
 
-    /// <summary>A continuation: the stored answer it extends. Its events start with that text, so a replay rebuilds it whole.</summary>
-    public AnswerSeed? Continues { get; } = continues;
-    public bool IsFinished { get; private set; }
-
-    /// <summary>Set when the first token reached listeners, so time to first chunk is measured once.</summary>
-    public bool FirstChunkSeen { get; set; }
-
-    /// <summary>Cancelled by <see cref="Stop"/>; the generation passes it to the upstream request.</summary>
+    /// <summary>Cancelled by <see cref="Stop"/> and <see cref="Interrupt"/>; the runner passes it to the upstream request.</summary>
     public CancellationToken StopToken => _stop.Token;
     public bool StopRequested => _stop.IsCancellationRequested;
 
     /// <summary>True when the server, not a person, stopped it: the answer is stored as interrupted.</summary>
     public bool Interrupted { get; private set; }
-
-    /// <summary>Completes when the final event (done or error) has been appended.</summary>
-    public Task Ended => _ended.Task;
 
     public void Stop() => _stop.Cancel();
 
@@ -50,74 +43,98 @@ internal sealed class Generation(
         _stop.Cancel();
     }
 
-    public long LastEventId
+    // Reading: safe from any thread.
+
+    public bool IsFinished => _log.IsFinished;
+    public long LastEventId => _log.LastEventId;
+
+    /// <summary>Completes when the final event (done or error) has been appended.</summary>
+    public Task Ended => _log.Ended;
+
+    public (IReadOnlyList<GenerationEvent> Events, bool Ended) Read(long afterId) => _log.Read(afterId);
+
+    public Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _log.WaitForEventsAsync(afterId, timeout, cancellationToken);
+
+    /// <summary>The answer as listeners have seen it so far; no text yet for a regeneration means the stored answer still stands.</summary>
+    public (string Content, string? Thinking, bool HasText) TextSoFar() => _log.TextSoFar();
+
+    // Writing: the runner's alone, in this order: Begin, then Status/Retrying/BeginAttempt/Add, then End.
+
+    /// <summary>The first events: queued, and for a continuation the text it starts from, so a listener at event 1 rebuilds it whole.</summary>
+    public void Begin()
     {
-        get { lock (_lock) { return _events.Count; } }
+        PublishStatus(GenerationStates.Queued);
+        if (!string.IsNullOrEmpty(Seed?.Thinking))
+        {
+            _log.TryAppend(EventTypes.Thinking, EventPayloads.Text(Seed.Thinking), Seed.Thinking);
+        }
+        if (!string.IsNullOrEmpty(Seed?.Content))
+        {
+            _log.TryAppend(EventTypes.Delta, EventPayloads.Text(Seed.Content), Seed.Content);
+        }
     }
 
-    /// <summary>Adds the next event; <paramref name="final"/> marks the end of the sequence (done or error).</summary>
-    public GenerationEvent Append(string type, string data, bool final = false)
+    public void PublishStatus(string state) => _log.TryAppend(EventTypes.Status, EventPayloads.Status(state));
+
+    public void PublishRetrying(int attempt, TimeSpan delay, string reason) =>
+        _log.TryAppend(EventTypes.Status, EventPayloads.Retrying(attempt, delay, reason));
+
+    /// <summary>A new upstream attempt: it announces its own thinking or generating state, and counts its own tokens.</summary>
+    public void BeginAttempt()
     {
-        TaskCompletionSource appended;
-        GenerationEvent item;
-        lock (_lock)
+        _announced = null;
+        _answer.BeginAttempt();
+    }
+
+    /// <summary>Adds a chunk to the answer and tells listeners, announcing the state the first time it changes.</summary>
+    public void Add(UpstreamChunk chunk)
+    {
+        if (!string.IsNullOrEmpty(chunk.Thinking))
         {
-            if (IsFinished)
+            if (_announced is null && !_answer.HasContent)
             {
-                throw new InvalidOperationException($"Generation {Id} has already ended.");
+                PublishStatus(_announced = GenerationStates.Thinking);
             }
-            item = new GenerationEvent(_events.Count + 1, type, data, System.Diagnostics.Stopwatch.GetTimestamp());
-            _events.Add(item);
-            IsFinished = final;
-            appended = _appended;
-            _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _log.TryAppend(EventTypes.Thinking, EventPayloads.Text(chunk.Thinking), chunk.Thinking);
         }
-        appended.TrySetResult();
-        if (final)
+        if (chunk.Content.Length > 0)
         {
-            _ended.TrySetResult();
-        }
-        return item;
-    }
-
-    /// <summary>The events after <paramref name="afterId"/> that exist now, and whether no more will follow.</summary>
-    public (IReadOnlyList<GenerationEvent> Events, bool Ended) Read(long afterId)
-    {
-        lock (_lock)
-        {
-            var start = (int)Math.Clamp(afterId, 0, _events.Count);
-            return (_events.GetRange(start, _events.Count - start), IsFinished);
-        }
-    }
-
-    /// <summary>
-    /// Waits until there is an event after <paramref name="afterId"/> or the generation has ended.
-    /// Returns false when <paramref name="timeout"/> passed first (time for a keep-alive, or an empty poll).
-    /// </summary>
-    public async Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        Task moreAppended;
-        lock (_lock)
-        {
-            if (_events.Count > afterId || IsFinished)
+            if (_announced != GenerationStates.Generating)
             {
-                return true;
+                PublishStatus(_announced = GenerationStates.Generating);
             }
-            moreAppended = _appended.Task;
+            _log.TryAppend(EventTypes.Delta, EventPayloads.Text(chunk.Content), chunk.Content);
         }
-        try
-        {
-            await moreAppended.WaitAsync(timeout, cancellationToken);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
+        _answer.Add(chunk);
     }
 
-    public void Dispose() => _stop.Dispose();
+    public bool HasFirstToken => _answer.HasFirstToken;
+
+    /// <summary>Whether this answer has text of its own (a continuation's seed counts).</summary>
+    public bool HasText => _answer.HasText;
+
+    /// <summary>What to send the model to carry on after a failure mid-answer: the text so far, or nothing.</summary>
+    public AnswerSeed? PartialAnswer => _answer.HasText ? new AnswerSeed(_answer.Content, _answer.Thinking) : null;
+
+    /// <summary>The stored form of the answer as it ended.</summary>
+    public ChatMessage ToStoredMessage(ChatMessage placeholder, GenerationEnding ending, MessageStats stats) => placeholder with
+    {
+        Content = _answer.Content,
+        Thinking = _answer.Thinking,
+        Status = ending.Status,
+        Stats = stats,
+        Error = ending.Error,
+        Model = Model,
+    };
+
+    public MessageStats Stats() => _answer.Stats();
+
+    /// <summary>Appends the final event; false when the generation had already ended.</summary>
+    public bool End(GenerationEnding ending, MessageStats stats) => ending.Error is { } error
+        ? _log.TryAppend(EventTypes.Error, EventPayloads.Error(error.Code, error.Message, ending.Retryable))
+        : _log.TryAppend(EventTypes.Done, EventPayloads.Done(ending.DoneReason ?? "stop", DoneStatsFrom(stats)));
+
+    private static DoneStats DoneStatsFrom(MessageStats stats) =>
+        new(stats.PromptTokens, stats.OutputTokens, stats.TtftMs, stats.DurationMs, stats.TokensPerSecond);
 }
-
-/// <summary>The text an answer already has when it is continued.</summary>
-internal sealed record AnswerSeed(string Content, string? Thinking);

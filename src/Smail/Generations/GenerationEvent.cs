@@ -2,9 +2,10 @@ namespace Smail.Generations;
 
 /// <summary>
 /// One event of a generation's stream, its payload already serialized: a generation serializes each
-/// event once, however many listeners write it out. <see cref="AppendedAt"/> is a Stopwatch timestamp.
+/// event once, however many listeners write it out. <see cref="AppendedAt"/> is a Stopwatch timestamp;
+/// <see cref="Text"/> is the raw text of a delta or thinking event.
 /// </summary>
-internal sealed record GenerationEvent(long Id, string Type, string Data, long AppendedAt)
+internal sealed record GenerationEvent(long Id, string Type, string Data, long AppendedAt, string? Text = null)
 {
     public bool IsFinal => Type is EventTypes.Done or EventTypes.Error;
 }

@@ -23,13 +23,12 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
     /// conversation already has one: the claim is atomic, so two simultaneous sends cannot both win.
     /// </summary>
     public bool TryBegin(
-        string sessionId, string assistantMessageId, string model, out Generation generation, bool replacesAnswer = false, AnswerSeed? continues = null)
+        string sessionId, string assistantMessageId, string model, GenerationKind kind, out Generation generation, AnswerSeed? seed = null)
     {
-        var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, time.GetUtcNow(), replacesAnswer, continues);
+        var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, kind, time.GetUtcNow(), seed);
         var winner = _runningBySession.GetOrAdd(sessionId, candidate);
         if (!ReferenceEquals(winner, candidate))
         {
-            candidate.Dispose();
             generation = winner;
             return false;
         }
@@ -46,11 +45,13 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
 
     public IReadOnlyCollection<Generation> Running => [.. _runningBySession.Values];
 
-    /// <summary>Releases the conversation and keeps the events replayable for the retention period.</summary>
+    /// <summary>Releases the conversation and keeps the events replayable for the retention period. Calling it again does nothing.</summary>
     public void End(Generation generation)
     {
-        _runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation));
-        _ = ExpireAfterRetentionAsync(generation);
+        if (_runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation)))
+        {
+            _ = ExpireAfterRetentionAsync(generation);
+        }
     }
 
     private async Task ExpireAfterRetentionAsync(Generation generation)
@@ -69,6 +70,5 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
                 _expired.TryRemove(id, out _);
             }
         }
-        generation.Dispose();
     }
 }

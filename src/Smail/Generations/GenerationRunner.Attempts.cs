@@ -12,7 +12,7 @@ internal sealed partial class GenerationRunner
 {
     /// <summary>Streams the answer to its end through retries; returns the done reason ("stop" or "length").</summary>
     private async Task<string> StreamWithRetriesAsync(
-        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, AnswerAccumulator answer, Action onRetry)
+        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, Action onRetry)
     {
         var pipeline = pipelines.GetPipeline(UpstreamResilience.PipelineKey);
         var context = ResilienceContextPool.Shared.Get(generation.StopToken);
@@ -25,7 +25,7 @@ internal sealed partial class GenerationRunner
         try
         {
             return await pipeline.ExecuteAsync(
-                async ctx => await AttemptAsync(generation, session, options, answer, ctx.CancellationToken), context);
+                async ctx => await AttemptAsync(generation, session, options, ctx.CancellationToken), context);
         }
         finally
         {
@@ -34,7 +34,7 @@ internal sealed partial class GenerationRunner
     }
 
     private async ValueTask<string> AttemptAsync(
-        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, AnswerAccumulator answer, CancellationToken ct)
+        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, CancellationToken ct)
     {
         generation.PublishStatus(GenerationStates.Connecting);
         var capabilities = await upstream.GetCapabilitiesAsync(generation.Model, ct);
@@ -42,40 +42,18 @@ internal sealed partial class GenerationRunner
         {
             generation.PublishStatus(GenerationStates.LoadingModel);
         }
-        answer.BeginAttempt();
+        generation.BeginAttempt();
         var request = UpstreamRequestBuilder.Build(
-            session, generation.AssistantMessageId, generation.Model, capabilities.Contains("thinking"), options, answer);
+            session, generation.AssistantMessageId, generation.Model, capabilities.Contains("thinking"), options, generation.PartialAnswer);
         string? doneReason = null;
-        string? announced = null;
         await foreach (var chunk in upstream.StreamChatAsync(request, ct))
         {
-            var hasThinking = !string.IsNullOrEmpty(chunk.Thinking);
-            if (generation.ReplacesAnswer && !answer.HasContent && !answer.HasThinking && (chunk.Content.Length > 0 || hasThinking))
+            if (!generation.HasFirstToken && (chunk.Content.Length > 0 || !string.IsNullOrEmpty(chunk.Thinking)))
             {
-                await ClearReplacedAnswerAsync(generation);
-            }
-            if (!generation.FirstChunkSeen && (hasThinking || chunk.Content.Length > 0))
-            {
-                generation.FirstChunkSeen = true;
                 metrics.FirstChunk(generation.Model, time.GetUtcNow() - generation.StartedAt);
             }
-            if (hasThinking)
-            {
-                if (announced is null && !answer.HasContent)
-                {
-                    generation.PublishStatus(announced = GenerationStates.Thinking);
-                }
-                generation.PublishThinking(chunk.Thinking!);
-            }
-            if (chunk.Content.Length > 0)
-            {
-                if (announced != GenerationStates.Generating)
-                {
-                    generation.PublishStatus(announced = GenerationStates.Generating);
-                }
-                generation.PublishDelta(chunk.Content);
-            }
-            answer.Add(chunk);
+            generation.Add(chunk);
+            journal.Text(generation, chunk);
             doneReason = chunk.DoneReason ?? doneReason;
         }
         return doneReason == "length" ? "length" : "stop";

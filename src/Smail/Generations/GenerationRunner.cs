@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Registry;
+using Smail.Journal;
 using Smail.Metrics;
 using Smail.Ollama;
 using Smail.Resilience;
@@ -11,127 +13,170 @@ namespace Smail.Generations;
 
 /// <summary>
 /// Runs a generation from start to end on the server's own time: asks the upstream (retrying and
-/// continuing through failures), publishes every token as an event, checkpoints the answer while it
-/// grows, and stores it before announcing the end, so a client that reads the conversation after
-/// <c>done</c> finds the answer there.
+/// continuing through failures), hands every token to the generation (which tells listeners) and to the
+/// journal, and stores the answer before announcing its end, so a client that reads the conversation
+/// after <c>done</c> finds the answer there. Whatever throws, the generation ends and frees its conversation.
 /// </summary>
 internal sealed partial class GenerationRunner(
     IChatUpstream upstream,
     ISessionStore store,
+    AnswerJournal journal,
     GenerationRegistry registry,
     ResiliencePipelineProvider<string> pipelines,
     IOptions<ResilienceOptions> resilience,
-    IOptions<GenerationOptions> generationOptions,
     SmailMetrics metrics,
     TimeProvider time,
     ILogger<GenerationRunner> logger)
 {
-    /// <summary>Starts <paramref name="generation"/> in the background; the conversation already holds its placeholder.</summary>
-    public void Start(Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options)
+    /// <summary>
+    /// Makes the start durable (for a new answer, the message sent and the answer's placeholder), then runs
+    /// the generation in the background. Throws <see cref="StorageException"/> when the journal refused the
+    /// write; the generation has then ended and the conversation is free.
+    /// </summary>
+    public async Task<Session?> StartAsync(Generation generation, NewTurn? turn, IReadOnlyDictionary<string, JsonElement>? options)
     {
-        generation.PublishStatus(GenerationStates.Queued);
+        Session? session;
+        try
+        {
+            session = turn is null
+                ? await store.GetAsync(generation.SessionId, CancellationToken.None)
+                : await store.StageAsync(generation.SessionId, turn.ApplyTo, CancellationToken.None);
+            if (session is not null)
+            {
+                // Acknowledged only once on the disk: a crash after the 202 keeps the message.
+                await journal.BeginAsync(generation, turn);
+            }
+        }
+        catch
+        {
+            registry.End(generation);
+            throw;
+        }
+        if (session is null)
+        {
+            registry.End(generation);
+            return null;
+        }
+        generation.Begin();
         _ = Task.Run(() => RunAsync(generation, session, options));
+        return session;
     }
 
     private async Task RunAsync(Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["GenerationId"] = generation.Id, ["SessionId"] = generation.SessionId });
+        using var scope = logger.BeginScope(new GenerationLogScope(generation.Id, generation.SessionId));
         using var activity = SmailMetrics.Traces.StartActivity("generation");
         activity?.SetTag("smail.generation.id", generation.Id);
         activity?.SetTag("smail.session.id", generation.SessionId);
         activity?.SetTag("gen_ai.request.model", generation.Model);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         metrics.GenerationStarted();
-        var answer = generation.Continues is { } seed ? new AnswerAccumulator(seed.Content, seed.Thinking) : new AnswerAccumulator();
-        if (generation.Continues is not null)
-        {
-            // A continuation's events carry the whole answer, so a listener attaching at event 1 rebuilds it exactly.
-            PublishSeed(generation, answer);
-        }
-        var retries = 0;
-        Ending ending;
-        await using (new AnswerCheckpoint(answer, () => SaveProgressAsync(generation, answer), generationOptions.Value.CheckpointInterval, time, logger))
-        {
-            ending = await StreamToEndingAsync(generation, session, options, answer, () => retries++);
-        }
-        if (retries > 0)
-        {
-            metrics.Recovered(ending.Status == MessageStatus.Complete);
-        }
-        var stats = answer.Stats();
-        metrics.GenerationEnded(generation.Model, ending.Status, System.Diagnostics.Stopwatch.GetElapsedTime(started),
-            ending.Status == MessageStatus.Complete ? stats.TokensPerSecond : 0, ending.Status == MessageStatus.Error ? ending.Error?.Code : null);
-        activity?.SetTag("smail.generation.outcome", ending.Status);
-        if (!await FinishMessageAsync(generation, answer, ending.Status, stats, ending.Error))
-        {
-            ending = ending with
-            {
-                Publish = () => generation.PublishError("storage_failed",
-                    "The answer could not be saved: the conversation store refused the write. Smail's log says why.", retryable: true),
-            };
-        }
-        // Free the conversation before anyone hears that the answer ended, so a message sent the moment
-        // `done` arrives is never refused as a conflict.
-        registry.End(generation);
-        ending.Publish();
-    }
-
-    /// <summary>How an answer ended: its stored status and error, and the event that tells listeners.</summary>
-    private sealed record Ending(string Status, MessageError? Error, Action Publish);
-
-    private async Task<Ending> StreamToEndingAsync(
-        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, AnswerAccumulator answer, Action onRetry)
-    {
+        var ending = GenerationEnding.InternalError;
+        var stats = generation.Stats();
         try
         {
-            var reason = await StreamWithRetriesAsync(generation, session, options, answer, onRetry);
-            return new Ending(MessageStatus.Complete, null, () => generation.PublishDone(reason, AnswerAccumulator.ToDoneStats(answer.Stats())));
-        }
-        catch (OperationCanceledException) when (generation.Interrupted)
-        {
-            const string Message = "Smail was shut down while writing this answer. What was written is saved; Continue picks up from here.";
-            return new Ending(MessageStatus.Interrupted, new MessageError("server_shutdown", Message),
-                () => generation.PublishError("server_shutdown", Message, retryable: true));
-        }
-        catch (OperationCanceledException) when (generation.StopRequested)
-        {
-            return new Ending(MessageStatus.Stopped, null, () => generation.PublishDone("stopped", AnswerAccumulator.ToDoneStats(answer.Stats())));
-        }
-        catch (BrokenCircuitException ex)
-        {
-            return Failed(generation, UpstreamResilience.CircuitOpen(ex, resilience.Value.BreakerBreakDuration));
-        }
-        catch (UpstreamException ex)
-        {
-            return Failed(generation, ex);
+            var retries = 0;
+            ending = await StreamToEndingAsync(generation, session, options, () => retries++);
+            if (retries > 0)
+            {
+                metrics.Recovered(ending.Status == MessageStatus.Complete);
+            }
+            stats = generation.Stats();
+            metrics.GenerationEnded(generation.Model, ending.Status, Stopwatch.GetElapsedTime(started),
+                ending.Status == MessageStatus.Complete ? stats.TokensPerSecond : 0, ending.Error?.Code);
+            activity?.SetTag("smail.generation.outcome", ending.Status);
+            if (!await StoreAsync(generation, ending, stats))
+            {
+                ending = GenerationEnding.StorageFailed;
+            }
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Generation failed unexpectedly");
-            const string Message = "Smail failed while writing this answer. The server log has the details.";
-            return new Ending(MessageStatus.Error, new MessageError("internal_error", Message),
-                () => generation.PublishError("internal_error", Message, retryable: true));
+            LogUnexpectedFailure(ex);
+            ending = GenerationEnding.InternalError;
+        }
+        finally
+        {
+            // Free the conversation before anyone hears that the answer ended, so a message sent the moment
+            // `done` arrives is never refused as a conflict.
+            registry.End(generation);
+            generation.End(ending, stats);
+            store.SaveLater(generation.SessionId, () => journal.Saved(generation.Id));
         }
     }
 
-    private Ending Failed(Generation generation, UpstreamException ex)
+    private async Task<GenerationEnding> StreamToEndingAsync(
+        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, Action onRetry)
+    {
+        try
+        {
+            return GenerationEnding.Completed(await StreamWithRetriesAsync(generation, session, options, onRetry));
+        }
+        catch (OperationCanceledException) when (generation.Interrupted)
+        {
+            return GenerationEnding.ShutDown;
+        }
+        catch (OperationCanceledException) when (generation.StopRequested)
+        {
+            return GenerationEnding.Stopped;
+        }
+        catch (BrokenCircuitException ex)
+        {
+            return Failed(UpstreamResilience.CircuitOpen(ex, resilience.Value.BreakerBreakDuration));
+        }
+        catch (UpstreamException ex)
+        {
+            return Failed(ex);
+        }
+    }
+
+    private GenerationEnding Failed(UpstreamException ex)
     {
         LogUpstreamFailure(ex.Code, ex.Message);
-        return new Ending(MessageStatus.Error, new MessageError(ex.Code, ex.Message), () => generation.PublishError(ex.Code, ex.Message, ex.Retryable));
+        return GenerationEnding.Failed(ex.Code, ex.Message, ex.Retryable);
     }
 
-    private static void PublishSeed(Generation generation, AnswerAccumulator answer)
+    /// <summary>Stores the answer as it ended, in memory and in the journal; false when the journal refused the write.</summary>
+    private async Task<bool> StoreAsync(Generation generation, GenerationEnding ending, MessageStats stats)
     {
-        if (answer.HasThinking)
+        if (generation.Kind == GenerationKind.Regenerate && !generation.HasText)
         {
-            generation.PublishThinking(answer.Thinking!);
+            // A regeneration that never produced a token leaves the previous answer untouched.
+            return true;
         }
-        if (answer.HasContent)
+        ChatMessage? stored = null;
+        await store.StageAsync(generation.SessionId, session =>
         {
-            generation.PublishDelta(answer.Content);
+            if (session.FindMessage(generation.AssistantMessageId) is not { } placeholder)
+            {
+                return session;
+            }
+            stored = generation.ToStoredMessage(placeholder, ending, stats);
+            return session.ReplaceMessage(stored, time.GetUtcNow());
+        }, CancellationToken.None);
+        if (stored is null)
+        {
+            return true; // the conversation or the answer was deleted meanwhile
+        }
+        try
+        {
+            await journal.FinishAsync(generation, stored);
+            return true;
+        }
+        catch (StorageException ex)
+        {
+            // Listeners still get the end of the answer; the log says why the disk does not have it.
+            LogStoreFailed(ex);
+            return false;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream failed with {Code}: {Detail}")]
     private partial void LogUpstreamFailure(string code, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Generation failed unexpectedly")]
+    private partial void LogUnexpectedFailure(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the answer")]
+    private partial void LogStoreFailed(Exception ex);
 }

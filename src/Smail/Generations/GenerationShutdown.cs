@@ -3,10 +3,10 @@ namespace Smail.Generations;
 /// <summary>
 /// On shutdown (SIGTERM, Ctrl+C), interrupts every running generation so its partial answer is stored as
 /// interrupted and its listeners get a final event, then waits for them, within the host's shutdown
-/// timeout. It runs in the stopping phase, before the server stops: Kestrel waits for open requests, and
+/// timeout, and waits for their conversation files. It runs in the stopping phase, before the server stops: Kestrel waits for open requests, and
 /// the event streams only end once their generations have.
 /// </summary>
-internal sealed partial class GenerationShutdown(GenerationRegistry registry, ILogger<GenerationShutdown> logger) : IHostedLifecycleService
+internal sealed partial class GenerationShutdown(GenerationRegistry registry, Sessions.ISessionStore store, ILogger<GenerationShutdown> logger) : IHostedLifecycleService
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -23,6 +23,7 @@ internal sealed partial class GenerationShutdown(GenerationRegistry registry, IL
         var running = registry.Running;
         if (running.Count == 0)
         {
+            await store.FlushAsync().WaitAsync(cancellationToken);
             return;
         }
         LogInterrupting(running.Count);
@@ -33,6 +34,8 @@ internal sealed partial class GenerationShutdown(GenerationRegistry registry, IL
         try
         {
             await Task.WhenAll(running.Select(g => g.Ended)).WaitAsync(cancellationToken);
+            // A graceful stop leaves every conversation file complete; the journal is for crashes.
+            await store.FlushAsync().WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {

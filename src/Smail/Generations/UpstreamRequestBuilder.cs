@@ -13,7 +13,7 @@ internal static class UpstreamRequestBuilder
 {
     public static UpstreamChatRequest Build(
         Session session, string assistantMessageId, string model, bool think, IReadOnlyDictionary<string, JsonElement>? options,
-        AnswerAccumulator? partial = null)
+        AnswerSeed? partial = null)
     {
         var messages = new List<UpstreamMessage>();
         if (!string.IsNullOrWhiteSpace(session.SystemPrompt))
@@ -28,7 +28,7 @@ internal static class UpstreamRequestBuilder
                 messages.Add(new UpstreamMessage(message.Role, message.Content));
             }
         }
-        if (partial is { HasContent: true } or { HasThinking: true })
+        if (partial is not null)
         {
             messages.Add(new UpstreamMessage(MessageRoles.Assistant, partial.Content, partial.Thinking));
         }

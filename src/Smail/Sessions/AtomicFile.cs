@@ -29,8 +29,31 @@ internal static partial class AtomicFile
         FlushDirectory(directory);
     }
 
+    /// <summary>
+    /// The same, synchronously, for a dedicated thread; the folder is flushed by the caller, once for a batch
+    /// of files (<see cref="FlushDirectory"/>).
+    /// </summary>
+    public static void WriteWithoutFolderFlush(string path, ReadOnlySpan<byte> content)
+    {
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                RandomAccess.Write(handle, content, 0);
+                RandomAccess.FlushToDisk(handle);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
     // The rename lives in the folder's own metadata; without this fsync a power cut can undo it.
-    private static void FlushDirectory(string directory)
+    public static void FlushDirectory(string directory)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {

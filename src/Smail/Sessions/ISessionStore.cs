@@ -18,6 +18,18 @@ internal interface ISessionStore
     /// </summary>
     Task<Session?> UpdateAsync(string id, Func<Session, Session> change, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Applies <paramref name="change"/> in memory only, under the conversation's lock: the caller has made the
+    /// change durable in its journal and calls <see cref="SaveLater"/> when the file should catch up.
+    /// </summary>
+    Task<Session?> StageAsync(string id, Func<Session, Session> change, CancellationToken cancellationToken);
+
+    /// <summary>Writes the conversation's file soon, off the request path; <paramref name="saved"/> runs when it is on the disk.</summary>
+    void SaveLater(string id, Action saved);
+
+    /// <summary>Completes once every save asked for so far is on the disk (used at shutdown).</summary>
+    Task FlushAsync();
+
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Where the store is, whether it can write now, and which unreadable files it set aside.</summary>

@@ -6,17 +6,27 @@ namespace Smail.Sessions;
 
 /// <summary>
 /// One JSON file per conversation under Storage:Path. All conversations are read once at first use and
-/// kept in memory (they are text, and a person has hundreds, not millions); every change is written
-/// through atomically before the call returns.
+/// kept in memory. A change is either written through atomically before the call returns
+/// (<see cref="UpdateAsync"/>), or staged in memory while the caller's journal makes it durable, and
+/// written later by the <see cref="ConversationSaver"/> (<see cref="StageAsync"/>, <see cref="SaveLater"/>).
 /// </summary>
-internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILogger<JsonFileSessionStore> logger) : ISessionStore, IDisposable
+internal sealed partial class JsonFileSessionStore : ISessionStore, IDisposable
 {
-    private readonly string _folder = Path.GetFullPath(options.Value.Path);
+    private readonly string _folder;
+    private readonly ILogger<JsonFileSessionStore> _logger;
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
     private readonly SemaphoreSlim _loadLock = new(1, 1);
     private readonly List<QuarantinedFile> _quarantined = [];
+    private readonly ConversationSaver _saver;
     private volatile bool _loaded;
+
+    public JsonFileSessionStore(IOptions<StorageOptions> options, ILogger<JsonFileSessionStore> logger)
+    {
+        _folder = Path.GetFullPath(options.Value.Path);
+        _logger = logger;
+        _saver = new ConversationSaver(_folder, SaveNow, logger);
+    }
 
     public async Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken)
     {
@@ -70,6 +80,49 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
         }, cancellationToken);
     }
 
+    public async Task<Session?> StageAsync(string id, Func<Session, Session> change, CancellationToken cancellationToken)
+    {
+        if (!SmailIds.IsValid(id))
+        {
+            return null;
+        }
+        await EnsureLoadedAsync(cancellationToken);
+        return await WithLockAsync(id, () =>
+        {
+            if (!_sessions.TryGetValue(id, out var current))
+            {
+                return Task.FromResult<Session?>(null);
+            }
+            var updated = change(current);
+            _sessions[id] = updated;
+            return Task.FromResult<Session?>(updated);
+        }, cancellationToken);
+    }
+
+    public void SaveLater(string id, Action saved) => _saver.SaveLater(id, saved);
+
+    public Task FlushAsync() => _saver.FlushAsync();
+
+    // On the saver's thread: a conversation's writes never interleave, and a deleted one is not brought back.
+    private bool SaveNow(string id)
+    {
+        var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        gate.Wait();
+        try
+        {
+            if (!_sessions.TryGetValue(id, out var session))
+            {
+                return false;
+            }
+            AtomicFile.WriteWithoutFolderFlush(PathFor(id), JsonSerializer.SerializeToUtf8Bytes(session, SessionJsonContext.Default.Session));
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         if (!SmailIds.IsValid(id))
@@ -98,6 +151,7 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
 
     public void Dispose()
     {
+        _saver.Dispose();
         _loadLock.Dispose();
         foreach (var gate in _locks.Values)
         {
@@ -177,7 +231,7 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
                 }
             }
             _loaded = true;
-            logger.LogInformation("Session store at {Folder} holds {Count} conversations", _folder, _sessions.Count);
+            _logger.LogInformation("Session store at {Folder} holds {Count} conversations", _folder, _sessions.Count);
         }
         finally
         {
@@ -207,6 +261,12 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
         {
             problem = ex.Message;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable where it is (permissions, a bad sector): leave it in place, say so, serve the rest.
+            Unreadable(file, null, ex.Message);
+            return null;
+        }
         Quarantine(file, problem);
         return null;
     }
@@ -214,14 +274,29 @@ internal sealed class JsonFileSessionStore(IOptions<StorageOptions> options, ILo
     // A damaged file must not take the store down: move it aside, say so, and carry on with the rest.
     private void Quarantine(string file, string reason)
     {
-        var folder = Path.Combine(_folder, "corrupt");
-        Directory.CreateDirectory(folder);
-        var movedTo = Path.Combine(folder, $"{Path.GetFileName(file)}.{DateTime.UtcNow:yyyyMMddHHmmss}");
-        File.Move(file, movedTo, overwrite: true);
+        var movedTo = Path.Combine(_folder, "corrupt", $"{Path.GetFileName(file)}.{DateTime.UtcNow:yyyyMMddHHmmss}");
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(movedTo)!);
+            File.Move(file, movedTo, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Unreadable(file, null, $"{reason}; it could not be moved aside either: {ex.Message}");
+            return;
+        }
+        Unreadable(file, movedTo, reason);
+    }
+
+    private void Unreadable(string file, string? movedTo, string reason)
+    {
         lock (_quarantined)
         {
             _quarantined.Add(new QuarantinedFile(Path.GetFileName(file), movedTo, reason));
         }
-        logger.LogWarning("Conversation file {File} could not be read ({Reason}); moved it to {MovedTo}", file, reason, movedTo);
+        LogUnreadable(file, reason, movedTo ?? "nowhere");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation file {File} could not be read ({Reason}); moved it to {MovedTo}. The other conversations are served as usual")]
+    private partial void LogUnreadable(string file, string reason, string movedTo);
 }

@@ -24,7 +24,15 @@ internal sealed record SessionView(
     string? ActiveGenerationId,
     IReadOnlyList<ChatMessage> Messages)
 {
-    public static SessionView From(Session session, string? activeGenerationId) => new(
-        session.Id, session.Title, session.Model, session.SystemPrompt, session.Options,
-        session.CreatedAt, session.UpdatedAt, activeGenerationId, session.Messages);
+    /// <summary>The stored conversation, with the running answer (if any) as far as listeners have seen it.</summary>
+    public static SessionView From(Session session, Generations.Generation? running)
+    {
+        var messages = session.Messages;
+        if (running is not null && running.TextSoFar() is { HasText: true } live && session.FindMessage(running.AssistantMessageId) is { } answer)
+        {
+            messages = messages.Replace(answer, answer with { Content = live.Content, Thinking = live.Thinking, Status = MessageStatus.Streaming });
+        }
+        return new(session.Id, session.Title, session.Model, session.SystemPrompt, session.Options,
+            session.CreatedAt, session.UpdatedAt, running?.Id, messages);
+    }
 }

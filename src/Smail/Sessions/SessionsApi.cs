@@ -52,7 +52,7 @@ internal static class SessionsApi
         var session = await store.GetAsync(id, ct);
         return session is null
             ? ApiProblems.SessionNotFound(id)
-            : TypedResults.Ok(SessionView.From(session, generations.RunningIn(id)?.Id));
+            : TypedResults.Ok(SessionView.From(session, generations.RunningIn(id)));
     }
 
     public static async Task<Results<Ok<SessionView>, ProblemHttpResult>> UpdateAsync(
@@ -72,7 +72,7 @@ internal static class SessionsApi
         }, ct);
         return updated is null
             ? ApiProblems.SessionNotFound(id)
-            : TypedResults.Ok(SessionView.From(updated, generations.RunningIn(id)?.Id));
+            : TypedResults.Ok(SessionView.From(updated, generations.RunningIn(id)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

@@ -6,7 +6,6 @@ internal static class SessionsServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
         services.AddSingleton<ISessionStore, JsonFileSessionStore>();
-        services.AddHostedService<InterruptedAnswers>();
         return services;
     }
 }

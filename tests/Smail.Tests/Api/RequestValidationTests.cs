@@ -33,8 +33,7 @@ public sealed class RequestValidationTests : HostedTest
             problem.GetProperty("code").GetString()!, problem.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "");
     }
 
-    private async Task<string> StoredFileAsync() =>
-        await File.ReadAllTextAsync(Path.Combine(Host.App.StorePath, _session + ".json"));
+    private async Task<string> StoredFileAsync() => await Host.Client.GetStringAsync($"/api/sessions/{_session}");
 
     [Theory]
     [InlineData("{\"content\": \"hi\"", "malformed_json")]
@@ -103,7 +102,7 @@ public sealed class RequestValidationTests : HostedTest
         var delete = await SendRawAsync(HttpMethod.Delete, $"/api/sessions/{id}", null);
 
         Assert.All([get, send, patch, delete], r => Assert.Equal((HttpStatusCode.NotFound, "session_not_found"), (r.Status, r.Code)));
-        Assert.Single(Directory.GetFiles(Host.App.StorePath));
+        Assert.Single((await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions")).GetProperty("sessions").EnumerateArray());
     }
 
     [Fact]

@@ -6,11 +6,16 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Durability;
 
-/// <summary>Smail as a real process, killed with SIGKILL mid-answer, restarted on the same store.</summary>
+/// <summary>
+/// Smail as a real process, killed with SIGKILL, restarted on the same store: the journal's promises.
+/// The bounds here are generous so a busy machine cannot fail them; the benchmark measures the real window.
+/// </summary>
 public sealed class CrashTests
 {
+    private static readonly TimeSpan s_generousLossBound = TimeSpan.FromSeconds(1);
+
     [Fact]
-    public async Task AfterKill9MidAnswer_TheConversationKeepsTheQuestionAndThePartialAnswer_LosingAtMostHalfASecond()
+    public async Task AfterKill9MidAnswer_TheAnswerKeepsEveryWordAListenerHadWellBeforeTheKill()
     {
         await using var emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
         var words = Enumerable.Range(0, 400).Select(i => $" w{i}").ToArray();
@@ -18,19 +23,26 @@ public sealed class CrashTests
         var store = Directory.CreateTempSubdirectory("smail-crash-").FullName;
         string session;
         long killedAt;
+        var received = new List<(long At, string Text)>();
         await using (var smail = await SmailProcess.StartAsync(emulator.BaseAddress, store))
         {
             using var http = new HttpClient { BaseAddress = smail.Address };
-            using var created = await http.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
-            session = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            using var sent = await http.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "Count slowly" });
-            sent.EnsureSuccessStatusCode();
-            await Task.Delay(TimeSpan.FromSeconds(2));
-
+            session = await CreateSessionAsync(http);
+            var accepted = await SendAsync(http, session, "Count slowly");
+            await foreach (var e in new SseClient(http, accepted.GetProperty("eventsUrl").GetString()!).ReadAsync())
+            {
+                if (e.Type == "delta")
+                {
+                    received.Add((Stopwatch.GetTimestamp(), e.Text));
+                }
+                if (received.Count == 100)
+                {
+                    break;
+                }
+            }
             killedAt = Stopwatch.GetTimestamp();
             await smail.KillAsync();
         }
-        var sentBeforeKill = emulator.Requests.Chats[0].ChunkSentTimestamps.Where(t => t < killedAt).ToList();
 
         await using var restarted = await SmailProcess.StartAsync(emulator.BaseAddress, store);
         using var client = new HttpClient { BaseAddress = restarted.Address };
@@ -41,15 +53,60 @@ public sealed class CrashTests
         Assert.Equal("interrupted", answer.GetProperty("status").GetString());
         var kept = answer.GetProperty("content").GetString()!;
         Assert.StartsWith(kept, string.Concat(words), StringComparison.Ordinal);
-        var halfASecondBeforeKill = killedAt - Stopwatch.Frequency / 2;
-        var mustHave = string.Concat(words.Take(sentBeforeKill.Count(t => t < halfASecondBeforeKill)));
-        Assert.StartsWith(mustHave, kept, StringComparison.Ordinal);
-        Assert.True(kept.Length > 0);
+        var wellBefore = killedAt - (long)(s_generousLossBound.TotalSeconds * Stopwatch.Frequency);
+        Assert.StartsWith(string.Concat(received.Where(r => r.At < wellBefore).Select(r => r.Text)), kept, StringComparison.Ordinal);
+        var sentWellBefore = emulator.Requests.Chats[0].ChunkSentTimestamps.Count(t => t < wellBefore - Stopwatch.Frequency / 10);
+        Assert.StartsWith(string.Concat(words.Take(sentWellBefore)), kept, StringComparison.Ordinal);
+        Assert.True(received.Count(r => r.At < wellBefore) >= 20, "the listener had text well before the kill");
         Directory.Delete(store, recursive: true);
     }
 
     [Fact]
-    public async Task AnInterruptedAnswer_CanBeContinuedAfterTheRestart()
+    public async Task AfterKill9RightAfterTheirAcknowledgements_EveryConversationAndMessageIsThere()
+    {
+        await using var emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Repeat(" slow", 200)]).WithDelays(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50)));
+        }
+        var store = Directory.CreateTempSubdirectory("smail-crash-").FullName;
+        var sent = new List<(string Session, string Question)>();
+        await using (var smail = await SmailProcess.StartAsync(emulator.BaseAddress, store))
+        {
+            using var http = new HttpClient { BaseAddress = smail.Address };
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+            {
+                var session = await CreateSessionAsync(http);
+                await SendAsync(http, session, $"Question {i}");
+                lock (sent)
+                {
+                    sent.Add((session, $"Question {i}"));
+                }
+            }));
+            var emptyOne = await CreateSessionAsync(http);
+            sent.Add((emptyOne, ""));
+            await smail.KillAsync();
+        }
+
+        await using var restarted = await SmailProcess.StartAsync(emulator.BaseAddress, store);
+        using var client = new HttpClient { BaseAddress = restarted.Address };
+        foreach (var (session, question) in sent)
+        {
+            var messages = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
+            if (question.Length == 0)
+            {
+                Assert.Equal(0, messages.GetArrayLength());
+                continue;
+            }
+            Assert.Equal(question, messages[0].GetProperty("content").GetString());
+            Assert.Equal("interrupted", messages[1].GetProperty("status").GetString());
+        }
+        Assert.Empty(Directory.GetFiles(Path.Combine(store, "journal"), "*.journal"));
+        Directory.Delete(store, recursive: true);
+    }
+
+    [Fact]
+    public async Task AnInterruptedAnswer_CanBeContinuedAfterTheRestart_AndReplayingTwiceChangesNothing()
     {
         await using var emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
         emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 400).Select(i => $" a{i}")]).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(20)));
@@ -58,26 +115,70 @@ public sealed class CrashTests
         await using (var smail = await SmailProcess.StartAsync(emulator.BaseAddress, store))
         {
             using var http = new HttpClient { BaseAddress = smail.Address };
-            using var created = await http.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
-            session = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            using var sent = await http.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "Go" });
-            answerId = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assistantMessageId").GetString()!;
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            session = await CreateSessionAsync(http);
+            var accepted = await SendAsync(http, session, "Go");
+            answerId = accepted.GetProperty("assistantMessageId").GetString()!;
+            await ReadDeltasAsync(http, accepted.GetProperty("eventsUrl").GetString()!, 40);
             await smail.KillAsync();
         }
-        await using var restarted = await SmailProcess.StartAsync(emulator.BaseAddress, store);
-        using var client = new HttpClient { BaseAddress = restarted.Address };
-        var kept = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages")[1].GetProperty("content").GetString()!;
-        emulator.Scripts.Enqueue(ChatScript.Answer(" and the end."));
+        // A copy of the journal as the crash left it, to replay a second time after the first replay.
+        var journalCopy = Directory.CreateTempSubdirectory("smail-journal-").FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(store, "journal")))
+        {
+            File.Copy(file, Path.Combine(journalCopy, Path.GetFileName(file)));
+        }
+        string kept;
+        await using (var restarted = await SmailProcess.StartAsync(emulator.BaseAddress, store))
+        {
+            using var client = new HttpClient { BaseAddress = restarted.Address };
+            kept = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages")[1].GetProperty("content").GetString()!;
+            Assert.NotEmpty(kept);
+            await restarted.KillAsync();
+        }
+        foreach (var file in Directory.GetFiles(journalCopy))
+        {
+            File.Copy(file, Path.Combine(store, "journal", Path.GetFileName(file)));
+        }
 
-        using var continued = await client.PostAsync($"/api/sessions/{session}/messages/{answerId}/continue", null);
+        await using var again = await SmailProcess.StartAsync(emulator.BaseAddress, store);
+        using var http2 = new HttpClient { BaseAddress = again.Address };
+        Assert.Equal(kept, (await http2.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages")[1].GetProperty("content").GetString());
+        emulator.Scripts.Enqueue(ChatScript.Answer(" and the end."));
+        using var continued = await http2.PostAsync($"/api/sessions/{session}/messages/{answerId}/continue", null);
         var eventsUrl = (await continued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("eventsUrl").GetString()!;
-        var events = await new SseClient(client, eventsUrl).ReadToEndAsync();
+        var events = await new SseClient(http2, eventsUrl).ReadToEndAsync();
 
         Assert.Equal(kept + " and the end.", events.AnswerText());
-        var final = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages")[1];
+        var final = (await http2.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages")[1];
         Assert.Equal("complete", final.GetProperty("status").GetString());
         Assert.Equal(kept + " and the end.", final.GetProperty("content").GetString());
         Directory.Delete(store, recursive: true);
+        Directory.Delete(journalCopy, recursive: true);
+    }
+
+    private static async Task<string> CreateSessionAsync(HttpClient http)
+    {
+        using var created = await http.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private static async Task<JsonElement> SendAsync(HttpClient http, string session, string content)
+    {
+        using var sent = await http.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content });
+        sent.EnsureSuccessStatusCode();
+        return await sent.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task ReadDeltasAsync(HttpClient http, string eventsUrl, int count)
+    {
+        var seen = 0;
+        await foreach (var e in new SseClient(http, eventsUrl).ReadAsync())
+        {
+            if (e.Type == "delta" && ++seen == count)
+            {
+                return;
+            }
+        }
     }
 }

@@ -39,31 +39,34 @@ public sealed class StoreFaultTests
     }
 
     [Fact]
-    public async Task AReadOnlyStore_RefusesNewWritesWithAClearError_KeepsWhatItHas_AndTheServerRuns()
+    public async Task AReadOnlyStore_RefusesNewConversationsWithAClearError_JournalsAnswers_AndCatchesUpWhenWritableAgain()
     {
         await using var host = await TestHost.StartAsync();
         var existing = await SeedAsync(host, "Keep me", "Kept.");
-        var before = await File.ReadAllTextAsync(Path.Combine(host.App.StorePath, existing + ".json"));
+        var file = Path.Combine(host.App.StorePath, existing + ".json");
+        var before = await StoredFile.WaitUntilAsync(file, text => text.Contains("Kept.", StringComparison.Ordinal));
 
-        HttpResponseMessage create, send;
+        HttpResponseMessage create;
         JsonElement health;
+        List<ReceivedEvent> answer;
         using (DiskFaults.MakeReadOnly(host.App.StorePath))
         {
             create = await host.Client.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
-            send = await host.Client.PostAsJsonAsync($"/api/sessions/{existing}/messages", new { content = "More" });
+            host.Emulator.Scripts.Enqueue(ChatScript.Answer("Journaled."));
+            answer = await host.Events((await host.SendAsync(existing, "More")).EventsUrl).ReadToEndAsync();
             health = await host.Client.GetFromJsonAsync<JsonElement>("/api/health");
+            Assert.Equal(before, await File.ReadAllTextAsync(file));
         }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, create.StatusCode);
         var problem = await create.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("storage_unavailable", problem.GetProperty("code").GetString());
         Assert.Contains(host.App.StorePath, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, send.StatusCode);
+        Assert.Equal("done", answer[^1].Type);
         Assert.False(health.GetProperty("store").GetProperty("writable").GetBoolean());
         Assert.Equal("degraded", health.GetProperty("status").GetString());
-        Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(host.App.StorePath, existing + ".json")));
-        Assert.Equal(2, (await host.GetSessionAsync(existing)).GetProperty("messages").GetArrayLength());
-        Assert.Empty(host.Emulator.Requests.Chats.Skip(1));
+        Assert.Equal(4, (await host.GetSessionAsync(existing)).GetProperty("messages").GetArrayLength());
+        await StoredFile.WaitUntilAsync(file, text => text.Contains("Journaled.", StringComparison.Ordinal));
         await SeedAsync(host, "Writable again?", "Yes.");
     }
 
@@ -75,7 +78,7 @@ public sealed class StoreFaultTests
         {
             await using var host = await TestHost.StartAsync(new Dictionary<string, string?> { ["Storage:Path"] = Path.Combine(disk, "store") });
             var existing = await SeedAsync(host, "Before the disk filled", "Safe.");
-            var before = await File.ReadAllTextAsync(Path.Combine(disk, "store", existing + ".json"));
+            var before = await StoredFile.WaitUntilAsync(Path.Combine(disk, "store", existing + ".json"), text => text.Contains("Safe.", StringComparison.Ordinal));
             DiskFaults.Fill(disk);
 
             using var rename = await host.Client.PatchAsJsonAsync($"/api/sessions/{existing}", new { title = new string('x', 150) });

@@ -42,6 +42,18 @@ public sealed class StreamingEndToEndTests : HostedTest
     }
 
     [Fact]
+    public async Task TheStatsInDone_AreTheStatsStored()
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("a", "b", "c").WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(30)));
+        var session = await Host.CreateSessionAsync();
+
+        var done = (await Host.Events((await Host.SendAsync(session, "Go")).EventsUrl).ReadToEndAsync())[^1];
+        var stored = (await Host.GetSessionAsync(session)).GetProperty("messages")[1].GetProperty("stats");
+
+        Assert.Equal(stored.GetRawText(), done.Data.GetProperty("stats").GetRawText());
+    }
+
+    [Fact]
     public async Task AfterDone_TheSessionFileHoldsBothMessagesWithTheAnswerAndItsStats()
     {
         Host.Emulator.Scripts.Enqueue(ChatScript.Answer(TrickyAnswer, elementsPerChunk: 5));
@@ -50,7 +62,8 @@ public sealed class StreamingEndToEndTests : HostedTest
         var accepted = await Host.SendAsync(session, "Hello 👋");
         await Host.Events(accepted.EventsUrl).ReadToEndAsync();
 
-        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Host.App.StorePath, session + ".json")));
+        using var file = JsonDocument.Parse(await StoredFile.WaitUntilAsync(
+            Path.Combine(Host.App.StorePath, session + ".json"), text => text.Contains("\"complete\"", StringComparison.Ordinal)));
         var messages = file.RootElement.GetProperty("messages");
         Assert.Equal(2, messages.GetArrayLength());
         Assert.Equal("user", messages[0].GetProperty("role").GetString());

@@ -5,8 +5,11 @@ using Smail.Sessions;
 
 namespace Smail.Generations;
 
-/// <summary>Collects an answer's text and timing as it streams, and turns them into the stored and streamed stats.</summary>
-internal sealed class AnswerAccumulator
+/// <summary>
+/// The text and timing of the answer a generation writes. It has one writer, the generation's runner, and
+/// no reader on another thread: listeners read the event log, the store gets a finished copy.
+/// </summary>
+internal sealed class Answer
 {
     private readonly StringBuilder _content = new();
     private readonly StringBuilder _thinking = new();
@@ -17,19 +20,19 @@ internal sealed class AnswerAccumulator
     private UpstreamStats? _upstream;
 
     /// <summary>Starts from an answer already written, when a stored answer is continued.</summary>
-    public AnswerAccumulator(string content = "", string? thinking = null)
+    public Answer(AnswerSeed? seed = null)
     {
-        _content.Append(content);
-        _thinking.Append(thinking);
+        _content.Append(seed?.Content);
+        _thinking.Append(seed?.Thinking);
     }
-
-    /// <summary>Grows with every chunk: lets a checkpoint tell whether there is anything new to save.</summary>
-    public int Version { get; private set; }
 
     public string Content => _content.ToString();
     public string? Thinking => _thinking.Length == 0 ? null : _thinking.ToString();
+
+    /// <summary>Whether it has any text, thinking included.</summary>
+    public bool HasText => _content.Length > 0 || _thinking.Length > 0;
     public bool HasContent => _content.Length > 0;
-    public bool HasThinking => _thinking.Length > 0;
+    public bool HasFirstToken => _firstToken is not null;
 
     /// <summary>A new upstream attempt begins; its final stats count only its own tokens.</summary>
     public void BeginAttempt()
@@ -40,7 +43,6 @@ internal sealed class AnswerAccumulator
 
     public void Add(UpstreamChunk chunk)
     {
-        Version++;
         if (chunk.Content.Length > 0 || !string.IsNullOrEmpty(chunk.Thinking))
         {
             _firstToken ??= Stopwatch.GetTimestamp();
@@ -51,7 +53,7 @@ internal sealed class AnswerAccumulator
         _upstream = chunk.Stats ?? _upstream;
     }
 
-    /// <summary>Uses Ollama's own counts and eval duration when the answer finished, else what was seen.</summary>
+    /// <summary>Uses the upstream's own counts and eval duration when the answer finished, else what was seen.</summary>
     public MessageStats Stats()
     {
         var duration = Stopwatch.GetElapsedTime(_started);
@@ -62,7 +64,7 @@ internal sealed class AnswerAccumulator
         var tokensPerSecond = evalSeconds >= 0.05 ? Math.Round(outputTokens / evalSeconds, 1) : 0;
         return new MessageStats(_upstream?.PromptTokens ?? 0, outputTokens, (long)ttft.TotalMilliseconds, (long)duration.TotalMilliseconds, tokensPerSecond);
     }
-
-    public static DoneStats ToDoneStats(MessageStats stats) =>
-        new(stats.PromptTokens, stats.OutputTokens, stats.TtftMs, stats.DurationMs, stats.TokensPerSecond);
 }
+
+/// <summary>The text an answer already has when it is continued.</summary>
+internal sealed record AnswerSeed(string Content, string? Thinking);

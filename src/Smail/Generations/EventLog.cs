@@ -1,0 +1,108 @@
+using System.Diagnostics;
+
+namespace Smail.Generations;
+
+/// <summary>
+/// A generation's events in order, each serialized once. A listener is an index into the log, so any number
+/// can attach, detach and resume at any time, and appending never waits for one. Events are immutable:
+/// readers get them without copying their text.
+/// </summary>
+internal sealed class EventLog
+{
+    private readonly List<GenerationEvent> _events = [];
+    private readonly Lock _lock = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _isFinished;
+
+    public bool IsFinished
+    {
+        get { lock (_lock) { return _isFinished; } }
+    }
+
+    public long LastEventId
+    {
+        get { lock (_lock) { return _events.Count; } }
+    }
+
+    /// <summary>Completes when the final event (done or error) has been appended.</summary>
+    public Task Ended => _ended.Task;
+
+    /// <summary>Adds the next event; a final one (done or error) closes the log. False when it was already closed.</summary>
+    public bool TryAppend(string type, string data, string? text = null)
+    {
+        TaskCompletionSource appended;
+        var final = type is EventTypes.Done or EventTypes.Error;
+        lock (_lock)
+        {
+            if (_isFinished)
+            {
+                return false;
+            }
+            _events.Add(new GenerationEvent(_events.Count + 1, type, data, Stopwatch.GetTimestamp(), text));
+            _isFinished = final;
+            appended = _appended;
+            _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        appended.TrySetResult();
+        if (final)
+        {
+            _ended.TrySetResult();
+        }
+        return true;
+    }
+
+    /// <summary>The events after <paramref name="afterId"/> that exist now, and whether no more will follow.</summary>
+    public (IReadOnlyList<GenerationEvent> Events, bool Ended) Read(long afterId)
+    {
+        lock (_lock)
+        {
+            var start = (int)Math.Clamp(afterId, 0, _events.Count);
+            return (start == _events.Count ? [] : _events.GetRange(start, _events.Count - start), _isFinished);
+        }
+    }
+
+    /// <summary>
+    /// Waits until there is an event after <paramref name="afterId"/> or the log has closed. Returns false
+    /// when <paramref name="timeout"/> passed first (time for a keep-alive, or an empty poll).
+    /// </summary>
+    public async Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task moreAppended;
+        lock (_lock)
+        {
+            if (_events.Count > afterId || _isFinished)
+            {
+                return true;
+            }
+            moreAppended = _appended.Task;
+        }
+        try
+        {
+            await moreAppended.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The answer's text as the events tell it so far: a reader's view that never touches the writer's state.</summary>
+    public (string Content, string? Thinking, bool HasText) TextSoFar()
+    {
+        var content = new System.Text.StringBuilder();
+        var thinking = new System.Text.StringBuilder();
+        lock (_lock)
+        {
+            foreach (var item in _events)
+            {
+                if (item.Text is { } text)
+                {
+                    (item.Type == EventTypes.Delta ? content : thinking).Append(text);
+                }
+            }
+        }
+        return (content.ToString(), thinking.Length == 0 ? null : thinking.ToString(), content.Length > 0 || thinking.Length > 0);
+    }
+}

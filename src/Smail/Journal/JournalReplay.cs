@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Smail.Generations;
+using Smail.Sessions;
+
+namespace Smail.Journal;
+
+/// <summary>
+/// At start-up, before the server takes requests: puts back into the conversation files whatever the
+/// journal holds that they do not (messages sent, answers written up to the crash), then deletes the journal. An answer that was still being written is stored as interrupted,
+/// so Continue can pick it up. Applying a journal twice gives the same files, so a crash during replay is harmless.
+/// </summary>
+internal sealed partial class JournalReplay(
+    ISessionStore store, IOptions<StorageOptions> storage, TimeProvider time, ILogger<JournalReplay> logger) : IHostedService
+{
+    private const string InterruptedMessage =
+        "Smail stopped while writing this answer (a crash or a restart). What was saved is kept; Continue picks up from here.";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var files = JournalSegment.List(JournalWriter.JournalFolder(storage.Value));
+        var entries = new List<JournalEntry>();
+        foreach (var (_, path) in files)
+        {
+            entries.AddRange(await ReadAsync(path, cancellationToken));
+        }
+        var saved = entries.Where(e => e.Type == JournalEntry.Saved).Select(e => e.Id).ToHashSet();
+        try
+        {
+            foreach (var group in entries.Where(e => !saved.Contains(e.Id)).GroupBy(e => e.Id))
+            {
+                await ApplyAsync([.. group], cancellationToken);
+            }
+            await MarkStillStreamingAsInterruptedAsync(cancellationToken);
+        }
+        catch (StorageException ex)
+        {
+            // The journal stays, and the next start tries again: the server still serves what it has.
+            LogReplayFailed(ex);
+            return;
+        }
+        foreach (var (_, path) in files)
+        {
+            File.Delete(path);
+        }
+        if (files.Count > 0)
+        {
+            LogReplayed(entries.Count, files.Count);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task ApplyAsync(IReadOnlyList<JournalEntry> entries, CancellationToken ct)
+    {
+        if (entries.FirstOrDefault(e => e.Type == JournalEntry.Begin) is not { Session: { } sessionId, Message: { } messageId } begin)
+        {
+            return;
+        }
+        var content = string.Concat(entries.Where(e => e.Type == JournalEntry.Text).Select(e => e.Content));
+        var thinking = string.Concat(entries.Where(e => e.Type == JournalEntry.Text).Select(e => e.Thinking));
+        var finish = entries.FirstOrDefault(e => e.Type == JournalEntry.Finish);
+        await store.UpdateAsync(sessionId, session =>
+        {
+            session = begin.Turn?.ApplyTo(session) ?? session;
+            if (session.FindMessage(messageId) is not { } stored
+                || (begin.Kind == GenerationKind.Regenerate && content.Length == 0 && thinking.Length == 0))
+            {
+                // A regeneration that wrote nothing leaves the answer it would have replaced.
+                return session;
+            }
+            if (begin.Kind == GenerationKind.Continue)
+            {
+                content = Prefix(stored.Content, begin.SeedLength) + content;
+                thinking = Prefix(stored.Thinking, begin.SeedThinkingLength) + thinking;
+            }
+            var replayed = stored with
+            {
+                Content = content,
+                Thinking = thinking.Length == 0 ? null : thinking,
+                Status = finish?.Status ?? MessageStatus.Interrupted,
+                Stats = finish?.Stats ?? stored.Stats,
+                Error = finish is null ? new MessageError("interrupted", InterruptedMessage) : finish.Error,
+            };
+            return session.ReplaceMessage(replayed, time.GetUtcNow());
+        }, ct);
+        if (finish is null)
+        {
+            LogInterrupted(sessionId);
+        }
+    }
+
+    // A conversation file from before the journal, or one whose answer began and never reached the journal.
+    private async Task MarkStillStreamingAsInterruptedAsync(CancellationToken ct)
+    {
+        foreach (var session in await store.ListAsync(ct))
+        {
+            if (!session.Messages.Any(m => m.Status == MessageStatus.Streaming))
+            {
+                continue;
+            }
+            await store.UpdateAsync(session.Id, s => s with
+            {
+                Messages = [.. s.Messages.Select(m => m.Status == MessageStatus.Streaming
+                    ? m with { Status = MessageStatus.Interrupted, Error = new MessageError("interrupted", InterruptedMessage) }
+                    : m)],
+                UpdatedAt = time.GetUtcNow(),
+            }, ct);
+            LogInterrupted(session.Id);
+        }
+    }
+
+    private static string Prefix(string? text, int? length) => text is null ? "" : text[..Math.Min(text.Length, length ?? text.Length)];
+
+    // The last line of a killed process may be torn: every line that parses counts, the rest is skipped.
+    private async Task<List<JournalEntry>> ReadAsync(string path, CancellationToken ct)
+    {
+        var entries = new List<JournalEntry>();
+        foreach (var line in await File.ReadAllLinesAsync(path, ct))
+        {
+            try
+            {
+                if (line.Length > 0 && JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalEntry) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+            }
+            catch (JsonException)
+            {
+                LogTornLine(path);
+            }
+        }
+        return entries;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} journal lines from {Files} files into the conversation files")]
+    private partial void LogReplayed(int count, int files);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {SessionId} had an answer cut off by the last shutdown; stored what was written as interrupted")]
+    private partial void LogInterrupted(string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not replay the journal into the conversation files; it is kept for the next start")]
+    private partial void LogReplayFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a journal line of {Path} that was cut off mid-write")]
+    private partial void LogTornLine(string path);
+}
