@@ -16,6 +16,43 @@ var bench = new StreamingBenchmarks(emulator, smail, api);
 Console.WriteLine($"Smail benchmarks ({configuration}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
 var only = args.FirstOrDefault();
 
+if (only is null or "concurrency")
+{
+    await using var relay = await RelayProcess.StartAsync(emulator.BaseAddress, RepoRoot());
+    var concurrency = new ConcurrencyBenchmark(emulator, smail.Address, smail.Id, relay.Address, relay.Id);
+    // Warm-up: JIT, connection pools, the emulator's cold model load, for all three paths.
+    await concurrency.DirectAsync(20);
+    await concurrency.SmailAsync(20);
+    await concurrency.RelayAsync(20);
+    var sizes = args.Skip(1).Select(int.Parse).DefaultIfEmpty().Where(n => n > 0).ToArray();
+    Console.WriteLine();
+    Console.WriteLine($"Concurrent answers, all started within 1 s, {ConcurrencyBenchmark.Tokens} tokens each at 20 tokens/s");
+    Console.WriteLine("added = path minus direct, at the same percentile; CPU and RSS are the relaying process's own");
+    Console.WriteLine("| answers | path | exact | TTFT p50 / p99 ms | chunk p50 / p99 / max ms | added chunk p50 / p99 / max ms | added TTFT p50 ms | CPU ms per 1,000 chunks | peak RSS |");
+    Console.WriteLine("| ---: | --- | ---: | --- | --- | --- | ---: | ---: | ---: |");
+    foreach (var answers in sizes.Length > 0 ? sizes : [200, 1000, 5000])
+    {
+        var direct = await concurrency.DirectAsync(answers);
+        var results = new List<ConcurrencyBenchmark.Result> { direct, await concurrency.SmailAsync(answers) };
+        if (answers <= 1000)
+        {
+            results.Add(await concurrency.RelayAsync(answers));
+        }
+        foreach (var r in results)
+        {
+            var isDirect = ReferenceEquals(r, direct);
+            Console.WriteLine($"| {r.Answers:N0} | {r.Name} | {r.Exact}/{r.Answers} | {r.Ttft.P50:0.0} / {r.Ttft.P99:0.0} | " +
+                $"{r.Chunk.P50:0.00} / {r.Chunk.P99:0.00} / {r.Chunk.Max:0.0} | " +
+                (isDirect ? "— | — | — | — |" : $"{r.Chunk.P50 - direct.Chunk.P50:0.00} / {r.Chunk.P99 - direct.Chunk.P99:0.00} / {r.Chunk.Max - direct.Chunk.Max:0.0} | " +
+                $"{r.Ttft.P50 - direct.Ttft.P50:0.0} | {r.CpuMsPer1000Chunks:0.0} | {r.PeakRssBytes / 1024.0 / 1024.0:0} MB |"));
+        }
+    }
+}
+if (only is "concurrency")
+{
+    return;
+}
+
 if (only is null or "render")
 {
     var render = await RenderBenchmark.RunAsync(smail.Address);
@@ -62,4 +99,14 @@ foreach (var stuck in new[] { false, true, false, true })
 {
     var elapsed = await bench.FastAnswerAsync(50_000, stuck);
     Console.WriteLine($"| {(stuck ? "yes" : "no")} | {elapsed.TotalMilliseconds:0} ms |");
+}
+
+static string RepoRoot()
+{
+    var directory = new DirectoryInfo(AppContext.BaseDirectory);
+    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Smail.slnx")))
+    {
+        directory = directory.Parent;
+    }
+    return directory?.FullName ?? throw new InvalidOperationException("Run this from inside the repository.");
 }
