@@ -3,24 +3,32 @@ using System.Collections.Concurrent;
 namespace Smail.Sessions;
 
 /// <summary>
-/// Writes conversation files whose changes only the journal holds, on a dedicated thread, a batch at a
-/// time: each file flushed, then the folder once for the batch. After that the journal may forget them.
-/// A save that fails is logged and tried again every second; until then the journal holds the change.
+/// Writes conversation files on a dedicated thread, a batch at a time: each file flushed, then the folder
+/// once for the batch. No request or thread-pool thread waits on the disk. Two kinds of work:
+/// writes a caller awaits (<see cref="WriteAsync"/>: create, rename, …), and catch-up saves of changes only
+/// the journal holds yet (<see cref="SaveLater"/>), after which the journal may forget them. A catch-up save
+/// that fails is logged and tried again every second.
 /// </summary>
 internal sealed partial class ConversationSaver : IDisposable
 {
-    private readonly ConcurrentQueue<(string? Id, Action Saved)> _queue = new();
+    /// <summary>What a catch-up save did: wrote the file, found the conversation gone, or found it busy (try again soon).</summary>
+    public enum Outcome { Saved, Gone, Busy }
+
+    private readonly ConcurrentQueue<(string Path, byte[] Content, TaskCompletionSource Done)> _writes = new();
+    private readonly ConcurrentQueue<(string? Id, Action Saved)> _saves = new();
     private readonly SemaphoreSlim _queued = new(0);
-    private readonly Func<string, bool> _save;
+    private readonly Func<string, Outcome> _save;
     private readonly string _folder;
     private readonly ILogger _logger;
     private readonly Thread _thread;
-    private readonly List<(string? Id, Action Saved)> _failed = [];
+    private readonly List<(string? Id, Action Saved)> _again = [];
     private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_busyDelay = TimeSpan.FromMilliseconds(5);
     private volatile bool _stopping;
+    private bool _anyFailed;
 
-    /// <param name="save">Writes one conversation's current state (synchronously); false when it no longer exists.</param>
-    public ConversationSaver(string folder, Func<string, bool> save, ILogger logger)
+    /// <param name="save">Writes one conversation's current state unless its lock is held (synchronously).</param>
+    public ConversationSaver(string folder, Func<string, Outcome> save, ILogger logger)
     {
         _folder = folder;
         _save = save;
@@ -29,67 +37,101 @@ internal sealed partial class ConversationSaver : IDisposable
         _thread.Start();
     }
 
+    /// <summary>Replaces a file atomically and durably; completes when it is on the disk, or fails with the IO error.</summary>
+    public Task WriteAsync(string path, byte[] content)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writes.Enqueue((path, content, done));
+        _queued.Release();
+        return done.Task;
+    }
+
     /// <summary>Saves the conversation soon; <paramref name="saved"/> runs once its file holds everything up to now.</summary>
     public void SaveLater(string id, Action saved)
     {
-        _queue.Enqueue((id, saved));
+        _saves.Enqueue((id, saved));
         _queued.Release();
     }
 
-    /// <summary>Completes once everything queued before it is saved (or has failed and been logged).</summary>
+    /// <summary>Completes once every catch-up save queued before it is done (or has failed and been logged).</summary>
     public Task FlushAsync()
     {
         var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Enqueue((null, () => flushed.TrySetResult()));
+        _saves.Enqueue((null, () => flushed.TrySetResult()));
         _queued.Release();
         return flushed.Task;
     }
 
     private void Run()
     {
-        var batch = new List<(string? Id, Action Saved)>();
+        var writes = new List<(string Path, byte[] Content, TaskCompletionSource Done)>();
+        var saves = new List<(string? Id, Action Saved)>();
         while (true)
         {
-            var woken = _queued.Wait(_failed.Count > 0 ? s_retryDelay : Timeout.InfiniteTimeSpan);
+            var wait = _again.Count == 0 ? Timeout.InfiniteTimeSpan : _anyFailed ? s_retryDelay : s_busyDelay;
+            var woken = _queued.Wait(wait);
             if (!woken || _stopping)
             {
-                batch.AddRange(_failed);
-                _failed.Clear();
+                saves.AddRange(_again);
+                _again.Clear();
+                _anyFailed = false;
             }
-            while (_queue.TryDequeue(out var item))
+            while (_writes.TryDequeue(out var write))
             {
-                batch.Add(item);
+                writes.Add(write);
             }
-            if (batch.Count > 0)
+            while (_saves.TryDequeue(out var save))
             {
-                SaveBatch(batch);
-                batch.Clear();
+                saves.Add(save);
             }
-            if (_stopping && _queue.IsEmpty)
+            if (writes.Count > 0 || saves.Count > 0)
+            {
+                RunBatch(writes, saves);
+                writes.Clear();
+                saves.Clear();
+            }
+            if (_stopping && _writes.IsEmpty && _saves.IsEmpty && (_again.Count == 0 || !woken))
             {
                 return;
             }
         }
     }
 
-    private void SaveBatch(List<(string? Id, Action Saved)> batch)
+    private void RunBatch(List<(string Path, byte[] Content, TaskCompletionSource Done)> writes, List<(string? Id, Action Saved)> saves)
     {
-        var written = new List<Action>();
-        var flushes = batch.Where(item => item.Id is null).Select(item => item.Saved).ToList();
-        foreach (var group in batch.Where(item => item.Id is not null).GroupBy(item => item.Id!))
+        var failures = new Dictionary<TaskCompletionSource, Exception>();
+        // Awaited writes first: their callers may hold a conversation's lock that a catch-up save needs.
+        foreach (var (path, content, done) in writes)
         {
             try
             {
-                _save(group.Key);
-                written.AddRange(group.Select(item => item.Saved));
+                AtomicFile.WriteWithoutFolderFlush(path, content);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                failures[done] = ex;
+            }
+        }
+        var written = new List<Action>();
+        foreach (var group in saves.Where(item => item.Id is not null).GroupBy(item => item.Id!))
+        {
+            try
+            {
+                switch (_save(group.Key))
+                {
+                    case Outcome.Busy:
+                        _again.AddRange(group);
+                        break;
+                    default:
+                        written.AddRange(group.Select(item => item.Saved));
+                        break;
+                }
             }
             catch (Exception ex)
             {
                 LogSaveFailed(ex, group.Key);
-                if (!_stopping)
-                {
-                    _failed.AddRange(group);
-                }
+                _anyFailed = true;
+                _again.AddRange(group);
             }
         }
         try
@@ -99,9 +141,12 @@ internal sealed partial class ConversationSaver : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogSaveFailed(ex, _folder);
-            written.Clear();
         }
-        foreach (var saved in written.Concat(flushes))
+        foreach (var (_, _, done) in writes)
+        {
+            _ = failures.TryGetValue(done, out var failure) ? done.TrySetException(failure) : done.TrySetResult();
+        }
+        foreach (var saved in written.Concat(saves.Where(item => item.Id is null).Select(item => item.Saved)))
         {
             saved();
         }
@@ -119,6 +164,6 @@ internal sealed partial class ConversationSaver : IDisposable
         _thread.Join();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not save conversation {SessionId}; the journal keeps its changes until the next start")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not save conversation {SessionId}; the journal keeps its changes and the save is tried again")]
     private partial void LogSaveFailed(Exception ex, string sessionId);
 }

@@ -104,18 +104,21 @@ internal sealed partial class JsonFileSessionStore : ISessionStore, IDisposable
     public Task FlushAsync() => _saver.FlushAsync();
 
     // On the saver's thread: a conversation's writes never interleave, and a deleted one is not brought back.
-    private bool SaveNow(string id)
+    private ConversationSaver.Outcome SaveNow(string id)
     {
         var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
-        gate.Wait();
+        if (!gate.Wait(0))
+        {
+            return ConversationSaver.Outcome.Busy;
+        }
         try
         {
             if (!_sessions.TryGetValue(id, out var session))
             {
-                return false;
+                return ConversationSaver.Outcome.Gone;
             }
             AtomicFile.WriteWithoutFolderFlush(PathFor(id), JsonSerializer.SerializeToUtf8Bytes(session, SessionJsonContext.Default.Session));
-            return true;
+            return ConversationSaver.Outcome.Saved;
         }
         finally
         {
@@ -200,7 +203,9 @@ internal sealed partial class JsonFileSessionStore : ISessionStore, IDisposable
     {
         try
         {
-            await AtomicFile.WriteAsync(PathFor(session.Id), JsonSerializer.SerializeToUtf8Bytes(session, SessionJsonContext.Default.Session), cancellationToken);
+            // On the saver's thread, so the fsyncs of a burst of new conversations never block the thread pool.
+            // Not cancelled midway: memory follows the file, so the two never disagree.
+            await _saver.WriteAsync(PathFor(session.Id), JsonSerializer.SerializeToUtf8Bytes(session, SessionJsonContext.Default.Session));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
