@@ -17,6 +17,9 @@ count() { # add the counts a runner printed
   failed=$((failed + ${2:-0}))
 }
 
+step "Installing the test engines when missing (Chromium, nginx: scripts/install-test-deps.sh)"
+./scripts/install-test-deps.sh || broken_steps+=("install-test-deps")
+
 step "Installing front-end packages (npm ci)"
 npm ci --no-audit --no-fund || broken_steps+=("npm ci")
 

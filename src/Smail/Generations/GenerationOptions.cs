@@ -22,10 +22,6 @@ internal sealed class GenerationOptions
     [Range(typeof(TimeSpan), "00:00:00.05", "00:01:00")]
     public TimeSpan PollWait { get; set; } = TimeSpan.FromSeconds(25);
 
-    /// <summary>How often an answer in progress is saved: a crash loses at most this much text.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.05", "00:00:10")]
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(500);
-
     /// <summary>The model used when neither the request nor the conversation names one.</summary>
     public string? DefaultModel { get; set; }
 }

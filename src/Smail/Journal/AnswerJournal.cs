@@ -9,7 +9,7 @@ namespace Smail.Journal;
 /// in progress. Lines that acknowledge something to a client (a sent message, the end of an answer) are
 /// awaited until they are on the disk; the text
 /// of an answer is queued and never waits. After a crash, <see cref="JournalReplay"/> puts it all back.
-/// Design: docs/decisions/0004-answer-journal.md.
+/// Design: docs/decisions/0002-answer-journal.md.
 /// </summary>
 internal sealed class AnswerJournal(JournalWriter writer)
 {
