@@ -16,6 +16,20 @@ var bench = new StreamingBenchmarks(emulator, smail, api);
 Console.WriteLine($"Smail benchmarks ({configuration}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
 var only = args.FirstOrDefault();
 
+if (only is null or "journal")
+{
+    var (kills, withLoss, window, lost) = await JournalLossBenchmark.RunAsync(emulator, 20);
+    Console.WriteLine();
+    Console.WriteLine("kill -9 mid-answer (tokens every 5 ms, killed after a random 50–400 received), restart, compare");
+    Console.WriteLine("| kills | kills that lost text a listener had | largest loss window | most chunks lost |");
+    Console.WriteLine("| ---: | ---: | ---: | ---: |");
+    Console.WriteLine($"| {kills} | {withLoss} | {window:0.0} ms | {lost} |");
+}
+if (only is "journal")
+{
+    return;
+}
+
 if (only is null or "concurrency")
 {
     await using var relay = await RelayProcess.StartAsync(emulator.BaseAddress, RepoRoot());
