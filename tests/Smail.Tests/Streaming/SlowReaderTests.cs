@@ -6,6 +6,7 @@ using Smail.Tests.Infrastructure;
 namespace Smail.Tests.Streaming;
 
 /// <summary>A listener that stops reading costs the others nothing and holds no more than its socket's buffers.</summary>
+[Collection(MeasuresProcessMemory.Name)]
 public sealed class SlowReaderTests : HostedTest
 {
     private const int Chunks = 50_000;

@@ -12,6 +12,8 @@ export class SessionListView extends EventTarget {
   /** @type {string | null} */
   #activeId = null;
   #debounce = 0;
+  /** Conversations whose deletion can still be undone: hidden in every rendering of the list, not just the current one. */
+  #hiddenIds = new Set();
 
   /** @param {HTMLElement} list @param {HTMLInputElement} search */
   constructor(list, search) {
@@ -55,6 +57,8 @@ export class SessionListView extends EventTarget {
 
   /** Hides an item while its deletion can still be undone. @param {string} id @param {boolean} hidden */
   setHidden(id, hidden) {
+    if (hidden) this.#hiddenIds.add(id);
+    else this.#hiddenIds.delete(id);
     const item = this.#list.querySelector(`[data-session-id="${CSS.escape(id)}"]`);
     if (item instanceof HTMLElement) item.hidden = hidden;
   }
@@ -64,6 +68,7 @@ export class SessionListView extends EventTarget {
     const item = document.createElement('li');
     item.className = 'session-list__item';
     item.dataset.sessionId = session.id;
+    item.hidden = this.#hiddenIds.has(session.id);
     item.classList.toggle('is-active', session.id === this.#activeId);
 
     const open = document.createElement('button');
