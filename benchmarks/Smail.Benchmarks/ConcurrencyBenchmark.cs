@@ -18,7 +18,11 @@ internal sealed partial class ConcurrencyBenchmark(OllamaEmulator.OllamaEmulator
     private static readonly TimeSpan s_tokenGap = TimeSpan.FromMilliseconds(50);
     private static readonly string s_expected = string.Concat(Enumerable.Range(0, Tokens).Select(Token));
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    // A fresh pool per run, closed after it: kept-alive connections of one run would hold two descriptors each
+    // (client and emulator side, both in this process) through the next, and 5,000 answers need them all.
+    private HttpClient _http = NewClient();
+
+    private static HttpClient NewClient() => new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };
@@ -57,6 +61,8 @@ internal sealed partial class ConcurrencyBenchmark(OllamaEmulator.OllamaEmulator
         }));
         await sampling.CancelAsync();
         var cpu = pid is { } q ? ProcessStats.CpuTime(q) - cpuBefore : TimeSpan.Zero;
+        _http.Dispose();
+        _http = NewClient();
 
         var requests = emulator.Requests.Chats
             .Select(r => (Match: MarkerPattern().Match(r.Body), Request: r))

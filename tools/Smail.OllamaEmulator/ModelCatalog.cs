@@ -24,6 +24,9 @@ public sealed class ModelCatalog
             "a2af6cc3eb7fa8be8504abaf9b04e88f17a119ec3f04a3addf55f92841195f5a", ["completion", "vision"]),
     ];
 
+    /// <summary>Answer /api/show with a plain <c>404 page not found</c>, as a server or proxy without that route does.</summary>
+    public bool ShowRouteMissing { get; set; }
+
     /// <summary>Finds a model the way Ollama does: a name without a tag means <c>:latest</c>.</summary>
     public EmulatedModel? Find(string name)
     {

@@ -19,6 +19,7 @@ internal sealed partial class GenerationRunner
         context.Properties.Set(UpstreamResilience.OnRetryKey, (attempt, delay, reason) =>
         {
             onRetry();
+            LogRetrying(attempt, delay.TotalMilliseconds, reason.Code, reason.Message);
             metrics.Retried(reason.Code);
             generation.PublishRetrying(attempt, delay, reason.Code);
         });
@@ -71,4 +72,7 @@ internal sealed partial class GenerationRunner
             return true;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retrying (attempt {Attempt}, in {DelayMs:0} ms) after {Code}: {Detail}")]
+    private partial void LogRetrying(int attempt, double delayMs, string code, string detail);
 }

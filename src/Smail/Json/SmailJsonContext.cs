@@ -25,6 +25,8 @@ namespace Smail.Json;
 [JsonSerializable(typeof(DoneEventData))]
 [JsonSerializable(typeof(ErrorEventData))]
 [JsonSerializable(typeof(BrowserTelemetry))]
+[JsonSerializable(typeof(TelemetryReceipt))]
+[JsonSerializable(typeof(List<RejectedMeasurement>))]
 [JsonSerializable(typeof(MetricsHistoryView))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class SmailJsonContext : JsonSerializerContext;

@@ -24,14 +24,39 @@ internal static class MetricsApi
 
     public static Ok<MetricsHistoryView> History(MetricsHistory history) => TypedResults.Ok(history.Read());
 
-    /// <summary>Measurements from the page. Validated whole: one bad event refuses the batch, so nothing is half-counted.</summary>
-    public static Results<Accepted, ProblemHttpResult> Report(BrowserTelemetry telemetry, SmailMetrics metrics)
+    /// <summary>
+    /// Measurements from the page. Each event is checked on its own: the good ones are recorded, the receipt
+    /// names the rejected ones. A batch with nothing to record is a 400 with the same list.
+    /// </summary>
+    public static Results<Accepted<TelemetryReceipt>, ProblemHttpResult> Report(BrowserTelemetry telemetry, SmailMetrics metrics)
     {
-        if (BrowserTelemetryValidation.Check(telemetry) is { } problem)
+        if (BrowserTelemetryValidation.CheckBatch(telemetry) is { } problem)
         {
             return ApiProblems.Invalid("invalid_telemetry", problem);
         }
-        BrowserTelemetryValidation.Record(telemetry, metrics);
-        return TypedResults.Accepted((string?)null);
+        var rejected = new List<RejectedMeasurement>();
+        var good = new List<BrowserMeasurement>();
+        foreach (var (e, index) in telemetry.Events!.Select((e, i) => (e, i)))
+        {
+            if (BrowserTelemetryValidation.Check(e) is { } reason)
+            {
+                rejected.Add(new RejectedMeasurement(index, reason));
+            }
+            else
+            {
+                good.Add(e);
+            }
+        }
+        if (good.Count == 0)
+        {
+            return TypedResults.Problem(detail: rejected[0].Problem + (rejected.Count > 1 ? $" (and {rejected.Count - 1} more)" : ""),
+                statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["code"] = "invalid_telemetry", ["rejected"] = rejected });
+        }
+        foreach (var e in good)
+        {
+            BrowserTelemetryValidation.Record(e, metrics);
+        }
+        return TypedResults.Accepted((string?)null, new TelemetryReceipt(good.Count, rejected));
     }
 }

@@ -24,10 +24,19 @@ internal sealed partial class OllamaClient
         {
             return cached;
         }
-        var show = await SendJsonAsync(HttpMethod.Post, "api/show",
-            JsonContent.Create(new OllamaShowRequest(model), OllamaJsonContext.Default.OllamaShowRequest),
-            OllamaJsonContext.Default.OllamaShowResponse, model, cancellationToken);
-        var capabilities = show.Capabilities ?? ["completion"];
+        IReadOnlyList<string> capabilities;
+        try
+        {
+            var show = await SendJsonAsync(HttpMethod.Post, "api/show",
+                JsonContent.Create(new OllamaShowRequest(model), OllamaJsonContext.Default.OllamaShowRequest),
+                OllamaJsonContext.Default.OllamaShowResponse, model, cancellationToken);
+            capabilities = show.Capabilities ?? ["completion"];
+        }
+        catch (UpstreamException ex) when (ex.Kind == UpstreamErrorKind.RouteMissing)
+        {
+            // No /api/show there (an older server, or a proxy that passes only chat): chat without capabilities.
+            capabilities = ["completion"];
+        }
         capabilityCache.Set(model, capabilities);
         return capabilities;
     }

@@ -11,12 +11,15 @@ internal static class OllamaErrors
 
     public static async Task<UpstreamException> FromResponseAsync(HttpResponseMessage response, string model, CancellationToken ct)
     {
-        var detail = await ReadErrorAsync(response, ct);
+        var (detail, fromOllama) = await ReadErrorAsync(response, ct);
         var status = (int)response.StatusCode;
         return response.StatusCode switch
         {
-            HttpStatusCode.NotFound => new UpstreamException(UpstreamErrorKind.ModelNotFound,
+            // Only Ollama's own JSON error means the model is missing; a bare 404 means the route is.
+            HttpStatusCode.NotFound when fromOllama => new UpstreamException(UpstreamErrorKind.ModelNotFound,
                 $"Model '{model}' is not installed. Run `ollama pull {model}`. (Ollama said: {detail})", status),
+            HttpStatusCode.NotFound => new UpstreamException(UpstreamErrorKind.RouteMissing,
+                $"The upstream has no {response.RequestMessage?.RequestUri?.AbsolutePath} (it answered: {detail}). Is the base URL an Ollama server?", status),
             HttpStatusCode.BadRequest => new UpstreamException(UpstreamErrorKind.BadRequest, $"Ollama rejected the request: {detail}", status),
             HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests => new UpstreamException(UpstreamErrorKind.Busy,
                 $"Ollama is busy with other requests: {detail}", status),
@@ -47,7 +50,8 @@ internal static class OllamaErrors
     public static UpstreamException Incomplete() =>
         new(UpstreamErrorKind.Incomplete, "Ollama closed the stream before the answer was done.");
 
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>The error's text, and whether it came as Ollama's own <c>{"error"}</c> JSON.</summary>
+    private static async Task<(string Detail, bool FromOllama)> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
         string text;
         try
@@ -57,21 +61,21 @@ internal static class OllamaErrors
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            return response.ReasonPhrase ?? "no details";
+            return (response.ReasonPhrase ?? "no details", false);
         }
         try
         {
             var error = JsonSerializer.Deserialize(text, OllamaJsonContext.Default.OllamaError);
             if (!string.IsNullOrWhiteSpace(error?.Error))
             {
-                return error.Error;
+                return (error.Error, true);
             }
         }
         catch (JsonException)
         {
             // Not Ollama's JSON (a proxy's HTML page, say): show the start of it instead.
         }
-        return string.IsNullOrWhiteSpace(text) ? response.ReasonPhrase ?? "no details" : Shorten(text);
+        return (string.IsNullOrWhiteSpace(text) ? response.ReasonPhrase ?? "no details" : Shorten(text.Trim()), false);
     }
 
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";

@@ -15,6 +15,9 @@ internal enum UpstreamErrorKind
     MalformedResponse,
     Incomplete,
     CircuitOpen,
+
+    /// <summary>A plain 404: the upstream does not have that route (not Ollama, or an older one).</summary>
+    RouteMissing,
 }
 
 /// <summary>An upstream failure, before or during a stream, with a message a person can act on.</summary>
@@ -38,9 +41,10 @@ internal sealed class UpstreamException(UpstreamErrorKind kind, string message, 
         UpstreamErrorKind.MalformedResponse => "upstream_malformed_response",
         UpstreamErrorKind.Incomplete => "upstream_incomplete",
         UpstreamErrorKind.CircuitOpen => "upstream_circuit_open",
+        UpstreamErrorKind.RouteMissing => "upstream_route_missing",
         _ => "upstream_error",
     };
 
     /// <summary>Whether trying the same request again may succeed; a missing model or a bad request will not.</summary>
-    public bool Retryable => Kind is not (UpstreamErrorKind.ModelNotFound or UpstreamErrorKind.BadRequest);
+    public bool Retryable => Kind is not (UpstreamErrorKind.ModelNotFound or UpstreamErrorKind.BadRequest or UpstreamErrorKind.RouteMissing);
 }

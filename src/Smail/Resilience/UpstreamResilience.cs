@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
 using Smail.Ollama;
 
 namespace Smail.Resilience;
@@ -24,6 +26,9 @@ internal static class UpstreamResilience
         services.AddResiliencePipeline(PipelineKey, (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+            // Polly's own log lines carry a stack trace per attempt, even for an expected failure such as a
+            // missing model; the runner logs one warning line per retry and per failure instead. Metrics stay.
+            builder.ConfigureTelemetry(new TelemetryOptions { LoggerFactory = NullLoggerFactory.Instance });
             var transient = new PredicateBuilder().Handle<UpstreamException>(e => e.Retryable);
             if (options.MaxRetryAttempts > 0)
             {

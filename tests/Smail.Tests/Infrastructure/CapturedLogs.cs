@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Smail.Tests.Infrastructure;
 
 /// <summary>A log line as written, with every scope value that was active around it.</summary>
-public sealed record CapturedLog(LogLevel Level, string Category, string Message, IReadOnlyDictionary<string, object?> Scope);
+public sealed record CapturedLog(LogLevel Level, string Category, string Message, IReadOnlyDictionary<string, object?> Scope, Exception? Exception = null);
 
 /// <summary>Keeps what the app logs, scopes included, so tests can read it.</summary>
 public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
@@ -41,7 +41,7 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
                     }
                 }
             }, scope);
-            owner._logs.Enqueue(new CapturedLog(logLevel, category, formatter(state, exception), scope));
+            owner._logs.Enqueue(new CapturedLog(logLevel, category, formatter(state, exception), scope, exception));
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -19,6 +20,22 @@ public sealed class TelemetryEndpointTests : HostedTest
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_telemetry", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task ABatchWithOneBadEvent_RecordsTheGoodOnes_AndSaysWhichWasRejected()
+    {
+        var body = """{"events":[{"name":"reconnect"},{"name":"feature","feature":"bogus"},{"name":"render_time","value":0.2}]}""";
+        using var response = await Host.Client.PostAsync("/api/telemetry", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var receipt = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
+        var rejected = Assert.Single(receipt.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(1, rejected.GetProperty("index").GetInt32());
+        Assert.Contains("bogus", rejected.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        var metrics = await Host.Client.GetStringAsync("/metrics");
+        Assert.Contains("smail_browser_reconnects", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,6 +66,22 @@ public sealed class TelemetryEndpointTests : HostedTest
 
         Assert.Equal(accepted.GenerationId, line.Scope["GenerationId"]);
         Assert.Equal(session, line.Scope["SessionId"]);
+    }
+
+    [Fact]
+    public async Task AMissingModel_IsOneWarningLine_WithoutAStackTrace_EvenAtInformationLevel()
+    {
+        await using var host = await TestHost.StartAsync(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" });
+        host.Emulator.Scripts.Enqueue(OllamaEmulator.Scripting.ChatScript.Status(404, "model 'llama3.2' not found"));
+        var accepted = await host.SendAsync(await host.CreateSessionAsync(), "Hi");
+        await host.Events(accepted.EventsUrl).ReadToEndAsync();
+
+        var about = host.App.Logs.All.Where(l => l.Message.Contains("not found", StringComparison.Ordinal)).ToList();
+
+        var line = Assert.Single(about);
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Null(line.Exception);
+        Assert.DoesNotContain(host.App.Logs.All, l => l.Exception is not null);
     }
 
     [Fact]

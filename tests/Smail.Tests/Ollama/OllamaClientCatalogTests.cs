@@ -33,6 +33,16 @@ public sealed class OllamaClientCatalogTests() : OllamaClientTest
     }
 
     [Fact]
+    public async Task GetCapabilities_FromAServerWithoutTheShowRoute_IsPlainChat_NotAMissingModel()
+    {
+        Emulator.Catalog.ShowRouteMissing = true;
+
+        var capabilities = await Client.GetCapabilitiesAsync("qwen3:8b", CancellationToken.None);
+
+        Assert.Equal(["completion"], capabilities);
+    }
+
+    [Fact]
     public async Task IsLoaded_IsTrueOnlyAfterTheModelAnswered()
     {
         Assert.False(await Client.IsLoadedAsync("llama3.2", CancellationToken.None));

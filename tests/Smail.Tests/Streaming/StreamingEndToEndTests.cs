@@ -42,6 +42,19 @@ public sealed class StreamingEndToEndTests : HostedTest
     }
 
     [Fact]
+    public async Task AnUpstreamWithoutTheShowRoute_StillChats()
+    {
+        Host.Emulator.Catalog.ShowRouteMissing = true;
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Still ", "here."));
+        var session = await Host.CreateSessionAsync();
+
+        var events = await Host.Events((await Host.SendAsync(session, "Hi")).EventsUrl).ReadToEndAsync();
+
+        Assert.Equal("Still here.", events.AnswerText());
+        Assert.Equal("done", events[^1].Type);
+    }
+
+    [Fact]
     public async Task TheStatsInDone_AreTheStatsStored()
     {
         Host.Emulator.Scripts.Enqueue(ChatScript.Answer("a", "b", "c").WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(30)));

@@ -31,6 +31,14 @@ internal static class CatalogEndpoints
 
     private static async Task ShowAsync(HttpContext context, EmulatorState state)
     {
+        if (state.Catalog.ShowRouteMissing)
+        {
+            // What Go's router answers for a route it does not have: plain text, no JSON error.
+            context.Response.StatusCode = 404;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("404 page not found\n");
+            return;
+        }
         JsonNode? body;
         try
         {
