@@ -72,6 +72,30 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
     }
 
     [Fact]
+    public async Task ADelete_IsOnTheServerAtOnce_SoClosingTheTabInTheUndoWindowKeepsItDeleted_AndUndoReopensIt()
+    {
+        await OpenAsync();
+        await ChatAsync("Keep reading", "A long book.");
+        await Page.ClickAsync("#new-chat");
+        await ChatAsync("Forget this", "Forgotten.");
+
+        await Sessions.Nth(0).HoverAsync();
+        await Sessions.Nth(0).Locator("[data-action='delete']").ClickAsync();
+        await Assertions.Expect(Page.Locator("#toast button", new() { HasText = "Undo" })).ToBeVisibleAsync();
+        var other = await NewPageAsync();
+        await OpenAsync(other);
+
+        await Assertions.Expect(other.Locator("#session-list .session-list__item:visible")).ToHaveCountAsync(1);
+        var stored = await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions");
+        Assert.Equal(["Keep reading"], stored.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("title").GetString()));
+
+        await Page.Locator("#toast button", new() { HasText = "Undo" }).ClickAsync();
+        await Assertions.Expect(Sessions).ToHaveCountAsync(2);
+        await Assertions.Expect(Page.Locator(".message--assistant").Last).ToContainTextAsync("Forgotten.");
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task SystemPromptAndTemperature_AreKeptPerConversation_AndSentToTheModel()
     {
         await OpenAsync();

@@ -93,12 +93,8 @@ internal sealed partial class JournalReplay(
     // A conversation file from before the journal, or one whose answer began and never reached the journal.
     private async Task MarkStillStreamingAsInterruptedAsync(CancellationToken ct)
     {
-        foreach (var session in await store.ListAsync(ct))
+        foreach (var session in (await store.ListAsync(ct)).Where(s => s.HasStreaming))
         {
-            if (!session.Messages.Any(m => m.Status == MessageStatus.Streaming))
-            {
-                continue;
-            }
             await store.UpdateAsync(session.Id, s => s with
             {
                 Messages = [.. s.Messages.Select(m => m.Status == MessageStatus.Streaming

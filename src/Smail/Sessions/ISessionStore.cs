@@ -1,12 +1,17 @@
 namespace Smail.Sessions;
 
 /// <summary>
-/// Where conversations live. Every write is durable when the returned task completes; a write the disk
-/// refuses throws <see cref="StorageException"/> and leaves what was stored before as it was.
+/// Where conversations live. Summaries of all of them are in memory; a whole conversation is read when it
+/// is needed. A write-through change is durable when the returned task completes; a write the disk refuses
+/// throws <see cref="StorageException"/> and leaves what was stored before as it was.
 /// </summary>
 internal interface ISessionStore
 {
-    Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken);
+    /// <summary>Every conversation's summary, most recently active first.</summary>
+    Task<IReadOnlyList<StoredSummary>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>The summaries of the conversations whose title or messages contain every word (case-insensitive).</summary>
+    Task<IReadOnlyList<StoredSummary>> SearchAsync(IReadOnlyList<string> words, CancellationToken cancellationToken);
 
     Task<Session?> GetAsync(string id, CancellationToken cancellationToken);
 
@@ -30,7 +35,14 @@ internal interface ISessionStore
     /// <summary>Completes once every save asked for so far is on the disk (used at shutdown).</summary>
     Task FlushAsync();
 
+    /// <summary>
+    /// Deletes a conversation so that <see cref="RestoreAsync"/> can bring it back within the undo window;
+    /// after that its file is removed for good. False when there is no such conversation.
+    /// </summary>
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Brings back a conversation deleted within the undo window; null when there is none to restore.</summary>
+    Task<Session?> RestoreAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Where the store is, whether it can write now, and which unreadable files it set aside.</summary>
     Task<StoreHealth> CheckAsync(CancellationToken cancellationToken);

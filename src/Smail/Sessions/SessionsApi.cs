@@ -15,6 +15,7 @@ internal static class SessionsApi
         group.MapGet("/{id}", GetAsync);
         group.MapPatch("/{id}", UpdateAsync);
         group.MapDelete("/{id}", DeleteAsync);
+        group.MapPost("/{id}/restore", RestoreAsync);
 
         return group;
     }
@@ -22,10 +23,10 @@ internal static class SessionsApi
     /// <summary>Newest first; <c>?q=</c> keeps the conversations whose title or messages contain the words.</summary>
     public static async Task<Ok<SessionList>> ListAsync(string? q, ISessionStore store, GenerationRegistry generations, CancellationToken ct)
     {
-        var sessions = await store.ListAsync(ct);
         var words = (q ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return TypedResults.Ok(new SessionList([.. sessions.Where(s => Matches(s, words)).Select(s => new SessionSummary(
-            s.Id, s.Title, s.Model, s.CreatedAt, s.UpdatedAt, s.Messages.Count, generations.RunningIn(s.Id)?.Id))]));
+        var sessions = words.Length == 0 ? await store.ListAsync(ct) : await store.SearchAsync(words, ct);
+        return TypedResults.Ok(new SessionList([.. sessions.Select(s => new SessionSummary(
+            s.Id, s.Title, s.Model, s.CreatedAt, s.UpdatedAt, s.MessageCount, generations.RunningIn(s.Id)?.Id))]));
     }
 
     public static async Task<Results<Created<SessionView>, ProblemHttpResult>> CreateAsync(
@@ -75,6 +76,17 @@ internal static class SessionsApi
             : TypedResults.Ok(SessionView.From(updated, generations.RunningIn(id)));
     }
 
+    /// <summary>
+    /// Brings back a conversation deleted within the undo window (<c>Storage:UndoWindow</c>), as it was;
+    /// after the window it is gone for good: 404.
+    /// </summary>
+    public static async Task<Results<Ok<SessionView>, ProblemHttpResult>> RestoreAsync(string id, ISessionStore store, CancellationToken ct)
+    {
+        var restored = await store.RestoreAsync(id, ct);
+        return restored is null ? ApiProblems.SessionNotFound(id) : TypedResults.Ok(SessionView.From(restored, null));
+    }
+
+    /// <summary>Deletes now; the file stays restorable for the undo window, so Undo works even from another tab or after a reload.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         string id, ISessionStore store, GenerationRegistry generations, CancellationToken ct)
     {
@@ -82,10 +94,6 @@ internal static class SessionsApi
         generations.RunningIn(id)?.Stop();
         return await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : ApiProblems.SessionNotFound(id);
     }
-
-    private static bool Matches(Session session, string[] words) =>
-        words.All(word => session.Title.Contains(word, StringComparison.OrdinalIgnoreCase)
-            || session.Messages.Any(m => m.Content.Contains(word, StringComparison.OrdinalIgnoreCase)));
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

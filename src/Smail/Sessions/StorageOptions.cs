@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Smail.Sessions;
 
 internal sealed class StorageOptions
@@ -6,4 +8,12 @@ internal sealed class StorageOptions
 
     /// <summary>The folder of the JSON session store; relative paths are under the working directory.</summary>
     public string Path { get; set; } = "data";
+
+    /// <summary>How long a deleted conversation can be restored (Undo) before its file is removed for good.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.05", "1.00:00:00")]
+    public TimeSpan UndoWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many whole conversations stay in memory; the rest are read from disk when opened.</summary>
+    [Range(1, 1_000_000)]
+    public int CachedConversations { get; set; } = 256;
 }

@@ -91,6 +91,30 @@ public sealed class SessionsApiTests : HostedTest
     }
 
     [Fact]
+    public async Task Restore_BringsBackADeletedConversationWithItsMessages_OnceAndOnlyOnce()
+    {
+        Host.Emulator.Scripts.Enqueue(OllamaEmulator.Scripting.ChatScript.Answer("Kept answer."));
+        var id = await Host.CreateSessionAsync();
+        await Host.Events((await Host.SendAsync(id, "Keep this")).EventsUrl).ReadToEndAsync();
+        using var deleted = await Host.Client.DeleteAsync($"/api/sessions/{id}");
+        var listedWhileDeleted = await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions");
+
+        using var restored = await Host.Client.PostAsync($"/api/sessions/{id}/restore", null);
+        using var again = await Host.Client.PostAsync($"/api/sessions/{id}/restore", null);
+        using var unknown = await Host.Client.PostAsync($"/api/sessions/{Smail.Sessions.SmailIds.New()}/restore", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Empty(listedWhileDeleted.GetProperty("sessions").EnumerateArray());
+        Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+        var messages = (await Host.GetSessionAsync(id)).GetProperty("messages");
+        Assert.Equal(["Keep this", "Kept answer."], messages.EnumerateArray().Select(m => m.GetProperty("content").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("session_not_found", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        await StoredFile.WaitUntilAsync(Path.Combine(Host.App.StorePath, id + ".json"), text => text.Contains("Kept answer.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Models_ListsTheUpstreamsModelsWithCapabilities()
     {
         var models = (await Host.Client.GetFromJsonAsync<JsonElement>("/api/models")).GetProperty("models");

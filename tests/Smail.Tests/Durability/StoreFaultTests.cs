@@ -71,6 +71,28 @@ public sealed class StoreFaultTests
     }
 
     [Fact]
+    public async Task AFileThatCannotEvenBeOpened_AffectsOnlyItsOwnConversation_AndHealthNamesIt()
+    {
+        var store = Path.Combine(Path.GetTempPath(), "smail-unreadable-" + Guid.NewGuid().ToString("N"));
+        var unreadableId = SmailIds.New();
+        // A link to nothing where a conversation file should be: no read of it can succeed, not even root's.
+        Directory.CreateDirectory(store);
+        File.CreateSymbolicLink(Path.Combine(store, unreadableId + ".json"), Path.Combine(store, "gone", "nowhere.json"));
+        await using var host = await TestHost.StartAsync(new Dictionary<string, string?> { ["Storage:Path"] = store });
+
+        var seeded = await SeedAsync(host, "Still works", "Yes.");
+        var health = await host.Client.GetFromJsonAsync<JsonElement>("/api/health");
+        using var missing = await host.Client.GetAsync($"/api/sessions/{unreadableId}");
+
+        var named = Assert.Single(health.GetProperty("store").GetProperty("quarantined").EnumerateArray());
+        Assert.Equal(unreadableId + ".json", named.GetProperty("file").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(2, (await host.GetSessionAsync(seeded)).GetProperty("messages").GetArrayLength());
+        Assert.Contains(host.App.Logs.All, l => l.Message.Contains(unreadableId, StringComparison.Ordinal));
+        Directory.Delete(store, recursive: true);
+    }
+
+    [Fact]
     public async Task AFullDisk_FailsTheWriteThatDidNotFit_AndLosesNothingStored()
     {
         var disk = Path.Combine(Path.GetTempPath(), "smail-full-" + Guid.NewGuid().ToString("N"));

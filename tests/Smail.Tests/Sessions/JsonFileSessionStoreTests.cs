@@ -8,8 +8,9 @@ public sealed class JsonFileSessionStoreTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "smail-store-tests", Guid.NewGuid().ToString("N"));
 
-    private JsonFileSessionStore NewStore() =>
-        new(Options.Create(new StorageOptions { Path = _folder }), NullLogger<JsonFileSessionStore>.Instance);
+    private JsonFileSessionStore NewStore(int cached = 256, TimeSpan? undoWindow = null) =>
+        new(Options.Create(new StorageOptions { Path = _folder, CachedConversations = cached, UndoWindow = undoWindow ?? TimeSpan.FromSeconds(10) }),
+            TimeProvider.System, NullLogger<JsonFileSessionStore>.Instance);
 
     private static Session NewSession(string title = "Test") =>
         new(SmailIds.New(), title, "llama3.2", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, []);
@@ -117,5 +118,76 @@ public sealed class JsonFileSessionStoreTests : IDisposable
             store.UpdateAsync(session.Id, _ => throw new InvalidOperationException("boom"), CancellationToken.None));
 
         Assert.Equal("Before", (await store.GetAsync(session.Id, CancellationToken.None))!.Title);
+    }
+
+    [Fact]
+    public async Task ConversationsBeyondTheCache_AreReadFromDiskWhenOpened_AndStagedOnesAreNeverLost()
+    {
+        using var store = NewStore(cached: 2);
+        var sessions = Enumerable.Range(0, 6).Select(i => NewSession($"c{i}")).ToList();
+        foreach (var session in sessions)
+        {
+            await store.CreateAsync(session, CancellationToken.None);
+        }
+        var message = new ChatMessage(SmailIds.New(), "user", "staged only", MessageStatus.Complete, DateTimeOffset.UtcNow);
+        await store.StageAsync(sessions[0].Id, s => s with { Messages = s.Messages.Add(message) }, CancellationToken.None);
+
+        foreach (var session in sessions.Skip(1))
+        {
+            Assert.Equal(session.Title, (await store.GetAsync(session.Id, CancellationToken.None))!.Title);
+        }
+
+        Assert.Equal("staged only", (await store.GetAsync(sessions[0].Id, CancellationToken.None))!.Messages.Single().Content);
+        Assert.Equal(6, (await store.ListAsync(CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task Search_FindsWordsInTitlesAndMessages_OfConversationsNotInMemory_AnyCase_AndAccents()
+    {
+        var match = NewSession("Plans") with
+        {
+            Messages = [new ChatMessage(SmailIds.New(), "user", "Walk to the Matterhorn, then café <crème>", MessageStatus.Complete, DateTimeOffset.UtcNow)],
+        };
+        using (var writer = NewStore())
+        {
+            await writer.CreateAsync(match, CancellationToken.None);
+            await writer.CreateAsync(NewSession("Bread"), CancellationToken.None);
+        }
+        using var store = NewStore(cached: 1);
+
+        Assert.Equal([match.Id], (await store.SearchAsync(["matterhorn"], CancellationToken.None)).Select(s => s.Id));
+        Assert.Equal([match.Id], (await store.SearchAsync(["CAFÉ", "<crème>"], CancellationToken.None)).Select(s => s.Id));
+        Assert.Equal([match.Id], (await store.SearchAsync(["plans", "walk"], CancellationToken.None)).Select(s => s.Id));
+        Assert.Empty(await store.SearchAsync(["matterhorn", "bread"], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ADeletedConversation_CanBeRestoredWithinTheUndoWindow_AndIsGoneForGoodAfterIt()
+    {
+        using var store = NewStore(undoWindow: TimeSpan.FromMilliseconds(300));
+        var kept = NewSession("Kept");
+        var gone = NewSession("Gone");
+        await store.CreateAsync(kept, CancellationToken.None);
+        await store.CreateAsync(gone, CancellationToken.None);
+
+        Assert.True(await store.DeleteAsync(kept.Id, CancellationToken.None));
+        Assert.Null(await store.GetAsync(kept.Id, CancellationToken.None));
+        Assert.Equal("Kept", (await store.RestoreAsync(kept.Id, CancellationToken.None))!.Title);
+        Assert.True(await store.DeleteAsync(gone.Id, CancellationToken.None));
+        await WaitUntilAsync(() => !File.Exists(Path.Combine(_folder, "deleted", gone.Id + ".json")));
+
+        Assert.Null(await store.RestoreAsync(gone.Id, CancellationToken.None));
+        Assert.Equal(["Kept"], (await store.ListAsync(CancellationToken.None)).Select(s => s.Title));
+        using var reopened = NewStore();
+        Assert.Equal(["Kept"], (await reopened.ListAsync(CancellationToken.None)).Select(s => s.Title));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(20, deadline.Token);
+        }
     }
 }

@@ -61,6 +61,9 @@ export class ApiClient {
   /** @param {string} id */
   async deleteSession(id) { await this.#json('DELETE', `/api/sessions/${encodeURIComponent(id)}`); }
 
+  /** Brings back a conversation deleted within the server's undo window. @param {string} id */
+  async restoreSession(id) { await this.#json('POST', `/api/sessions/${encodeURIComponent(id)}/restore`); }
+
   /** @param {string} sessionId @param {string} content @param {string} [model] @returns {Promise<GenerationAccepted>} */
   send(sessionId, content, model) {
     return this.#json('POST', `/api/sessions/${encodeURIComponent(sessionId)}/messages`, { content, model });

@@ -75,14 +75,32 @@ sessions.addEventListener('rename', async (e) => {
   if (controller.session?.id === id) await controller.open(id);
   else refreshList();
 });
-sessions.addEventListener('delete', (e) => {
+sessions.addEventListener('delete', async (e) => {
   const { id, title } = /** @type {CustomEvent} */ (e).detail;
-  // Deleting waits out the Undo window; until then the conversation is only hidden.
+  // Deleted on the server at once: Undo restores it there, so closing the tab cannot undo the delete,
+  // and another tab sees the same list.
   telemetry.feature('delete');
+  const wasOpen = controller.session?.id === id;
   sessions.setHidden(id, true);
-  if (controller.session?.id === id) controller.newChat();
-  const timer = setTimeout(() => api.deleteSession(id).then(refreshList), 5000);
-  toast.show(`Deleted “${title}”`, { label: 'Undo', run: () => { clearTimeout(timer); sessions.setHidden(id, false); telemetry.feature('undo_delete'); } }, 5000);
+  if (wasOpen) controller.newChat();
+  try {
+    await api.deleteSession(id);
+  } catch (error) {
+    sessions.setHidden(id, false);
+    toast.show(errors.classify(error).message);
+    return;
+  }
+  toast.show(`Deleted “${title}”`, {
+    label: 'Undo',
+    run: async () => {
+      telemetry.feature('undo_delete');
+      await api.restoreSession(id);
+      sessions.setHidden(id, false);
+      await refreshList();
+      if (wasOpen) await controller.open(id);
+    },
+  }, 5000);
+  refreshList();
 });
 $('new-chat').addEventListener('click', () => { telemetry.feature('new_chat'); controller.newChat(); composer.focus(); closeSidebar(); });
 
