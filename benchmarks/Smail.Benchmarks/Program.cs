@@ -16,6 +16,33 @@ var bench = new StreamingBenchmarks(emulator, smail, api);
 Console.WriteLine($"Smail benchmarks ({configuration}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
 var only = args.FirstOrDefault();
 
+if (only is null or "history")
+{
+    Console.WriteLine();
+    Console.WriteLine("Big histories: Smail started on a store written to disk beforehand (start = process start → /api/health answers)");
+    Console.WriteLine("| conversations | messages each | store size | start | GET /api/sessions p50 / max | RSS after |");
+    Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var (count, each) in new[] { (0, 0), (10_000, 50) }.Where(_ => Environment.GetEnvironmentVariable("SMAIL_BENCH_ARGS") is null))
+    {
+        var r = await HistoryBenchmark.StartOnStoreAsync(emulator.BaseAddress, count, each);
+        Console.WriteLine($"| {r.Conversations:N0} | {r.MessagesEach} | {r.StoreBytes / 1024.0 / 1024.0:0} MB | {r.StartTime.TotalSeconds:0.00} s | " +
+            $"{r.ListP50Ms:0.0} / {r.ListMaxMs:0.0} ms | {r.RssBytes / 1024.0 / 1024.0:0} MB |");
+    }
+    Console.WriteLine();
+    Console.WriteLine("One answer (1,000 tokens, 5 ms apart) in a conversation of N messages");
+    Console.WriteLine("| messages before | delivery p50 / p99 ms | Smail CPU per chunk |");
+    Console.WriteLine("| ---: | ---: | ---: |");
+    foreach (var messages in new[] { 0, 2000, 0, 2000 })
+    {
+        var (p50, p99, cpu) = await HistoryBenchmark.AnswerInConversationAsync(emulator, messages);
+        Console.WriteLine($"| {messages:N0} | {p50:0.00} / {p99:0.00} | {cpu:0} µs |");
+    }
+}
+if (only is "history")
+{
+    return;
+}
+
 if (only is null or "journal")
 {
     var (kills, withLoss, window, lost) = await JournalLossBenchmark.RunAsync(emulator, 20);

@@ -9,6 +9,7 @@ namespace Smail.Tests.Infrastructure;
 public sealed class SmailProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private SmailProcess(Process process, Uri address, string storePath)
     {
@@ -84,6 +85,11 @@ public sealed class SmailProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             await KillAsync();
