@@ -1,17 +1,30 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Smail.Sessions;
 
 /// <summary>A conversation as stored: one JSON file each. Immutable; the store swaps whole values.</summary>
+/// <remarks>
+/// The fields a summary needs are written first (<see cref="JsonPropertyOrderAttribute"/>), the message count and
+/// whether an answer was in progress among them, so start-up reads a few hundred bytes of each file, not all of it.
+/// </remarks>
 internal sealed record Session(
-    string Id,
-    string Title,
-    string? Model,
+    [property: JsonPropertyOrder(-3)] string Id,
+    [property: JsonPropertyOrder(-3)] string Title,
+    [property: JsonPropertyOrder(-3)] string? Model,
     string? SystemPrompt,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
+    [property: JsonPropertyOrder(-3)] DateTimeOffset CreatedAt,
+    [property: JsonPropertyOrder(-3)] DateTimeOffset UpdatedAt,
     ImmutableList<ChatMessage> Messages)
 {
+    /// <summary>Written for readers of the summary; ignored when read back.</summary>
+    [JsonPropertyOrder(-2)]
+    public int MessageCount => Messages.Count;
+
+    /// <summary>Written for readers of the summary: an answer stored as streaming (only a crash leaves one on disk).</summary>
+    [JsonPropertyOrder(-2)]
+    public bool AnswerInProgress => Messages.Any(m => m.Status == MessageStatus.Streaming);
+
     /// <summary>Bumped when the file format changes; readers ignore fields they do not know.</summary>
     public const int CurrentSchemaVersion = 1;
     public const string DefaultTitle = "New chat";
