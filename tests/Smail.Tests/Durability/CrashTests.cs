@@ -58,6 +58,7 @@ public sealed class CrashTests
         var sentWellBefore = emulator.Requests.Chats[0].ChunkSentTimestamps.Count(t => t < wellBefore - Stopwatch.Frequency / 10);
         Assert.StartsWith(string.Concat(words.Take(sentWellBefore)), kept, StringComparison.Ordinal);
         Assert.True(received.Count(r => r.At < wellBefore) >= 20, "the listener had text well before the kill");
+        await restarted.DisposeAsync();
         Directory.Delete(store, recursive: true);
     }
 
@@ -102,6 +103,7 @@ public sealed class CrashTests
             Assert.Equal("interrupted", messages[1].GetProperty("status").GetString());
         }
         Assert.Empty(Directory.GetFiles(Path.Combine(store, "journal"), "*.journal"));
+        await restarted.DisposeAsync();
         Directory.Delete(store, recursive: true);
     }
 
@@ -152,6 +154,7 @@ public sealed class CrashTests
         var final = (await http2.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages")[1];
         Assert.Equal("complete", final.GetProperty("status").GetString());
         Assert.Equal(kept + " and the end.", final.GetProperty("content").GetString());
+        await again.DisposeAsync();
         Directory.Delete(store, recursive: true);
         Directory.Delete(journalCopy, recursive: true);
     }

@@ -35,6 +35,7 @@ public sealed class StoreFaultTests
         Assert.True(File.Exists(quarantined.GetProperty("movedTo").GetString()));
         Assert.False(File.Exists(Path.Combine(store, corruptId + ".json")));
         Assert.Equal([good], list.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        await host.DisposeAsync();
         Directory.Delete(store, recursive: true);
     }
 
@@ -89,6 +90,7 @@ public sealed class StoreFaultTests
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(2, (await host.GetSessionAsync(seeded)).GetProperty("messages").GetArrayLength());
         Assert.Contains(host.App.Logs.All, l => l.Message.Contains(unreadableId, StringComparison.Ordinal));
+        await host.DisposeAsync();
         Directory.Delete(store, recursive: true);
     }
 
@@ -157,6 +159,7 @@ public sealed class StoreFaultTests
 
         Assert.Equal("From the future", session.GetProperty("title").GetString());
         Assert.Equal("Hi", session.GetProperty("messages")[0].GetProperty("content").GetString());
+        await host.DisposeAsync();
         Directory.Delete(store, recursive: true);
     }
 }

@@ -17,6 +17,8 @@ public sealed class TestHost : IAsyncDisposable
         Client = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    private bool _disposed;
+
     public OllamaEmulator.OllamaEmulator Emulator { get; }
     public SmailApplication App { get; }
     public HttpClient Client { get; }
@@ -48,6 +50,11 @@ public sealed class TestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         Client.Dispose();
         await App.DisposeAsync();
         await Emulator.DisposeAsync();
