@@ -96,6 +96,44 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
     }
 
     [Fact]
+    public async Task SwitchingConversationWhileOneIsStillLoading_CancelsIt_AndNeverShowsItsMessagesInTheOther()
+    {
+        await OpenAsync();
+        await ChatAsync("Slow to load", "Slow answer.");
+        await Page.ClickAsync("#new-chat");
+        await ChatAsync("Quick to load", "Quick answer.");
+        var slowId = (await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions")).GetProperty("sessions")
+            .EnumerateArray().Single(s => s.GetProperty("title").GetString() == "Slow to load").GetProperty("id").GetString()!;
+        var held = new TaskCompletionSource();
+        var slowRequestEnded = new TaskCompletionSource<string>();
+        // The slow conversation's read is held back until the other one has been opened.
+        await Page.RouteAsync($"**/api/sessions/{slowId}", async route =>
+        {
+            await held.Task;
+            try
+            {
+                await route.ContinueAsync();
+            }
+            catch (PlaywrightException)
+            {
+                // The page aborted the request, as it should.
+            }
+        });
+        Page.RequestFailed += (_, request) => { if (request.Url.EndsWith(slowId, StringComparison.Ordinal)) slowRequestEnded.TrySetResult("aborted"); };
+        Page.RequestFinished += (_, request) => { if (request.Url.EndsWith(slowId, StringComparison.Ordinal)) slowRequestEnded.TrySetResult("finished"); };
+
+        await Sessions.Nth(1).Locator(".session-list__open").ClickAsync();
+        await Sessions.Nth(0).Locator(".session-list__open").ClickAsync();
+        await Assertions.Expect(Page.Locator(".message--user .message__body")).ToHaveTextAsync("Quick to load");
+        held.SetResult();
+
+        Assert.Equal("aborted", await slowRequestEnded.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+        await Assertions.Expect(Page.Locator(".message--user .message__body")).ToHaveTextAsync("Quick to load");
+        await Assertions.Expect(Page.Locator("#conversation-title")).ToHaveTextAsync("Quick to load");
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task SystemPromptAndTemperature_AreKeptPerConversation_AndSentToTheModel()
     {
         await OpenAsync();

@@ -204,3 +204,16 @@ test('close stops everything: no more frames, no reconnects', () => {
   assert.equal(frames.flush(), 0);
   assert.equal(delegate.text(), '');
 });
+
+test('in a background tab, where animation frames never run, the text and done still arrive', () => {
+  manager.connect('/events');
+  const source = FakeEventSource.last;
+  source.emit(1, 'delta', { text: 'x'.repeat(500) });
+  source.emit(2, 'done', { reason: 'stop', stats: {} });
+
+  timers.advance(StreamManager.FRAME_FALLBACK_MS);
+
+  assert.equal(frames.pending, 0, 'the frame that never ran is cancelled');
+  assert.equal(delegate.text(), 'x'.repeat(500));
+  assert.deepEqual(delegate.calls.at(-1), ['done', 'stop']);
+});

@@ -48,8 +48,8 @@ export class ApiClient {
     return (await this.#json('GET', `/api/sessions${query ? `?q=${encodeURIComponent(query)}` : ''}`)).sessions;
   }
 
-  /** @param {string} id @returns {Promise<Session>} */
-  session(id) { return this.#json('GET', `/api/sessions/${encodeURIComponent(id)}`); }
+  /** @param {string} id @param {AbortSignal} [signal] aborts the read when what it serves goes away @returns {Promise<Session>} */
+  session(id, signal) { return this.#json('GET', `/api/sessions/${encodeURIComponent(id)}`, undefined, signal); }
 
   /**
    * @param {string} id
@@ -90,12 +90,13 @@ export class ApiClient {
   /** @param {string} generationId */
   async stop(generationId) { await this.#json('POST', `/api/generations/${encodeURIComponent(generationId)}/stop`); }
 
-  /** @param {string} method @param {string} url @param {unknown} [body] @returns {Promise<any>} */
-  async #json(method, url, body) {
+  /** @param {string} method @param {string} url @param {unknown} [body] @param {AbortSignal} [signal] @returns {Promise<any>} */
+  async #json(method, url, body, signal) {
     const response = await this.#fetch(url, {
       method,
       headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
     });
     const text = await response.text();
     const data = text ? JSON.parse(text) : null;

@@ -36,6 +36,8 @@ export class ChatController extends EventTarget {
   #askedAt = 0;
   #chunks = 0;
   #telemetry;
+  /** Aborted whenever the conversation on screen changes: every request and render for the old one stops there. */
+  #view = new AbortController();
 
   /**
    * @param {{ api: ApiClient, ui: UiStateManager, errors: ErrorHandler, chat: ChatView, smooth?: boolean,
@@ -62,8 +64,10 @@ export class ChatController extends EventTarget {
   /** Shows a conversation and follows its answer if one is still being written. @param {string} id */
   async open(id) {
     this.#detach();
+    const view = this.#view.signal;
     try {
-      const session = await this.#api.session(id);
+      const session = await this.#api.session(id, view);
+      if (view.aborted) return;
       this.#session = session;
       localStorage.setItem(SESSION_KEY, session.id);
       this.#chat.showMessages(session.messages);
@@ -73,6 +77,8 @@ export class ChatController extends EventTarget {
         this.#follow({ generationId: session.activeGenerationId, eventsUrl: `/api/generations/${session.activeGenerationId}/events`, assistantMessageId: last.id }, { existing: true });
       }
     } catch (error) {
+      // Another conversation was opened meanwhile: this one's answer must not land there.
+      if (view.aborted) return;
       if (error instanceof ApiError && error.status === 404) this.newChat();
       else this.#fail(this.#errors.classify(error).message);
     }
@@ -89,11 +95,13 @@ export class ChatController extends EventTarget {
 
   /** @param {string} content @param {string} model */
   async send(content, model) {
-    return this.#ask(async () => {
+    return this.#ask(async (view) => {
       const session = this.#session ?? await this.#api.createSession({ model });
+      if (view.aborted) return;
       this.#session = session;
       localStorage.setItem(SESSION_KEY, session.id);
       const accepted = await this.#api.send(session.id, content, model);
+      if (view.aborted) return;
       const question = new MessageView('user', accepted.userMessageId);
       question.setContent(content);
       this.#chat.add(question);
@@ -105,9 +113,9 @@ export class ChatController extends EventTarget {
   async edit(messageId, content, model) {
     const session = this.#session;
     if (!session) return false;
-    return this.#ask(async () => {
+    return this.#ask(async (view) => {
       const accepted = await this.#api.edit(session.id, messageId, content, model);
-      this.#session = await this.#api.session(session.id);
+      this.#session = await this.#api.session(session.id, view);
       this.#chat.showMessages(this.#session.messages.slice(0, -1));
       this.#follow(accepted, { existing: false });
     });
@@ -117,10 +125,10 @@ export class ChatController extends EventTarget {
   async regenerate(messageId, model) {
     const session = this.#session;
     if (!session) return false;
-    return this.#ask(async () => {
+    return this.#ask(async (view) => {
       const accepted = await this.#api.regenerate(session.id, messageId, model);
       // The stored answer is unchanged until the new one streams: show it until then.
-      this.#session = await this.#api.session(session.id);
+      this.#session = await this.#api.session(session.id, view);
       const previous = this.#session.messages.find((m) => m.id === messageId);
       this.#follow(accepted, { existing: true, previous });
     });
@@ -130,9 +138,9 @@ export class ChatController extends EventTarget {
   async continueAnswer(messageId) {
     const session = this.#session;
     if (!session) return false;
-    return this.#ask(async () => {
+    return this.#ask(async (view) => {
       const accepted = await this.#api.continueAnswer(session.id, messageId);
-      this.#session = await this.#api.session(session.id);
+      this.#session = await this.#api.session(session.id, view);
       const previous = this.#session.messages.find((m) => m.id === messageId);
       this.#follow(accepted, { existing: true, previous });
     });
@@ -150,16 +158,17 @@ export class ChatController extends EventTarget {
     this.#changed();
   }
 
-  /** @param {() => Promise<void>} start */
+  /** @param {(view: AbortSignal) => Promise<void>} start */
   async #ask(start) {
     if (!this.#ui.transition('sending')) return false;
     this.#askedAt = performance.now();
+    const view = this.#view.signal;
     try {
-      await start();
+      await start(view);
       await this.#refresh();
       return true;
     } catch (error) {
-      this.#fail(this.#errors.classify(error).message);
+      if (!view.aborted) this.#fail(this.#errors.classify(error).message);
       return false;
     }
   }
@@ -184,6 +193,8 @@ export class ChatController extends EventTarget {
   }
 
   #detach() {
+    this.#view.abort();
+    this.#view = new AbortController();
     this.#stream.close();
     this.#generationId = null;
     this.#answer = null;
@@ -200,9 +211,12 @@ export class ChatController extends EventTarget {
   /** Re-reads the open conversation (its title, its stored messages) and says it changed. */
   async #refresh() {
     const id = this.#session?.id;
+    const view = this.#view.signal;
     if (!id) return;
     try {
-      this.#session = await this.#api.session(id);
+      const session = await this.#api.session(id, view);
+      if (view.aborted) return;
+      this.#session = session;
     } catch {
       // Shown as it was; the next refresh will catch up.
     }

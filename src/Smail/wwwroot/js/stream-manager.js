@@ -31,6 +31,8 @@ export class StreamManager {
   static MIN_CHARS_PER_FRAME = 2;
   /** Failed SSE attempts without a single event before switching to long-polling. */
   static FALLBACK_AFTER_FAILURES = 3;
+  /** A tab in the background gets no animation frames: after this long a timer delivers what waits, all of it. */
+  static FRAME_FALLBACK_MS = 250;
 
   #delegate;
   #createSource;
@@ -49,6 +51,8 @@ export class StreamManager {
   #queue = [];
   /** @type {number | null} */
   #frame = null;
+  /** @type {any} */
+  #frameFallback = null;
   #retryTimer = null;
   #attempt = 0;
   #ended = true;
@@ -115,8 +119,7 @@ export class StreamManager {
     this.#source?.close();
     this.#source = null;
     this.#queue = [];
-    if (this.#frame !== null) this.#frames.cancel(this.#frame);
-    this.#frame = null;
+    this.#cancelScheduled();
     if (this.#retryTimer !== null) this.#timers.clear(this.#retryTimer);
     this.#retryTimer = null;
   }
@@ -212,12 +215,27 @@ export class StreamManager {
   }
 
   #schedule() {
-    if (this.#frame === null && this.#queue.length > 0) this.#frame = this.#frames.request(this.#tick);
+    if (this.#frame !== null || this.#queue.length === 0) return;
+    this.#frame = this.#frames.request(this.#tick);
+    // Hidden tabs pause animation frames; without this, `done` would wait until the tab is shown again.
+    this.#frameFallback = this.#timers.set(this.#tickWithoutFrame, StreamManager.FRAME_FALLBACK_MS);
   }
 
-  #tick = () => {
+  #cancelScheduled() {
+    if (this.#frame !== null) this.#frames.cancel(this.#frame);
+    if (this.#frameFallback !== null) this.#timers.clear(this.#frameFallback);
     this.#frame = null;
-    let budget = this.#smooth ? this.#charsPerFrame : Infinity;
+    this.#frameFallback = null;
+  }
+
+  #tick = () => this.#run(this.#smooth ? this.#charsPerFrame : Infinity);
+
+  // Nobody watches a reveal in a hidden tab: deliver everything that waits.
+  #tickWithoutFrame = () => this.#run(Infinity);
+
+  /** @param {number} budget characters of text to hand over in this step */
+  #run(budget) {
+    this.#cancelScheduled();
     while (this.#queue.length > 0) {
       const item = this.#queue[0];
       if (item.kind === 'event') {
@@ -234,7 +252,7 @@ export class StreamManager {
       if (item.text.length === 0) this.#queue.shift();
     }
     this.#schedule();
-  };
+  }
 
   /** @param {string} name @param {any} data */
   #deliver(name, data) {
