@@ -1,4 +1,5 @@
 // @ts-check
+import { FINAL_UPSTREAM_ERROR_CODES, MODEL_ERROR_CODES, UPSTREAM_ERROR_CODES } from './contract.js';
 
 /**
  * @typedef {'network' | 'upstream' | 'model' | 'server' | 'client'} ErrorKind
@@ -6,12 +7,12 @@
  * @typedef {{ baseDelayMs?: number, maxDelayMs?: number, maxAttempts?: number, random?: () => number }} BackoffOptions
  */
 
-/** Codes the server uses for failures of the model server itself, not of the network or of Smail. */
-const UPSTREAM_CODES = new Set([
-  'upstream_unreachable', 'upstream_busy', 'upstream_error', 'upstream_timeout', 'upstream_stalled',
-  'upstream_connection_lost', 'upstream_malformed_response', 'upstream_incomplete', 'upstream_bad_request',
-]);
-const MODEL_CODES = new Set(['model_not_found', 'model_error', 'model_required']);
+/** @type {ReadonlySet<string>} */
+const UPSTREAM_CODES = new Set(UPSTREAM_ERROR_CODES);
+/** @type {ReadonlySet<string>} */
+const MODEL_CODES = new Set(MODEL_ERROR_CODES);
+/** @type {ReadonlySet<string>} */
+const FINAL_UPSTREAM_CODES = new Set(FINAL_UPSTREAM_ERROR_CODES);
 
 /**
  * Decides what a failure is, whether trying again can help, and how long to wait before the next try
@@ -43,7 +44,7 @@ export class ErrorHandler {
       const { code, message } = error;
       const status = typeof error.status === 'number' ? error.status : undefined;
       if (MODEL_CODES.has(code)) return { kind: 'model', code, message, retryable: code === 'model_error' };
-      if (UPSTREAM_CODES.has(code)) return { kind: 'upstream', code, message, retryable: error.retryable ?? code !== 'upstream_bad_request' };
+      if (UPSTREAM_CODES.has(code)) return { kind: 'upstream', code, message, retryable: error.retryable ?? !FINAL_UPSTREAM_CODES.has(code) };
       if (status !== undefined && status >= 400 && status < 500) return { kind: 'client', code, message, retryable: false };
       return { kind: 'server', code, message, retryable: error.retryable ?? true };
     }

@@ -1,4 +1,5 @@
 // @ts-check
+import { EVENT_NAMES } from './contract.js';
 import { ErrorHandler } from './error-handler.js';
 import { LongPollSource } from './long-poll-source.js';
 
@@ -15,7 +16,6 @@ import { LongPollSource } from './long-poll-source.js';
  * @typedef {{ kind: 'text', type: TextKind, text: string } | { kind: 'event', name: string, data: any }} QueueItem
  */
 
-const EVENT_NAMES = ['status', 'thinking', 'delta', 'done', 'error'];
 const CLOSED = 2;
 
 /**

@@ -17,7 +17,7 @@ export class TelemetryReporter {
     globalThis.addEventListener?.('pagehide', () => this.flush());
   }
 
-  /** @param {string} feature one of the features the server accepts */
+  /** @param {import('./contract.js').BrowserFeature} feature */
   feature(feature) { this.#push({ name: 'feature', feature }); }
 
   /** @param {'time_to_first_text' | 'render_time'} name @param {number} seconds */

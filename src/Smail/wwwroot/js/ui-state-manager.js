@@ -1,4 +1,5 @@
 // @ts-check
+import { GENERATION_STATES } from './contract.js';
 
 /**
  * @typedef {'idle' | 'sending' | 'queued' | 'connecting' | 'loading_model' | 'thinking' | 'generating'
@@ -11,7 +12,8 @@
  */
 
 /** States in which an answer is on its way; from each, the answer can move on, pause, or end. */
-const STREAMING = /** @type {const} */ (['queued', 'connecting', 'loading_model', 'thinking', 'generating', 'retrying']);
+// The server's generation states, all of them streaming states of the page.
+const STREAMING = GENERATION_STATES;
 const ENDED = /** @type {const} */ (['done', 'stopped', 'error']);
 
 /**

@@ -1,0 +1,34 @@
+// @ts-check
+
+/**
+ * The names of Smail's API that the page relies on, each defined once on this side. Every list is compared
+ * with the server's own definitions by tests/Smail.Tests/Api/ContractTests.cs, so the two sides cannot drift;
+ * the page's uses are typed from these lists, so `tsc` catches a misspelt name.
+ */
+
+/** The event stream's event names. */
+export const EVENT_NAMES = /** @type {const} */ (['status', 'thinking', 'delta', 'done', 'error']);
+
+/** The states a `status` event can carry. */
+export const GENERATION_STATES = /** @type {const} */ (['queued', 'connecting', 'loading_model', 'thinking', 'generating', 'retrying']);
+
+/** Error codes for failures of the model server itself, not of the network or of Smail. */
+export const UPSTREAM_ERROR_CODES = /** @type {const} */ ([
+  'upstream_unreachable', 'upstream_busy', 'upstream_error', 'upstream_timeout', 'upstream_stalled',
+  'upstream_connection_lost', 'upstream_malformed_response', 'upstream_incomplete', 'upstream_bad_request',
+  'upstream_circuit_open', 'upstream_route_missing',
+]);
+
+/** Error codes about the model: missing, failing mid-answer, or not chosen. */
+export const MODEL_ERROR_CODES = /** @type {const} */ (['model_not_found', 'model_error', 'model_required']);
+
+/** Upstream codes that trying again cannot fix. */
+export const FINAL_UPSTREAM_ERROR_CODES = /** @type {const} */ (['upstream_bad_request', 'upstream_route_missing']);
+
+/** The features the page may report to /api/telemetry; the server refuses any other. */
+export const BROWSER_FEATURES = /** @type {const} */ ([
+  'copy_message', 'copy_code', 'search', 'rename', 'delete', 'undo_delete', 'settings', 'new_chat', 'open_chat',
+  'theme_dark', 'theme_light', 'jump_to_latest', 'load_image', 'phone_layout',
+]);
+
+/** @typedef {(typeof BROWSER_FEATURES)[number]} BrowserFeature */

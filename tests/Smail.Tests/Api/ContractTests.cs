@@ -1,0 +1,72 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Smail.Generations;
+using Smail.Metrics;
+using Smail.Ollama;
+
+namespace Smail.Tests.Api;
+
+/// <summary>
+/// The page's names of the API (wwwroot/js/contract.js) are the server's names: each list there is compared with
+/// the definitions here, so adding an error code, an event, a state or a feature on one side fails until the
+/// other side has it too.
+/// </summary>
+public sealed partial class ContractTests
+{
+    private static readonly Lazy<Dictionary<string, string[]>> s_page = new(ReadPageContract);
+
+    [Fact]
+    public void EventNames_AreTheServers() =>
+        Assert.Equal(Constants(typeof(EventTypes)), Sorted(s_page.Value["EVENT_NAMES"]));
+
+    [Fact]
+    public void GenerationStates_AreTheServers() =>
+        Assert.Equal(Constants(typeof(GenerationStates)), Sorted(s_page.Value["GENERATION_STATES"]));
+
+    [Fact]
+    public void UpstreamAndModelErrorCodes_AreEveryCodeAnUpstreamFailureCanHave()
+    {
+        var server = Enum.GetValues<UpstreamErrorKind>().Select(kind => new UpstreamException(kind, "").Code).Append("model_required");
+        var page = s_page.Value["UPSTREAM_ERROR_CODES"].Concat(s_page.Value["MODEL_ERROR_CODES"]);
+
+        Assert.Equal(Sorted(server), Sorted(page));
+        Assert.All(s_page.Value["MODEL_ERROR_CODES"], code => Assert.StartsWith("model_", code, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FinalUpstreamCodes_AreTheOnesTheServerDoesNotRetry()
+    {
+        var server = Enum.GetValues<UpstreamErrorKind>().Select(kind => new UpstreamException(kind, ""))
+            .Where(e => !e.Retryable && e.Code.StartsWith("upstream_", StringComparison.Ordinal)).Select(e => e.Code);
+
+        Assert.Equal(Sorted(server), Sorted(s_page.Value["FINAL_UPSTREAM_ERROR_CODES"]));
+    }
+
+    [Fact]
+    public void BrowserFeatures_AreTheOnesTheServerAccepts() =>
+        Assert.Equal(Sorted(Features.FromBrowser), Sorted(s_page.Value["BROWSER_FEATURES"]));
+
+    private static string[] Constants(Type type) => Sorted(type.GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!));
+
+    private static string[] Sorted(IEnumerable<string> names) => [.. names.Distinct().Order(StringComparer.Ordinal)];
+
+    private static Dictionary<string, string[]> ReadPageContract()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Smail.slnx")))
+        {
+            directory = directory.Parent;
+        }
+        var text = File.ReadAllText(Path.Combine(directory!.FullName, "src", "Smail", "wwwroot", "js", "contract.js"));
+        return ExportedList().Matches(text).ToDictionary(
+            m => m.Groups["name"].Value,
+            m => QuotedName().Matches(m.Groups["items"].Value).Select(q => q.Groups[1].Value).ToArray());
+    }
+
+    [GeneratedRegex(@"export const (?<name>[A-Z_]+) = [^\[]*\[(?<items>[^\]]*)\]")]
+    private static partial Regex ExportedList();
+
+    [GeneratedRegex(@"'([a-z_]+)'")]
+    private static partial Regex QuotedName();
+}
