@@ -8,10 +8,11 @@ namespace Smail.Tests.Ollama;
 /// <summary>Cancelling must reach Ollama as a closed connection at once, or the GPU keeps generating for nobody.</summary>
 public sealed class OllamaClientCancellationTests() : OllamaClientTest
 {
-    private static readonly TimeSpan s_maxDisconnectDelay = TimeSpan.FromMilliseconds(200);
+    // Generous, so a loaded machine cannot fail it: a cancellation that is not passed on shows as the stall's 30 s.
+    private static readonly TimeSpan s_maxDisconnectDelay = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public async Task Cancel_MidStream_ClosesTheUpstreamConnectionWithin200ms()
+    public async Task Cancel_MidStream_ClosesTheUpstreamConnectionAtOnce()
     {
         Emulator.Scripts.Enqueue(ChatScript.Answer(Enumerable.Repeat(" token", 1000).ToArray())
             .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(20)));
@@ -37,7 +38,7 @@ public sealed class OllamaClientCancellationTests() : OllamaClientTest
     }
 
     [Fact]
-    public async Task Cancel_WhileWaitingForTheNextLine_InterruptsTheReadAndClosesTheConnectionWithin200ms()
+    public async Task Cancel_WhileWaitingForTheNextLine_InterruptsTheReadAndClosesTheConnectionAtOnce()
     {
         Emulator.Scripts.Enqueue(ChatScript.Answer("one", " two").StallAfter(1));
         using var cts = new CancellationTokenSource();
@@ -57,7 +58,7 @@ public sealed class OllamaClientCancellationTests() : OllamaClientTest
     }
 
     [Fact]
-    public async Task Cancel_BeforeTheHeadersArrive_ClosesTheConnectionWithin200ms()
+    public async Task Cancel_BeforeTheHeadersArrive_ClosesTheConnectionAtOnce()
     {
         Emulator.Scripts.Enqueue(ChatScript.Answer("late").WithDelays(TimeSpan.FromSeconds(30), TimeSpan.Zero));
         using var cts = new CancellationTokenSource();

@@ -29,7 +29,7 @@ public sealed class ListenerTests : HostedTest
         Host.Emulator.Scripts.Enqueue(ChatScript.Answer(s_words).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)));
         var accepted = await Host.SendAsync(await Host.CreateSessionAsync(), "Go");
         var early = Host.Events(accepted.EventsUrl).ReadToEndAsync();
-        await Task.Delay(300);
+        await (await Host.Emulator.Requests.WaitForChatAsync()).WhenChunksSent(10);
 
         var late = await Host.Events(accepted.EventsUrl).ReadToEndAsync(lastEventId: 0);
 

@@ -11,6 +11,7 @@ public sealed class RecordedRequest(string path, string body)
 {
     private readonly TaskCompletionSource<long> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<long> _chunksSent = [];
+    private readonly List<(int Count, TaskCompletionSource Done)> _chunkWaiters = [];
 
     public string Path { get; } = path;
     public string Body { get; } = body;
@@ -29,11 +30,31 @@ public sealed class RecordedRequest(string path, string body)
         get { lock (_chunksSent) { return [.. _chunksSent]; } }
     }
 
+    /// <summary>Completes once <paramref name="count"/> chunks have been flushed: tests wait for this, not for a time.</summary>
+    public Task WhenChunksSent(int count)
+    {
+        lock (_chunksSent)
+        {
+            if (_chunksSent.Count >= count)
+            {
+                return Task.CompletedTask;
+            }
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _chunkWaiters.Add((count, waiter));
+            return waiter.Task;
+        }
+    }
+
     internal void MarkChunkSent()
     {
         lock (_chunksSent)
         {
             _chunksSent.Add(Stopwatch.GetTimestamp());
+            foreach (var waiter in _chunkWaiters.Where(w => w.Count <= _chunksSent.Count).ToList())
+            {
+                waiter.Done.TrySetResult();
+                _chunkWaiters.Remove(waiter);
+            }
         }
     }
 
