@@ -29,7 +29,8 @@ internal sealed partial class ConcurrencyBenchmark(OllamaEmulator.OllamaEmulator
 
     public sealed record Stats(double P50, double P99, double Max);
 
-    public sealed record Result(string Name, int Answers, int Exact, Stats Ttft, Stats Chunk, double CpuMsPer1000Chunks, long PeakRssBytes);
+    /// <param name="SteadyChunk">Chunks flushed after the start burst (2 s after the first answer began): what a long answer sees.</param>
+    public sealed record Result(string Name, int Answers, int Exact, Stats Ttft, Stats Chunk, Stats SteadyChunk, double CpuMsPer1000Chunks, long PeakRssBytes);
 
     private sealed record Answer(string Marker, long StartedAt, List<long> Arrivals, string Text);
 
@@ -70,6 +71,8 @@ internal sealed partial class ConcurrencyBenchmark(OllamaEmulator.OllamaEmulator
             .ToDictionary(r => r.Match.Value, r => r.Request);
         var ttft = new List<double>();
         var chunk = new List<double>();
+        var steady = new List<double>();
+        var burstOver = started + 2 * Stopwatch.Frequency;
         foreach (var answer in all)
         {
             var sent = requests[answer.Marker].ChunkSentTimestamps;
@@ -77,9 +80,17 @@ internal sealed partial class ConcurrencyBenchmark(OllamaEmulator.OllamaEmulator
             {
                 ttft.Add(Stopwatch.GetElapsedTime(answer.StartedAt, answer.Arrivals[0]).TotalMilliseconds);
             }
-            chunk.AddRange(answer.Arrivals.Zip(sent, (received, flushed) => Stopwatch.GetElapsedTime(flushed, received).TotalMilliseconds));
+            foreach (var (received, flushed) in answer.Arrivals.Zip(sent))
+            {
+                var latency = Stopwatch.GetElapsedTime(flushed, received).TotalMilliseconds;
+                chunk.Add(latency);
+                if (flushed > burstOver)
+                {
+                    steady.Add(latency);
+                }
+            }
         }
-        return new Result(name, answers, all.Count(a => a.Text == s_expected), Summarize(ttft), Summarize(chunk),
+        return new Result(name, answers, all.Count(a => a.Text == s_expected), Summarize(ttft), Summarize(chunk), Summarize(steady),
             cpu.TotalMilliseconds / (answers * Tokens / 1000.0), await peakRss);
     }
 

@@ -46,19 +46,43 @@ public sealed partial class ContractTests
     public void BrowserFeatures_AreTheOnesTheServerAccepts() =>
         Assert.Equal(Sorted(Features.FromBrowser), Sorted(s_page.Value["BROWSER_FEATURES"]));
 
+    [Fact]
+    public void EveryMetricsHistoryFieldTheDashboardReads_IsOneTheServerWrites()
+    {
+        var js = Path.Combine(RepoRoot(), "src", "Smail", "wwwroot", "js", "dashboard");
+        var dashboard = File.ReadAllText(Path.Combine(js, "dashboard.js"));
+        var totals = File.ReadAllText(Path.Combine(js, "totals.js"));
+
+        var bucketFields = BucketField().Matches(dashboard).Select(m => m.Groups[1].Value).ToHashSet();
+        var totalFields = TotalsField().Matches(totals).Select(m => m.Groups[1].Value).ToHashSet();
+
+        Assert.NotEmpty(bucketFields);
+        Assert.NotEmpty(totalFields);
+        Assert.Subset(JsonNames(typeof(MetricsBucket)), bucketFields);
+        Assert.Subset(JsonNames(typeof(MetricsTotals)), totalFields);
+    }
+
+    private static HashSet<string> JsonNames(Type record) =>
+        [.. record.GetProperties().Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name))];
+
     private static string[] Constants(Type type) => Sorted(type.GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!));
 
     private static string[] Sorted(IEnumerable<string> names) => [.. names.Distinct().Order(StringComparer.Ordinal)];
 
-    private static Dictionary<string, string[]> ReadPageContract()
+    private static string RepoRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Smail.slnx")))
         {
             directory = directory.Parent;
         }
-        var text = File.ReadAllText(Path.Combine(directory!.FullName, "src", "Smail", "wwwroot", "js", "contract.js"));
+        return directory!.FullName;
+    }
+
+    private static Dictionary<string, string[]> ReadPageContract()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoRoot(), "src", "Smail", "wwwroot", "js", "contract.js"));
         return ExportedList().Matches(text).ToDictionary(
             m => m.Groups["name"].Value,
             m => QuotedName().Matches(m.Groups["items"].Value).Select(q => q.Groups[1].Value).ToArray());
@@ -69,4 +93,11 @@ public sealed partial class ContractTests
 
     [GeneratedRegex(@"'([a-z_]+)'")]
     private static partial Regex QuotedName();
+
+    // The dashboard names a bucket `b` and the totals `totals`.
+    [GeneratedRegex(@"\bb\.([a-zA-Z0-9]+)")]
+    private static partial Regex BucketField();
+
+    [GeneratedRegex(@"\btotals\.([a-zA-Z0-9]+)")]
+    private static partial Regex TotalsField();
 }
