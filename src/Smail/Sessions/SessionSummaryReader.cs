@@ -3,114 +3,114 @@ using System.Text.Json;
 namespace Smail.Sessions;
 
 /// <summary>
-/// Reads a conversation file's summary without building its messages: one pass of a <see cref="Utf8JsonReader"/>
-/// that skips every message's text. Start-up reads thousands of files this way in well under a second.
+/// Reads a conversation file's summary without building its messages. Files Smail writes put the summary
+/// fields first, so a few KB are enough (<see cref="ReadPrefix"/>); an older file is read whole in one pass of
+/// a <see cref="Utf8JsonReader"/> that skips every message's text (<see cref="Read"/>).
 /// </summary>
 internal static class SessionSummaryReader
 {
     /// <summary>How much of a file <see cref="ReadPrefix"/> is given: the summary fields come first and are short.</summary>
     public const int PrefixBytes = 4096;
 
-    /// <summary>
-    /// The summary from the start of a file Smail wrote, which puts the summary fields (message count included)
-    /// before everything else; null when the prefix does not have them all (an older file): read it whole then.
-    /// </summary>
+    /// <summary>The summary from the start of a file, or null when the prefix does not have every field (read it whole then).</summary>
     public static StoredSummary? ReadPrefix(ReadOnlySpan<byte> prefix, bool isWholeFile)
     {
         var reader = new Utf8JsonReader(prefix, isWholeFile, default);
-        string? id = null, title = null, model = null;
-        DateTimeOffset? created = null, updated = null;
-        int? count = null;
-        bool? streaming = null;
+        var fields = new Fields();
+        return ReadObject(ref reader, ref fields, countMessages: false) ? fields.ToSummary() : null;
+    }
+
+    /// <summary>The summary of a whole file, counting its messages; null when it is not a conversation.</summary>
+    public static StoredSummary? Read(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var fields = new Fields();
+        ReadObject(ref reader, ref fields, countMessages: true);
+        return fields.ToSummary();
+    }
+
+    /// <summary>Reads top-level properties until every summary field is known (true) or the input ends (false).</summary>
+    private static bool ReadObject(ref Utf8JsonReader reader, ref Fields fields, bool countMessages)
+    {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return null;
+            return false;
         }
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString();
             if (!reader.Read())
             {
-                return null;
+                return false;
             }
-            switch (name)
+            if (countMessages && name == "messages" && reader.TokenType == JsonTokenType.StartArray)
             {
-                case "id" when reader.TokenType == JsonTokenType.String: id = reader.GetString(); break;
-                case "title" when reader.TokenType == JsonTokenType.String: title = reader.GetString(); break;
-                case "model" when reader.TokenType == JsonTokenType.String: model = reader.GetString(); break;
-                case "createdAt" when reader.TokenType == JsonTokenType.String: created = reader.GetDateTimeOffset(); break;
-                case "updatedAt" when reader.TokenType == JsonTokenType.String: updated = reader.GetDateTimeOffset(); break;
-                case "messageCount" when reader.TokenType == JsonTokenType.Number: count = reader.GetInt32(); break;
-                case "answerInProgress" when reader.TokenType is JsonTokenType.True or JsonTokenType.False: streaming = reader.GetBoolean(); break;
-                default:
-                    if (!reader.TrySkip())
-                    {
-                        return null;
-                    }
-                    break;
+                (fields.Count, fields.Streaming) = CountMessages(ref reader);
             }
-            if (id is not null && title is not null && created is not null && updated is not null && count is not null && streaming is not null)
+            else if (!fields.TryTake(name, ref reader) && !reader.TrySkip())
             {
-                return new StoredSummary(id, title, model, created.Value, updated.Value, count.Value, streaming.Value);
+                return false;
+            }
+            if (fields.ToSummary() is not null && !countMessages)
+            {
+                return true;
             }
         }
-        return null;
+        return fields.ToSummary() is not null;
     }
 
-    /// <summary>The summary, or null when the file is not a conversation (the caller then reads it whole to say why).</summary>
-    public static StoredSummary? Read(ReadOnlySpan<byte> json)
+    private static (int Count, bool Streaming) CountMessages(ref Utf8JsonReader reader)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-        string? id = null, title = null, model = null;
-        DateTimeOffset? created = null, updated = null;
-        int count = 0;
+        var count = 0;
         var streaming = false;
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
-            return null;
-        }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString();
-            reader.Read();
-            switch (name)
+            count++;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                case "id" when reader.TokenType == JsonTokenType.String: id = reader.GetString(); break;
-                case "title" when reader.TokenType == JsonTokenType.String: title = reader.GetString(); break;
-                case "model" when reader.TokenType == JsonTokenType.String: model = reader.GetString(); break;
-                case "createdAt" when reader.TokenType == JsonTokenType.String: created = reader.GetDateTimeOffset(); break;
-                case "updatedAt" when reader.TokenType == JsonTokenType.String: updated = reader.GetDateTimeOffset(); break;
-                case "messages" when reader.TokenType == JsonTokenType.StartArray:
-                    while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                    {
-                        count++;
-                        streaming |= ReadMessageIsStreaming(ref reader);
-                    }
-                    break;
-                default: reader.Skip(); break;
+                var isStatus = reader.ValueTextEquals("status"u8);
+                reader.Read();
+                if (isStatus && reader.TokenType == JsonTokenType.String)
+                {
+                    streaming |= reader.ValueTextEquals("streaming"u8);
+                }
+                else
+                {
+                    reader.Skip();
+                }
             }
         }
-        return id is null || title is null || created is null || updated is null
-            ? null
-            : new StoredSummary(id, title, model, created.Value, updated.Value, count, streaming);
+        return (count, streaming);
     }
 
-    private static bool ReadMessageIsStreaming(ref Utf8JsonReader reader)
+    /// <summary>The summary's fields as they are found, in whatever order.</summary>
+    private struct Fields
     {
-        var streaming = false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        private string? _id, _title, _model;
+        private DateTimeOffset? _created, _updated;
+
+        public int? Count { get; set; }
+        public bool? Streaming { get; set; }
+
+        /// <summary>Takes the value under the reader if <paramref name="name"/> is a summary field; false otherwise.</summary>
+        public bool TryTake(string? name, ref Utf8JsonReader reader)
         {
-            var isStatus = reader.ValueTextEquals("status"u8);
-            reader.Read();
-            if (isStatus && reader.TokenType == JsonTokenType.String)
+            switch (name)
             {
-                streaming = reader.ValueTextEquals("streaming"u8);
-            }
-            else
-            {
-                reader.Skip();
+                case "id" when reader.TokenType == JsonTokenType.String: _id = reader.GetString(); return true;
+                case "title" when reader.TokenType == JsonTokenType.String: _title = reader.GetString(); return true;
+                case "model" when reader.TokenType == JsonTokenType.String: _model = reader.GetString(); return true;
+                case "createdAt" when reader.TokenType == JsonTokenType.String: _created = reader.GetDateTimeOffset(); return true;
+                case "updatedAt" when reader.TokenType == JsonTokenType.String: _updated = reader.GetDateTimeOffset(); return true;
+                case "messageCount" when reader.TokenType == JsonTokenType.Number: Count = reader.GetInt32(); return true;
+                case "answerInProgress" when reader.TokenType is JsonTokenType.True or JsonTokenType.False: Streaming = reader.GetBoolean(); return true;
+                default: return false;
             }
         }
-        return streaming;
+
+        public readonly StoredSummary? ToSummary() =>
+            _id is null || _title is null || _created is null || _updated is null || Count is null || Streaming is null
+                ? null
+                : new StoredSummary(_id, _title, _model, _created.Value, _updated.Value, Count.Value, Streaming.Value);
     }
 }

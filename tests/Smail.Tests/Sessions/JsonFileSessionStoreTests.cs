@@ -182,6 +182,47 @@ public sealed class JsonFileSessionStoreTests : IDisposable
         Assert.Equal(["Kept"], (await reopened.ListAsync(CancellationToken.None)).Select(s => s.Title));
     }
 
+    [Fact]
+    public async Task AFileWithoutTheSummaryFirst_IsSummarizedFromItsMessages()
+    {
+        Directory.CreateDirectory(_folder);
+        var id = SmailIds.New();
+        await File.WriteAllTextAsync(Path.Combine(_folder, id + ".json"), $$"""
+            { "schemaVersion": 1, "systemPrompt": "{{new string('p', 6000)}}",
+              "messages": [
+                { "id": "{{SmailIds.New()}}", "role": "user", "content": "Hi, there", "status": "complete", "createdAt": "2026-01-01T00:00:00+00:00" },
+                { "id": "{{SmailIds.New()}}", "role": "assistant", "content": "Half", "status": "streaming", "createdAt": "2026-01-01T00:00:00+00:00" }
+              ],
+              "id": "{{id}}", "title": "Old format", "createdAt": "2026-01-01T00:00:00+00:00", "updatedAt": "2026-01-02T00:00:00+00:00" }
+            """);
+        using var store = NewStore();
+
+        var listed = await store.ListAsync(CancellationToken.None);
+        Assert.Empty((await store.CheckAsync(CancellationToken.None)).Quarantined);
+        var summary = Assert.Single(listed);
+
+        Assert.Equal(("Old format", 2, true), (summary.Title, summary.MessageCount, summary.HasStreaming));
+    }
+
+    [Fact]
+    public async Task AFileSmailWrote_HasItsSummaryInTheFirstFewKilobytes_EvenWithALongSystemPrompt()
+    {
+        var session = NewSession("Long prompt") with
+        {
+            SystemPrompt = new string('p', 20_000),
+            Messages = [new ChatMessage(SmailIds.New(), "user", "Hi", MessageStatus.Complete, DateTimeOffset.UtcNow)],
+        };
+        using (var writer = NewStore())
+        {
+            await writer.CreateAsync(session, CancellationToken.None);
+        }
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(_folder, session.Id + ".json"));
+
+        var summary = SessionSummaryReader.ReadPrefix(bytes.AsSpan(0, SessionSummaryReader.PrefixBytes), isWholeFile: false);
+
+        Assert.Equal((session.Id, "Long prompt", 1, false), (summary!.Id, summary.Title, summary.MessageCount, summary.HasStreaming));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
