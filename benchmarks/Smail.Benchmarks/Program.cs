@@ -13,7 +13,7 @@ await using var smail = await SmailProcess.StartAsync(emulator.BaseAddress);
 using var api = new SmailApi(smail.Address);
 var bench = new StreamingBenchmarks(emulator, smail, api);
 
-Console.WriteLine($"Smail benchmarks ({configuration}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
+Console.WriteLine($"Smail benchmarks ({configuration}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}); Smail is process {smail.Id}, for dotnet-trace -p");
 var only = args.FirstOrDefault();
 
 if (only is null or "history")

@@ -63,6 +63,19 @@ internal sealed class EventLog
     }
 
     /// <summary>
+    /// Completes when there is an event after <paramref name="afterId"/> or the log has closed (at once if so
+    /// already). No timer and no cancellation registration: a listener waits on this once per event, so it
+    /// must be cheap; it arms its keep-alive timer once per quiet interval instead.
+    /// </summary>
+    public Task WhenAppendedAfter(long afterId)
+    {
+        lock (_lock)
+        {
+            return _events.Count > afterId || _isFinished ? Task.CompletedTask : _appended.Task;
+        }
+    }
+
+    /// <summary>
     /// Waits until there is an event after <paramref name="afterId"/> or the log has closed. Returns false
     /// when <paramref name="timeout"/> passed first (time for a keep-alive, or an empty poll).
     /// </summary>

@@ -56,6 +56,9 @@ internal sealed class Generation(
     public Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken) =>
         _log.WaitForEventsAsync(afterId, timeout, cancellationToken);
 
+    /// <summary>Completes when there is an event after <paramref name="afterId"/> or the generation has ended; cheap, no timer.</summary>
+    public Task WhenAppendedAfter(long afterId) => _log.WhenAppendedAfter(afterId);
+
     /// <summary>The answer as listeners have seen it so far; no text yet for a regeneration means the stored answer still stands.</summary>
     public (string Content, string? Thinking, bool HasText) TextSoFar() => _log.TextSoFar();
 
