@@ -28,21 +28,33 @@ public sealed class SmailProcess : IAsyncDisposable
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var project = Path.Combine(RepoRoot(), "src", "Smail");
         var dll = Path.Combine(project, "bin", configuration, "net10.0", "Smail.dll");
-        var port = FreePorts.Next();
         storePath ??= Directory.CreateTempSubdirectory("smail-process-").FullName;
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", "--Ollama:BaseUrl", upstream.ToString(),
-            "--Storage:Path", storePath, "--Logging:LogLevel:Default", "Warning", "--contentRoot", project, .. settings])
+        // Port 0, and the address Smail says it bound: a port picked here and bound there can be taken by another
+        // suite in between, and then a health check would be answered by someone else's Smail.
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0", "--Ollama:BaseUrl", upstream.ToString(),
+            "--Storage:Path", storePath, "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
+            "--contentRoot", project, .. settings])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            const string Marker = "Now listening on: ";
+            if (e.Data is { } line && line.IndexOf(Marker, StringComparison.Ordinal) is var at and >= 0)
+            {
+                listening.TrySetResult(new Uri(line[(at + Marker.Length)..].Trim().TrimEnd('/') + "/"));
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("Smail exited before it listened."));
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var address = new Uri($"http://127.0.0.1:{port}/");
+        var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
         using var http = new HttpClient();
         for (var i = 0; i < 300; i++)
         {
@@ -60,7 +72,7 @@ public sealed class SmailProcess : IAsyncDisposable
                 await Task.Delay(100);
             }
         }
-        throw new TimeoutException("Smail did not start within 30 s.");
+        throw new TimeoutException("Smail did not answer within 30 s of listening.");
     }
 
     /// <summary>Resident memory of the process, from /proc: what the operating system actually gave it.</summary>
