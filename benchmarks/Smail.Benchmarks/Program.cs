@@ -59,7 +59,7 @@ if (only is "journal")
 
 if (only is null or "concurrency")
 {
-    await using var relay = await RelayProcess.StartAsync(emulator.BaseAddress, RepoRoot());
+    await using var relay = await RelayProcess.StartAsync(emulator.BaseAddress, SmailProcess.RepoRoot());
     var concurrency = new ConcurrencyBenchmark(emulator, smail.Address, smail.Id, relay.Address, relay.Id);
     // Warm-up: JIT, connection pools, the emulator's cold model load, for all three paths.
     await concurrency.DirectAsync(20);
@@ -143,12 +143,3 @@ foreach (var stuck in new[] { false, true, false, true })
     Console.WriteLine($"| {(stuck ? "yes" : "no")} | {elapsed.TotalMilliseconds:0} ms |");
 }
 
-static string RepoRoot()
-{
-    var directory = new DirectoryInfo(AppContext.BaseDirectory);
-    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Smail.slnx")))
-    {
-        directory = directory.Parent;
-    }
-    return directory?.FullName ?? throw new InvalidOperationException("Run this from inside the repository.");
-}

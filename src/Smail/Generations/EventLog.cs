@@ -20,11 +20,6 @@ internal sealed class EventLog
         get { lock (_lock) { return _isFinished; } }
     }
 
-    public long LastEventId
-    {
-        get { lock (_lock) { return _events.Count; } }
-    }
-
     /// <summary>Completes when the final event (done or error) has been appended.</summary>
     public Task Ended => _ended.Task;
 
@@ -81,18 +76,9 @@ internal sealed class EventLog
     /// </summary>
     public async Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        Task moreAppended;
-        lock (_lock)
-        {
-            if (_events.Count > afterId || _isFinished)
-            {
-                return true;
-            }
-            moreAppended = _appended.Task;
-        }
         try
         {
-            await moreAppended.WaitAsync(timeout, cancellationToken);
+            await WhenAppendedAfter(afterId).WaitAsync(timeout, cancellationToken);
             return true;
         }
         catch (TimeoutException)

@@ -46,7 +46,6 @@ internal sealed class Generation(
     // Reading: safe from any thread.
 
     public bool IsFinished => _log.IsFinished;
-    public long LastEventId => _log.LastEventId;
 
     /// <summary>Completes when the final event (done or error) has been appended.</summary>
     public Task Ended => _log.Ended;

@@ -18,11 +18,6 @@ internal sealed class ConversationCache(int capacity)
         public long LastUsed { get; set; }
     }
 
-    public int Count
-    {
-        get { lock (_lock) { return _entries.Count; } }
-    }
-
     public Session? Get(string id)
     {
         lock (_lock)

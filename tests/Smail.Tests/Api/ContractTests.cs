@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Smail.Generations;
 using Smail.Metrics;
 using Smail.Ollama;
+using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Api;
 
@@ -49,7 +50,7 @@ public sealed partial class ContractTests
     [Fact]
     public void EveryMetricsHistoryFieldTheDashboardReads_IsOneTheServerWrites()
     {
-        var js = Path.Combine(RepoRoot(), "src", "Smail", "wwwroot", "js", "dashboard");
+        var js = Path.Combine(SmailProcess.RepoRoot(), "src", "Smail", "wwwroot", "js", "dashboard");
         var dashboard = File.ReadAllText(Path.Combine(js, "dashboard.js"));
         var totals = File.ReadAllText(Path.Combine(js, "totals.js"));
 
@@ -70,19 +71,9 @@ public sealed partial class ContractTests
 
     private static string[] Sorted(IEnumerable<string> names) => [.. names.Distinct().Order(StringComparer.Ordinal)];
 
-    private static string RepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Smail.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        return directory!.FullName;
-    }
-
     private static Dictionary<string, string[]> ReadPageContract()
     {
-        var text = File.ReadAllText(Path.Combine(RepoRoot(), "src", "Smail", "wwwroot", "js", "contract.js"));
+        var text = File.ReadAllText(Path.Combine(SmailProcess.RepoRoot(), "src", "Smail", "wwwroot", "js", "contract.js"));
         return ExportedList().Matches(text).ToDictionary(
             m => m.Groups["name"].Value,
             m => QuotedName().Matches(m.Groups["items"].Value).Select(q => q.Groups[1].Value).ToArray());

@@ -109,7 +109,8 @@ public sealed class SmailProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string RepoRoot()
+    /// <summary>The repository this build came from: the folder holding Smail.slnx.</summary>
+    public static string RepoRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Smail.slnx")))
