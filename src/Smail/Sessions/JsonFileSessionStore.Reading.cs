@@ -69,21 +69,11 @@ internal sealed partial class JsonFileSessionStore
             Unreadable(file, null, ex.Message);
             return null;
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        if (SessionSummaryReader.Read(bytes) is { } summary && summary.Id == id)
         {
-            bytes = [];
+            return summary;
         }
-        try
-        {
-            if (SessionSummaryReader.Read(bytes) is { } summary && summary.Id == id)
-            {
-                return summary;
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
-        {
-            // Read it whole below, for the reason to give.
-        }
+        // Not a conversation as far as the summary can tell: read it whole, for the reason to give.
         return TryReadAsync(file, CancellationToken.None).GetAwaiter().GetResult() is { } session ? StoredSummary.From(session) : null;
     }
 

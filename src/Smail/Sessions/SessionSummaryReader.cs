@@ -15,19 +15,36 @@ internal static class SessionSummaryReader
     /// <summary>The summary from the start of a file, or null when the prefix does not have every field (read it whole then).</summary>
     public static StoredSummary? ReadPrefix(ReadOnlySpan<byte> prefix, bool isWholeFile)
     {
-        var reader = new Utf8JsonReader(prefix, isWholeFile, default);
-        var fields = new Fields();
-        return ReadObject(ref reader, ref fields, countMessages: false) ? fields.ToSummary() : null;
+        try
+        {
+            var reader = new Utf8JsonReader(prefix, isWholeFile, default);
+            var fields = new Fields();
+            return ReadObject(ref reader, ref fields, countMessages: false) ? fields.ToSummary() : null;
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            return null;
+        }
     }
 
-    /// <summary>The summary of a whole file, counting its messages; null when it is not a conversation.</summary>
+    /// <summary>The summary of a whole file, counting its messages; null when it is not a readable conversation.</summary>
     public static StoredSummary? Read(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-        var fields = new Fields();
-        ReadObject(ref reader, ref fields, countMessages: true);
-        return fields.ToSummary();
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            var fields = new Fields();
+            ReadObject(ref reader, ref fields, countMessages: true);
+            return fields.ToSummary();
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            return null;
+        }
     }
+
+    // Malformed JSON, a date that is not one, a number where text should be: the caller reads the file whole to say why.
+    private static bool IsMalformed(Exception ex) => ex is JsonException or FormatException or InvalidOperationException;
 
     /// <summary>Reads top-level properties until every summary field is known (true) or the input ends (false).</summary>
     private static bool ReadObject(ref Utf8JsonReader reader, ref Fields fields, bool countMessages)
