@@ -38,14 +38,12 @@ internal sealed partial class GenerationRunner(
         Session? session;
         try
         {
+            // On the disk before it is in memory: a refused journal write leaves the conversation as it was, and
+            // a crash after the 202 keeps the message. A begin whose conversation is gone is skipped by replay.
+            await journal.BeginAsync(generation, turn);
             session = turn is null
                 ? await store.GetAsync(generation.SessionId, CancellationToken.None)
                 : await store.StageAsync(generation.SessionId, turn.ApplyTo, CancellationToken.None);
-            if (session is not null)
-            {
-                // Acknowledged only once on the disk: a crash after the 202 keeps the message.
-                await journal.BeginAsync(generation, turn);
-            }
         }
         catch
         {
@@ -55,6 +53,7 @@ internal sealed partial class GenerationRunner(
         if (session is null)
         {
             registry.End(generation);
+            journal.Saved(generation.Id); // nothing for replay to apply
             return null;
         }
         generation.Begin();

@@ -112,6 +112,12 @@ public sealed class StoreFaultTests
             Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(disk, "store", existing + ".json")));
             Assert.Equal("Before the disk filled", (await host.GetSessionAsync(existing)).GetProperty("title").GetString());
             Assert.Empty(Directory.GetFiles(Path.Combine(disk, "store"), "*.tmp"));
+
+            // The journal cannot take the message either: refused, and the conversation stays as it was.
+            using var send = await host.Client.PostAsJsonAsync($"/api/sessions/{existing}/messages", new { content = new string('y', 90_000) });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, send.StatusCode);
+            Assert.Equal(2, (await host.GetSessionAsync(existing)).GetProperty("messages").GetArrayLength());
+            Assert.Equal(JsonValueKind.Null, (await host.GetSessionAsync(existing)).GetProperty("activeGenerationId").ValueKind);
         }
         Directory.Delete(disk, recursive: true);
     }
