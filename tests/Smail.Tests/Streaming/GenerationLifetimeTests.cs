@@ -27,7 +27,8 @@ public sealed class GenerationLifetimeTests
     [Fact]
     public async Task AfterTheRetention_EventsAre410Gone_PointingAtTheStoredAnswer()
     {
-        await using var host = await TestHost.StartAsync(new Dictionary<string, string?> { ["Generations:ReplayRetention"] = "00:00:01" });
+        // Long enough that a loaded machine still replays right after the end (1 s was not, with three suites running).
+        await using var host = await TestHost.StartAsync(new Dictionary<string, string?> { ["Generations:ReplayRetention"] = "00:00:03" });
         host.Emulator.Scripts.Enqueue(ChatScript.Answer("kept"));
         var session = await host.CreateSessionAsync();
         var accepted = await host.SendAsync(session, "Go");
