@@ -9,7 +9,9 @@ namespace Smail.Generations;
 /// </summary>
 internal sealed class EventLog
 {
-    private readonly List<GenerationEvent> _events = [];
+    // Grown by doubling; a reader's segment keeps the array it was given, whose slots never change again.
+    private GenerationEvent[] _events = new GenerationEvent[32];
+    private int _count;
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -23,19 +25,27 @@ internal sealed class EventLog
     /// <summary>Completes when the final event (done or error) has been appended.</summary>
     public Task Ended => _ended.Task;
 
-    /// <summary>Adds the next event; a final one (done or error) closes the log. False when it was already closed.</summary>
-    public bool TryAppend(string type, string data, string? text = null)
+    /// <summary>
+    /// Adds the next event, built by <paramref name="frame"/> from its id and timestamp; a final one (done or
+    /// error) closes the log. False when it was already closed.
+    /// </summary>
+    public bool TryAppend<TState>(TState state, Func<long, long, TState, GenerationEvent> frame)
     {
         TaskCompletionSource appended;
-        var final = type is EventTypes.Done or EventTypes.Error;
+        bool final;
         lock (_lock)
         {
             if (_isFinished)
             {
                 return false;
             }
-            _events.Add(new GenerationEvent(_events.Count + 1, type, data, Stopwatch.GetTimestamp(), text));
-            _isFinished = final;
+            if (_count == _events.Length)
+            {
+                Array.Resize(ref _events, _count * 2);
+            }
+            var item = frame(_count + 1, Stopwatch.GetTimestamp(), state);
+            _events[_count++] = item;
+            _isFinished = final = item.IsFinal;
             appended = _appended;
             _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -47,13 +57,13 @@ internal sealed class EventLog
         return true;
     }
 
-    /// <summary>The events after <paramref name="afterId"/> that exist now, and whether no more will follow.</summary>
-    public (IReadOnlyList<GenerationEvent> Events, bool Ended) Read(long afterId)
+    /// <summary>The events after <paramref name="afterId"/> that exist now (no copy), and whether no more will follow.</summary>
+    public (ArraySegment<GenerationEvent> Events, bool Ended) Read(long afterId)
     {
         lock (_lock)
         {
-            var start = (int)Math.Clamp(afterId, 0, _events.Count);
-            return (start == _events.Count ? [] : _events.GetRange(start, _events.Count - start), _isFinished);
+            var start = (int)Math.Clamp(afterId, 0, _count);
+            return (new ArraySegment<GenerationEvent>(_events, start, _count - start), _isFinished);
         }
     }
 
@@ -66,7 +76,7 @@ internal sealed class EventLog
     {
         lock (_lock)
         {
-            return _events.Count > afterId || _isFinished ? Task.CompletedTask : _appended.Task;
+            return _count > afterId || _isFinished ? Task.CompletedTask : _appended.Task;
         }
     }
 
@@ -87,19 +97,20 @@ internal sealed class EventLog
         }
     }
 
-    /// <summary>The answer's text as the events tell it so far: a reader's view that never touches the writer's state.</summary>
+    /// <summary>
+    /// The answer's text as the events tell it so far: a reader's view that never touches the writer's state.
+    /// Read back from the frames, since the log keeps no second copy of the text.
+    /// </summary>
     public (string Content, string? Thinking, bool HasText) TextSoFar()
     {
         var content = new System.Text.StringBuilder();
         var thinking = new System.Text.StringBuilder();
-        lock (_lock)
+        var (events, _) = Read(0);
+        foreach (var item in events)
         {
-            foreach (var item in _events)
+            if (item.Type is EventTypes.Delta or EventTypes.Thinking)
             {
-                if (item.Text is { } text)
-                {
-                    (item.Type == EventTypes.Delta ? content : thinking).Append(text);
-                }
+                (item.Type == EventTypes.Delta ? content : thinking).Append(EventFrames.ReadText(item));
             }
         }
         return (content.ToString(), thinking.Length == 0 ? null : thinking.ToString(), content.Length > 0 || thinking.Length > 0);

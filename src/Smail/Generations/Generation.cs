@@ -50,7 +50,7 @@ internal sealed class Generation(
     /// <summary>Completes when the final event (done or error) has been appended.</summary>
     public Task Ended => _log.Ended;
 
-    public (IReadOnlyList<GenerationEvent> Events, bool Ended) Read(long afterId) => _log.Read(afterId);
+    public (ArraySegment<GenerationEvent> Events, bool Ended) Read(long afterId) => _log.Read(afterId);
 
     public Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken) =>
         _log.WaitForEventsAsync(afterId, timeout, cancellationToken);
@@ -69,18 +69,18 @@ internal sealed class Generation(
         PublishStatus(GenerationStates.Queued);
         if (!string.IsNullOrEmpty(Seed?.Thinking))
         {
-            _log.TryAppend(EventTypes.Thinking, EventPayloads.Text(Seed.Thinking), Seed.Thinking);
+            AppendText(EventTypes.Thinking, Seed.Thinking);
         }
         if (!string.IsNullOrEmpty(Seed?.Content))
         {
-            _log.TryAppend(EventTypes.Delta, EventPayloads.Text(Seed.Content), Seed.Content);
+            AppendText(EventTypes.Delta, Seed.Content);
         }
     }
 
-    public void PublishStatus(string state) => _log.TryAppend(EventTypes.Status, EventPayloads.Status(state));
+    public void PublishStatus(string state) => _log.TryAppend(state, static (id, at, state) => EventFrames.Status(id, state, at));
 
     public void PublishRetrying(int attempt, TimeSpan delay, string reason) =>
-        _log.TryAppend(EventTypes.Status, EventPayloads.Retrying(attempt, delay, reason));
+        _log.TryAppend((attempt, delay, reason), static (id, at, s) => EventFrames.Retrying(id, s.attempt, s.delay, s.reason, at));
 
     /// <summary>A new upstream attempt: it announces its own thinking or generating state, and counts its own tokens.</summary>
     public void BeginAttempt()
@@ -98,7 +98,7 @@ internal sealed class Generation(
             {
                 PublishStatus(_announced = GenerationStates.Thinking);
             }
-            _log.TryAppend(EventTypes.Thinking, EventPayloads.Text(chunk.Thinking), chunk.Thinking);
+            AppendText(EventTypes.Thinking, chunk.Thinking);
         }
         if (chunk.Content.Length > 0)
         {
@@ -106,7 +106,7 @@ internal sealed class Generation(
             {
                 PublishStatus(_announced = GenerationStates.Generating);
             }
-            _log.TryAppend(EventTypes.Delta, EventPayloads.Text(chunk.Content), chunk.Content);
+            AppendText(EventTypes.Delta, chunk.Content);
         }
         _answer.Add(chunk);
     }
@@ -134,8 +134,11 @@ internal sealed class Generation(
 
     /// <summary>Appends the final event; false when the generation had already ended.</summary>
     public bool End(GenerationEnding ending, MessageStats stats) => ending.Error is { } error
-        ? _log.TryAppend(EventTypes.Error, EventPayloads.Error(error.Code, error.Message, ending.Retryable))
-        : _log.TryAppend(EventTypes.Done, EventPayloads.Done(ending.DoneReason ?? "stop", DoneStatsFrom(stats)));
+        ? _log.TryAppend((error, ending.Retryable), static (id, at, s) => EventFrames.Error(id, s.error.Code, s.error.Message, s.Retryable, at))
+        : _log.TryAppend((ending.DoneReason ?? "stop", DoneStatsFrom(stats)), static (id, at, s) => EventFrames.Done(id, s.Item1, s.Item2, at));
+
+    private void AppendText(string type, string text) =>
+        _log.TryAppend((type, text), static (id, at, s) => EventFrames.Text(id, s.type, s.text, at));
 
     private static DoneStats DoneStatsFrom(MessageStats stats) =>
         new(stats.PromptTokens, stats.OutputTokens, stats.TtftMs, stats.DurationMs, stats.TokensPerSecond);

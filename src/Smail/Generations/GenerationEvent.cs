@@ -1,13 +1,18 @@
 namespace Smail.Generations;
 
 /// <summary>
-/// One event of a generation's stream, its payload already serialized: a generation serializes each
-/// event once, however many listeners write it out. <see cref="AppendedAt"/> is a Stopwatch timestamp;
-/// <see cref="Text"/> is the raw text of a delta or thinking event.
+/// One event of a generation's stream, framed once as the SSE bytes every listener writes out
+/// (<c>id:</c>, <c>event:</c> and <c>data:</c> lines): a listener copies bytes and never formats.
+/// A struct in the log's array, with one object of its own (the frame), because a running answer's events
+/// stay in memory and every object that survives costs the garbage collector's pauses.
+/// <see cref="AppendedAt"/> is a Stopwatch timestamp.
 /// </summary>
-internal sealed record GenerationEvent(long Id, string Type, string Data, long AppendedAt, string? Text = null)
+internal readonly record struct GenerationEvent(long Id, string Type, long AppendedAt, byte[] Frame, int DataStart, int DataLength)
 {
     public bool IsFinal => Type is EventTypes.Done or EventTypes.Error;
+
+    /// <summary>The payload's JSON, inside the frame.</summary>
+    public ReadOnlySpan<byte> Data => Frame.AsSpan(DataStart, DataLength);
 }
 
 /// <summary>The contract's event names.</summary>

@@ -24,7 +24,7 @@ internal static class GenerationsApi
     /// The SSE stream of one generation. Resumes after <c>Last-Event-ID</c> (header, as EventSource sends
     /// it) or <c>?lastEventId=</c>, so a reconnect gets exactly the events it missed.
     /// </summary>
-    public static Results<ServerSentEventsResult<string>, ProblemHttpResult> Events(
+    public static Results<EventStreamResult, ProblemHttpResult> Events(
         string id,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventIdHeader,
         [FromQuery] string? lastEventId,
@@ -45,11 +45,7 @@ internal static class GenerationsApi
         {
             metrics.Used(Features.Resume);
         }
-        // Proxies such as nginx buffer responses unless told not to; an SSE stream must pass through as written.
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(
-            EventStreamWriter.ReadAsync(found, after, options.Value, context.Response.Body, metrics, context.RequestAborted));
+        return new EventStreamResult(found, after, options.Value, metrics);
     }
 
     /// <summary>Long-poll fallback: the events after <c>after</c> as a JSON array, waiting for the first.</summary>

@@ -26,15 +26,25 @@ internal sealed class MetricsHistory : IHostedService, IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly Queue<Bucket> _buckets = new();
+    private Bucket? _last;
     private long _active, _connections, _generations, _errors, _retries, _recoveries, _drops, _messages, _stops;
+
+    private static readonly HashSet<string> s_charted =
+    [
+        MetricNames.TimeToFirstChunk, MetricNames.TokensPerSecond, MetricNames.GenerationDuration,
+        MetricNames.Errors, MetricNames.Retries, MetricNames.Recoveries, MetricNames.Drops,
+        MetricNames.ActiveGenerations, MetricNames.Connections, MetricNames.FeatureUsage,
+    ];
 
     public MetricsHistory(TimeProvider time, IMeterFactory meters)
     {
         _time = time;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            // Only this app's meter: another host in the same process (tests) has its own factory.
-            if (instrument.Meter.Name == SmailMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
+            // Only this app's meter (another host in the same process, in tests, has its own factory), and only
+            // the instruments the dashboard charts: per-chunk ones would cost a callback per chunk for nothing.
+            if (instrument.Meter.Name == SmailMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters)
+                && s_charted.Contains(instrument.Name))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -66,17 +76,17 @@ internal sealed class MetricsHistory : IHostedService, IDisposable
             var bucket = Current();
             switch (name)
             {
-                case "smail.generation.time_to_first_chunk": bucket.FirstChunks.Add(value); break;
-                case "smail.generation.tokens_per_second": bucket.Speeds.Add(value); break;
-                case "smail.generation.duration": bucket.Generations++; _generations++; break;
-                case "smail.generation.errors": bucket.Errors++; _errors++; break;
-                case "smail.upstream.retries": bucket.Retries++; _retries++; break;
-                case "smail.generation.recoveries" when outcome == "success": _recoveries++; break;
-                case "smail.stream.drops": _drops++; break;
-                case "smail.generation.active": _active += (long)value; break;
-                case "smail.stream.connections": _connections += (long)value; break;
-                case "smail.feature.usage" when feature == Features.MessageSent: _messages++; break;
-                case "smail.feature.usage" when feature == Features.Stop: _stops++; break;
+                case MetricNames.TimeToFirstChunk: bucket.FirstChunks.Add(value); break;
+                case MetricNames.TokensPerSecond: bucket.Speeds.Add(value); break;
+                case MetricNames.GenerationDuration: bucket.Generations++; _generations++; break;
+                case MetricNames.Errors: bucket.Errors++; _errors++; break;
+                case MetricNames.Retries: bucket.Retries++; _retries++; break;
+                case MetricNames.Recoveries when outcome == "success": _recoveries++; break;
+                case MetricNames.Drops: _drops++; break;
+                case MetricNames.ActiveGenerations: _active += (long)value; break;
+                case MetricNames.Connections: _connections += (long)value; break;
+                case MetricNames.FeatureUsage when feature == Features.MessageSent: _messages++; break;
+                case MetricNames.FeatureUsage when feature == Features.Stop: _stops++; break;
             }
             bucket.Active = _active;
             bucket.Connections = _connections;
@@ -88,20 +98,21 @@ internal sealed class MetricsHistory : IHostedService, IDisposable
     {
         var now = _time.GetUtcNow();
         var start = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() / BucketSeconds * BucketSeconds);
-        if (_buckets.Count == 0)
+        if (_last is null)
         {
-            _buckets.Enqueue(new Bucket(start));
+            _last = new Bucket(start);
+            _buckets.Enqueue(_last);
         }
-        while (_buckets.Last().Start < start)
+        while (_last.Start < start)
         {
-            var next = new Bucket(_buckets.Last().Start.AddSeconds(BucketSeconds)) { Active = _active, Connections = _connections };
-            _buckets.Enqueue(next);
+            _last = new Bucket(_last.Start.AddSeconds(BucketSeconds)) { Active = _active, Connections = _connections };
+            _buckets.Enqueue(_last);
             if (_buckets.Count > Buckets)
             {
                 _buckets.Dequeue();
             }
         }
-        return _buckets.Last();
+        return _last;
     }
 
     private static double? Percentile(List<double> values, double p)

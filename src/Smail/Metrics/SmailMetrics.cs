@@ -45,26 +45,26 @@ internal sealed class SmailMetrics
     public SmailMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _timeToFirstChunk = meter.CreateHistogram("smail.generation.time_to_first_chunk", "s",
+        _timeToFirstChunk = meter.CreateHistogram(MetricNames.TimeToFirstChunk, "s",
             "From the start of an answer's upstream request to its first token written to listeners.", advice: s_responseSeconds);
-        _duration = meter.CreateHistogram("smail.generation.duration", "s", "Total response time of an answer, by outcome.", advice: s_responseSeconds);
-        _tokensPerSecond = meter.CreateHistogram("smail.generation.tokens_per_second", "{token}/s",
+        _duration = meter.CreateHistogram(MetricNames.GenerationDuration, "s", "Total response time of an answer, by outcome.", advice: s_responseSeconds);
+        _tokensPerSecond = meter.CreateHistogram(MetricNames.TokensPerSecond, "{token}/s",
             "Generation speed of each completed answer.", advice: s_tokensPerSecond);
-        _chunkDelivery = meter.CreateHistogram("smail.stream.chunk_delivery", "s",
+        _chunkDelivery = meter.CreateHistogram(MetricNames.ChunkDelivery, "s",
             "From a token's arrival from the upstream to its write to a listener's socket.", advice: s_deliverySeconds);
-        _activeGenerations = meter.CreateUpDownCounter<long>("smail.generation.active", "{generation}", "Answers being written now.");
-        _connections = meter.CreateUpDownCounter<long>("smail.stream.connections", "{connection}", "Attached event-stream listeners.");
-        meter.CreateObservableGauge("smail.process.memory", () => Environment.WorkingSet, "By", "Resident memory of the Smail process.");
-        _errors = meter.CreateCounter<long>("smail.generation.errors", "{error}", "Answers that ended in an error, by stable code.");
-        _retries = meter.CreateCounter<long>("smail.upstream.retries", "{retry}", "Upstream attempts retried, by the failure that caused them.");
-        _recoveries = meter.CreateCounter<long>("smail.generation.recoveries", "{generation}", "Answers that needed retries, by whether they recovered.");
-        _drops = meter.CreateCounter<long>("smail.stream.drops", "{connection}", "Listeners gone before their answer ended.");
-        _features = meter.CreateCounter<long>("smail.feature.usage", "{use}", "What people use, by feature.");
-        _browserFirstText = meter.CreateHistogram("smail.browser.time_to_first_text", "s",
+        _activeGenerations = meter.CreateUpDownCounter<long>(MetricNames.ActiveGenerations, "{generation}", "Answers being written now.");
+        _connections = meter.CreateUpDownCounter<long>(MetricNames.Connections, "{connection}", "Attached event-stream listeners.");
+        meter.CreateObservableGauge(MetricNames.ProcessMemory, () => Environment.WorkingSet, "By", "Resident memory of the Smail process.");
+        _errors = meter.CreateCounter<long>(MetricNames.Errors, "{error}", "Answers that ended in an error, by stable code.");
+        _retries = meter.CreateCounter<long>(MetricNames.Retries, "{retry}", "Upstream attempts retried, by the failure that caused them.");
+        _recoveries = meter.CreateCounter<long>(MetricNames.Recoveries, "{generation}", "Answers that needed retries, by whether they recovered.");
+        _drops = meter.CreateCounter<long>(MetricNames.Drops, "{connection}", "Listeners gone before their answer ended.");
+        _features = meter.CreateCounter<long>(MetricNames.FeatureUsage, "{use}", "What people use, by feature.");
+        _browserFirstText = meter.CreateHistogram(MetricNames.BrowserTimeToFirstText, "s",
             "Reported by the page: send to first visible text.", advice: s_responseSeconds);
-        _browserRender = meter.CreateHistogram("smail.browser.render_time", "s",
+        _browserRender = meter.CreateHistogram(MetricNames.BrowserRenderTime, "s",
             "Reported by the page: main-thread time to render one chunk.", advice: s_deliverySeconds);
-        _browserReconnects = meter.CreateCounter<long>("smail.browser.reconnects", "{reconnect}", "Reported by the page: event-stream reconnects.");
+        _browserReconnects = meter.CreateCounter<long>(MetricNames.BrowserReconnects, "{reconnect}", "Reported by the page: event-stream reconnects.");
     }
 
     public void GenerationStarted() => _activeGenerations.Add(1);

@@ -1,7 +1,6 @@
+using System.Buffers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace Smail.Ollama;
@@ -21,15 +20,19 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var response = await SendChatAsync(request, deadline, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var reader = new StreamReader(body, Encoding.UTF8);
+        await using var reader = new UpstreamLineReader(body);
         while (true)
         {
-            var line = await ReadLineAsync(reader, deadline, cancellationToken) ?? throw OllamaErrors.Incomplete();
-            if (line.Length == 0)
+            var (read, line) = await ReadLineAsync(reader, deadline, cancellationToken);
+            if (!read)
+            {
+                throw OllamaErrors.Incomplete();
+            }
+            if (line.IsEmpty)
             {
                 continue;
             }
-            var chunk = ParseChunk(line);
+            var chunk = OllamaChunkReader.Read(line);
             if (chunk.Error is not null)
             {
                 throw OllamaErrors.StreamError(chunk.Error);
@@ -86,7 +89,8 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
         return response;
     }
 
-    private async Task<string?> ReadLineAsync(StreamReader reader, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    private async ValueTask<(bool Read, ReadOnlySequence<byte> Line)> ReadLineAsync(
+        UpstreamLineReader reader, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
         deadline.CancelAfter(_options.IdleTimeout);
         try
@@ -100,18 +104,6 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
             throw OllamaErrors.ConnectionLost(ex);
-        }
-    }
-
-    private static OllamaChatChunk ParseChunk(string line)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(line, OllamaJsonContext.Default.OllamaChatChunk) ?? throw OllamaErrors.Malformed(line);
-        }
-        catch (JsonException ex)
-        {
-            throw OllamaErrors.Malformed(line, ex);
         }
     }
 
