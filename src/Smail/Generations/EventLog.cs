@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Smail.Generations;
 
@@ -12,6 +13,7 @@ internal sealed class EventLog
     // Grown by doubling; a reader's segment keeps the array it was given, whose slots never change again.
     private GenerationEvent[] _events = new GenerationEvent[32];
     private int _count;
+    private readonly FramePages _pages = new();
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,13 +28,13 @@ internal sealed class EventLog
     public Task Ended => _ended.Task;
 
     /// <summary>
-    /// Adds the next event, built by <paramref name="frame"/> from its id and timestamp; a final one (done or
-    /// error) closes the log. False when it was already closed.
+    /// Adds the next event, framed once here; a final one (done or error) closes the log. False when it was
+    /// already closed.
     /// </summary>
-    public bool TryAppend<TState>(TState state, Func<long, long, TState, GenerationEvent> frame)
+    public bool TryAppend<T>(string type, T payload, JsonTypeInfo<T> info)
     {
         TaskCompletionSource appended;
-        bool final;
+        var final = type is EventTypes.Done or EventTypes.Error;
         lock (_lock)
         {
             if (_isFinished)
@@ -43,9 +45,11 @@ internal sealed class EventLog
             {
                 Array.Resize(ref _events, _count * 2);
             }
-            var item = frame(_count + 1, Stopwatch.GetTimestamp(), state);
-            _events[_count++] = item;
-            _isFinished = final = item.IsFinal;
+            var id = _count + 1;
+            var frame = EventFrames.Build(id, type, payload, info, out var dataStart, out var dataLength);
+            var (page, start) = _pages.Store(frame);
+            _events[_count++] = new GenerationEvent(id, type, Stopwatch.GetTimestamp(), page, start, frame.Length, start + dataStart, dataLength);
+            _isFinished = final;
             appended = _appended;
             _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }

@@ -1,3 +1,4 @@
+using Smail.Json;
 using Smail.Ollama;
 using Smail.Sessions;
 
@@ -77,10 +78,12 @@ internal sealed class Generation(
         }
     }
 
-    public void PublishStatus(string state) => _log.TryAppend(state, static (id, at, state) => EventFrames.Status(id, state, at));
+    public void PublishStatus(string state) => _log.TryAppend(EventTypes.Status, new StatusEventData(state), SmailJsonContext.Default.StatusEventData);
 
     public void PublishRetrying(int attempt, TimeSpan delay, string reason) =>
-        _log.TryAppend((attempt, delay, reason), static (id, at, s) => EventFrames.Retrying(id, s.attempt, s.delay, s.reason, at));
+        _log.TryAppend(EventTypes.Status,
+            new StatusEventData(GenerationStates.Retrying) { Attempt = attempt, DelayMs = (int)delay.TotalMilliseconds, Reason = reason },
+            SmailJsonContext.Default.StatusEventData);
 
     /// <summary>A new upstream attempt: it announces its own thinking or generating state, and counts its own tokens.</summary>
     public void BeginAttempt()
@@ -134,11 +137,10 @@ internal sealed class Generation(
 
     /// <summary>Appends the final event; false when the generation had already ended.</summary>
     public bool End(GenerationEnding ending, MessageStats stats) => ending.Error is { } error
-        ? _log.TryAppend((error, ending.Retryable), static (id, at, s) => EventFrames.Error(id, s.error.Code, s.error.Message, s.Retryable, at))
-        : _log.TryAppend((ending.DoneReason ?? "stop", DoneStatsFrom(stats)), static (id, at, s) => EventFrames.Done(id, s.Item1, s.Item2, at));
+        ? _log.TryAppend(EventTypes.Error, new ErrorEventData(error.Code, error.Message, ending.Retryable), SmailJsonContext.Default.ErrorEventData)
+        : _log.TryAppend(EventTypes.Done, new DoneEventData(ending.DoneReason ?? "stop", DoneStatsFrom(stats)), SmailJsonContext.Default.DoneEventData);
 
-    private void AppendText(string type, string text) =>
-        _log.TryAppend((type, text), static (id, at, s) => EventFrames.Text(id, s.type, s.text, at));
+    private void AppendText(string type, string text) => _log.TryAppend(type, new TextEventData(text), SmailJsonContext.Default.TextEventData);
 
     private static DoneStats DoneStatsFrom(MessageStats stats) =>
         new(stats.PromptTokens, stats.OutputTokens, stats.TtftMs, stats.DurationMs, stats.TokensPerSecond);

@@ -3,16 +3,20 @@ namespace Smail.Generations;
 /// <summary>
 /// One event of a generation's stream, framed once as the SSE bytes every listener writes out
 /// (<c>id:</c>, <c>event:</c> and <c>data:</c> lines): a listener copies bytes and never formats.
-/// A struct in the log's array, with one object of its own (the frame), because a running answer's events
-/// stay in memory and every object that survives costs the garbage collector's pauses.
-/// <see cref="AppendedAt"/> is a Stopwatch timestamp.
+/// The frame lives in one of its log's pages (<see cref="FramePages"/>): a running answer's events stay in
+/// memory, and the garbage collector's pauses grow with the number of objects that survive, so an event
+/// is a struct in an array and owns no object. <see cref="AppendedAt"/> is a Stopwatch timestamp.
 /// </summary>
-internal readonly record struct GenerationEvent(long Id, string Type, long AppendedAt, byte[] Frame, int DataStart, int DataLength)
+internal readonly record struct GenerationEvent(
+    long Id, string Type, long AppendedAt, byte[] Page, int FrameStart, int FrameLength, int DataStart, int DataLength)
 {
     public bool IsFinal => Type is EventTypes.Done or EventTypes.Error;
 
+    /// <summary>The SSE frame, ending with its blank line.</summary>
+    public ReadOnlySpan<byte> Frame => Page.AsSpan(FrameStart, FrameLength);
+
     /// <summary>The payload's JSON, inside the frame.</summary>
-    public ReadOnlySpan<byte> Data => Frame.AsSpan(DataStart, DataLength);
+    public ReadOnlySpan<byte> Data => Page.AsSpan(DataStart, DataLength);
 }
 
 /// <summary>The contract's event names.</summary>

@@ -89,6 +89,7 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
         return response;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(bool Read, ReadOnlySequence<byte> Line)> ReadLineAsync(
         UpstreamLineReader reader, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {

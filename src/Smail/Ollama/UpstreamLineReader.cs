@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Smail.Ollama;
 
@@ -16,6 +17,8 @@ internal sealed class UpstreamLineReader(Stream body) : IAsyncDisposable
     private bool _completed;
 
     /// <summary>The next line without its line ending; false at the end of the body.</summary>
+    // Pooled: this runs once per token per answer, and most calls wait for the network.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(bool Read, ReadOnlySequence<byte> Line)> ReadLineAsync(CancellationToken cancellationToken)
     {
         while (true)
