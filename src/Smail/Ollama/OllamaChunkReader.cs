@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -12,7 +11,7 @@ namespace Smail.Ollama;
 /// </summary>
 internal static class OllamaChunkReader
 {
-    public static OllamaChatChunk Read(ReadOnlySequence<byte> line)
+    public static OllamaChatChunk Read(ReadOnlySpan<byte> line)
     {
         try
         {
@@ -28,8 +27,7 @@ internal static class OllamaChunkReader
             int promptEvalCount = 0, evalCount = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                // Compared on the reader, not on ValueSpan: a name that straddles two of the body's buffers is
-                // only in ValueSequence, and ValueTextEquals also unescapes.
+                // ValueTextEquals unescapes, as the serializer did.
                 if (reader.ValueTextEquals("message"u8) && reader.Read())
                 {
                     message = ReadMessage(ref reader);
@@ -123,5 +121,5 @@ internal static class OllamaChunkReader
         return new OllamaMessage(role, content, thinking);
     }
 
-    private static string Text(ReadOnlySequence<byte> line) => Encoding.UTF8.GetString(line);
+    private static string Text(ReadOnlySpan<byte> line) => Encoding.UTF8.GetString(line);
 }

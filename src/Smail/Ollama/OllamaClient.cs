@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
@@ -20,7 +19,7 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var response = await SendChatAsync(request, deadline, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await using var reader = new UpstreamLineReader(body);
+        var reader = new UpstreamLineReader(body);
         while (true)
         {
             var (read, line) = await ReadLineAsync(reader, deadline, cancellationToken);
@@ -32,7 +31,7 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
             {
                 continue;
             }
-            var chunk = OllamaChunkReader.Read(line);
+            var chunk = OllamaChunkReader.Read(line.Span);
             if (chunk.Error is not null)
             {
                 throw OllamaErrors.StreamError(chunk.Error);
@@ -90,7 +89,7 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(bool Read, ReadOnlySequence<byte> Line)> ReadLineAsync(
+    private async ValueTask<(bool Read, ReadOnlyMemory<byte> Line)> ReadLineAsync(
         UpstreamLineReader reader, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
         deadline.CancelAfter(_options.IdleTimeout);
@@ -101,6 +100,10 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw OllamaErrors.Stalled(_options.IdleTimeout);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UpstreamException(UpstreamErrorKind.MalformedResponse, ex.Message, inner: ex);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 
 namespace Smail.Ollama;
@@ -9,55 +7,75 @@ namespace Smail.Ollama;
 /// line and no decoding before the JSON reader. A line is valid until the next call. Both Ollama's NDJSON
 /// and an SSE body are lines.
 /// </summary>
-internal sealed class UpstreamLineReader(Stream body) : IAsyncDisposable
+/// <remarks>
+/// One buffer per reader for its whole life, not a PipeReader: a pipe rents from the shared array pool on
+/// every read and returns when consumed, and with a thousand streams waiting at once the pool overflows, so
+/// every token allocated 4 KiB that was still alive at the next garbage collection.
+/// </remarks>
+internal sealed class UpstreamLineReader(Stream body)
 {
-    private readonly PipeReader _pipe = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
-    private ReadOnlySequence<byte> _buffer;
-    private bool _holding;
-    private bool _completed;
+    /// <summary>A longer line is not a line of a chat stream; the buffer stops growing there.</summary>
+    public const int MaxLineBytes = 8 * 1024 * 1024;
+
+    private byte[] _buffer = new byte[4096];
+    private int _start;
+    private int _end;
+    private bool _ended;
 
     /// <summary>The next line without its line ending; false at the end of the body.</summary>
+    /// <exception cref="InvalidDataException">A line longer than <see cref="MaxLineBytes"/>.</exception>
     // Pooled: this runs once per token per answer, and most calls wait for the network.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<(bool Read, ReadOnlySequence<byte> Line)> ReadLineAsync(CancellationToken cancellationToken)
+    public async ValueTask<(bool Read, ReadOnlyMemory<byte> Line)> ReadLineAsync(CancellationToken cancellationToken)
     {
+        var scanned = _start;
         while (true)
         {
-            if (_holding)
+            var newline = _buffer.AsSpan(scanned, _end - scanned).IndexOf((byte)'\n');
+            if (newline >= 0)
             {
-                if (_buffer.PositionOf((byte)'\n') is { } end)
-                {
-                    var line = _buffer.Slice(0, end);
-                    _buffer = _buffer.Slice(_buffer.GetPosition(1, end));
-                    return (true, TrimCarriageReturn(line));
-                }
-                if (_completed)
-                {
-                    // A last line without a line ending still counts, once.
-                    var rest = _buffer;
-                    _buffer = _buffer.Slice(_buffer.End);
-                    return rest.IsEmpty ? (false, default) : (true, TrimCarriageReturn(rest));
-                }
-                // Everything before _buffer's start is consumed; the rest is an incomplete line to read more of.
-                _pipe.AdvanceTo(_buffer.Start, _buffer.End);
-                _holding = false;
+                var line = _buffer.AsMemory(_start, scanned + newline - _start);
+                _start = scanned + newline + 1;
+                return (true, TrimCarriageReturn(line));
             }
-            var result = await _pipe.ReadAsync(cancellationToken);
-            _buffer = result.Buffer;
-            _completed = result.IsCompleted || result.IsCanceled;
-            _holding = true;
+            if (_ended)
+            {
+                // A last line without a line ending still counts, once.
+                var rest = _buffer.AsMemory(_start, _end - _start);
+                _start = _end;
+                return rest.IsEmpty ? (false, default) : (true, TrimCarriageReturn(rest));
+            }
+            scanned = _end;
+            MakeRoom(ref scanned);
+            var read = await body.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+            if (read == 0)
+            {
+                _ended = true;
+            }
+            _end += read;
         }
     }
 
-    private static ReadOnlySequence<byte> TrimCarriageReturn(ReadOnlySequence<byte> line) =>
-        !line.IsEmpty && line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r' ? line.Slice(0, line.Length - 1) : line;
-
-    public async ValueTask DisposeAsync()
+    // Moves the partial line to the front, and grows the buffer only for a line longer than it.
+    private void MakeRoom(ref int scanned)
     {
-        if (_holding)
+        if (_start > 0)
         {
-            _pipe.AdvanceTo(_buffer.End);
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            scanned -= _start;
+            _end -= _start;
+            _start = 0;
         }
-        await _pipe.CompleteAsync();
+        if (_end == _buffer.Length)
+        {
+            if (_buffer.Length >= MaxLineBytes)
+            {
+                throw new InvalidDataException($"The upstream sent a line longer than {MaxLineBytes / 1024 / 1024} MB.");
+            }
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
     }
+
+    private static ReadOnlyMemory<byte> TrimCarriageReturn(ReadOnlyMemory<byte> line) =>
+        !line.IsEmpty && line.Span[^1] == (byte)'\r' ? line[..^1] : line;
 }

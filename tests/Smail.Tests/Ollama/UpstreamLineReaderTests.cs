@@ -41,11 +41,11 @@ public sealed class UpstreamLineReaderTests
 
     private static async Task<List<string>> ReadAllAsync(string body, int seed)
     {
-        await using var reader = new UpstreamLineReader(new TricklingStream(Encoding.UTF8.GetBytes(body), seed));
+        var reader = new UpstreamLineReader(new TricklingStream(Encoding.UTF8.GetBytes(body), seed));
         var lines = new List<string>();
         while (await reader.ReadLineAsync(CancellationToken.None) is (true, var line))
         {
-            lines.Add(Encoding.UTF8.GetString(line));
+            lines.Add(Encoding.UTF8.GetString(line.Span));
         }
         return lines;
     }
@@ -61,6 +61,16 @@ public sealed class UpstreamLineReaderTests
         var lines = await ReadAllAsync(string.Join('\n', expected) + "\n", seed);
 
         Assert.Equal(expected, lines);
+    }
+
+    [Fact]
+    public async Task ALineLongerThanTheBuffer_GrowsIt_AndALineBeyondTheLimit_IsRefused()
+    {
+        var longLine = new string('x', 100_000);
+        Assert.Equal([longLine, "next"], await ReadAllAsync(longLine + "\nnext\n", seed: 5));
+
+        var reader = new UpstreamLineReader(new MemoryStream(new byte[UpstreamLineReader.MaxLineBytes + 1]));
+        await Assert.ThrowsAsync<InvalidDataException>(async () => await reader.ReadLineAsync(CancellationToken.None));
     }
 
     [Fact]
