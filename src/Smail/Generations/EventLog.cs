@@ -10,8 +10,9 @@ namespace Smail.Generations;
 /// </summary>
 internal sealed class EventLog
 {
-    // Grown by doubling; a reader's segment keeps the array it was given, whose slots never change again.
-    private GenerationEvent[] _events = new GenerationEvent[32];
+    // Fixed blocks, never copied or regrown: a written slot never changes, so a reader's segment stays valid.
+    private const int BlockSize = 64;
+    private readonly List<GenerationEvent[]> _blocks = [];
     private int _count;
     private readonly FramePages _pages = new();
     private readonly Lock _lock = new();
@@ -41,14 +42,15 @@ internal sealed class EventLog
             {
                 return false;
             }
-            if (_count == _events.Length)
+            if (_count % BlockSize == 0)
             {
-                Array.Resize(ref _events, _count * 2);
+                _blocks.Add(new GenerationEvent[BlockSize]);
             }
             var id = _count + 1;
             var frame = EventFrames.Build(id, type, payload, info, out var dataStart, out var dataLength);
             var (page, start) = _pages.Store(frame);
-            _events[_count++] = new GenerationEvent(id, type, Stopwatch.GetTimestamp(), page, start, frame.Length, start + dataStart, dataLength);
+            _blocks[_count / BlockSize][_count % BlockSize] = new GenerationEvent(id, type, Stopwatch.GetTimestamp(), page, start, frame.Length, start + dataStart, dataLength);
+            _count++;
             _isFinished = final;
             appended = _appended;
             _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -61,13 +63,35 @@ internal sealed class EventLog
         return true;
     }
 
-    /// <summary>The events after <paramref name="afterId"/> that exist now (no copy), and whether no more will follow.</summary>
+    /// <summary>
+    /// Events after <paramref name="afterId"/> that exist now, without copying: those up to the end of one
+    /// block, so read again until none come. <c>Ended</c> is true when no more will follow these.
+    /// </summary>
     public (ArraySegment<GenerationEvent> Events, bool Ended) Read(long afterId)
     {
         lock (_lock)
         {
             var start = (int)Math.Clamp(afterId, 0, _count);
-            return (new ArraySegment<GenerationEvent>(_events, start, _count - start), _isFinished);
+            if (start == _count)
+            {
+                return (ArraySegment<GenerationEvent>.Empty, _isFinished);
+            }
+            var offset = start % BlockSize;
+            var length = Math.Min(BlockSize - offset, _count - start);
+            return (new ArraySegment<GenerationEvent>(_blocks[start / BlockSize], offset, length), _isFinished && start + length == _count);
+        }
+    }
+
+    /// <summary>Every event after <paramref name="afterId"/> that exists now, block by block.</summary>
+    public IEnumerable<GenerationEvent> ReadAll(long afterId)
+    {
+        while (Read(afterId) is { Events.Count: > 0 } read)
+        {
+            foreach (var item in read.Events)
+            {
+                yield return item;
+            }
+            afterId = read.Events[^1].Id;
         }
     }
 
@@ -109,8 +133,7 @@ internal sealed class EventLog
     {
         var content = new System.Text.StringBuilder();
         var thinking = new System.Text.StringBuilder();
-        var (events, _) = Read(0);
-        foreach (var item in events)
+        foreach (var item in ReadAll(0))
         {
             if (item.Type is EventTypes.Delta or EventTypes.Thinking)
             {

@@ -1,14 +1,14 @@
 namespace Smail.Generations;
 
 /// <summary>
-/// A generation's event frames, back to back in byte pages that start small and double up to 16 KiB, so
-/// a short answer wastes little and a long one is a few dozen objects instead of one per token. Written
-/// by the log under its lock; a page's written bytes never change, so readers need no lock to read them.
+/// A generation's event frames, back to back in pages of 2 KiB (about 30 tokens each), so an answer is a
+/// few objects instead of one per token, and at most one page is partly empty. Larger or growing pages
+/// were tried: their empty tails, a thousand answers at a time, were most of what each collection copied.
+/// Written by the log under its lock; a page's written bytes never change, so readers need no lock.
 /// </summary>
 internal sealed class FramePages
 {
-    private const int FirstPageSize = 1024;
-    private const int LargestPageSize = 16 * 1024;
+    private const int PageSize = 2048;
 
     private byte[] _page = [];
     private int _used;
@@ -18,8 +18,7 @@ internal sealed class FramePages
     {
         if (_page.Length - _used < frame.Length)
         {
-            var size = Math.Clamp(_page.Length * 2, FirstPageSize, LargestPageSize);
-            _page = new byte[Math.Max(size, frame.Length)];
+            _page = new byte[Math.Max(PageSize, frame.Length)];
             _used = 0;
         }
         var start = _used;

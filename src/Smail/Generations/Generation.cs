@@ -51,7 +51,10 @@ internal sealed class Generation(
     /// <summary>Completes when the final event (done or error) has been appended.</summary>
     public Task Ended => _log.Ended;
 
+    /// <summary>Events after <paramref name="afterId"/>, up to the end of a block of the log: read again until none come.</summary>
     public (ArraySegment<GenerationEvent> Events, bool Ended) Read(long afterId) => _log.Read(afterId);
+
+    public IEnumerable<GenerationEvent> ReadAll(long afterId) => _log.ReadAll(afterId);
 
     public Task<bool> WaitForEventsAsync(long afterId, TimeSpan timeout, CancellationToken cancellationToken) =>
         _log.WaitForEventsAsync(afterId, timeout, cancellationToken);

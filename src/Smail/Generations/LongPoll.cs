@@ -12,12 +12,11 @@ internal static class LongPoll
     public static async Task<byte[]> ReadAsync(Generation generation, long afterId, TimeSpan wait, CancellationToken cancellationToken)
     {
         await generation.WaitForEventsAsync(afterId, wait, cancellationToken);
-        var (events, _) = generation.Read(afterId);
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartArray();
-            foreach (var item in events)
+            foreach (var item in generation.ReadAll(afterId))
             {
                 json.WriteStartObject();
                 json.WriteNumber("id", item.Id);
