@@ -6,13 +6,23 @@ import { renderTokens } from './markdown.js';
  * Renders markdown that grows at the end, at a cost that does not grow with its length: blocks followed
  * by another block are final and rendered once; only the last block is lexed and rendered again as text
  * arrives. A 20,000-token answer costs the same per chunk at its end as at its start.
+ *
+ * The source not yet final is always a slice of the text itself, cut at an offset. It is never rebuilt
+ * from tokens: marked's `raw` is not always the source (an empty list item `1. ` has the raw `1.\n`), so
+ * blocks are only made final when their raws, joined, are exactly the start of the pending source.
+ * And only once the block after them has a whole line: until then it may still turn out to continue them
+ * (`1. a\n\n2` becomes the loose list `1. a\n\n2. b`).
  */
 export class StreamingMarkdown {
   #container;
   #tail;
   #text = '';
-  /** Source of the blocks not yet final: the last block and anything after it. */
+  /** Normalised source of the blocks not yet final: the last block and anything after it. */
   #pending = '';
+  /** The last piece ended in `\r`, already counted as a line end: a `\n` starting the next one is its other half. */
+  #halfCrLf = false;
+  /** Link reference definitions in final blocks, for the blocks after them. @type {Record<string, {href: string, title: string}>} */
+  #links = {};
 
   /** @param {HTMLElement} container */
   constructor(container) {
@@ -28,6 +38,8 @@ export class StreamingMarkdown {
   set(text) {
     this.#text = '';
     this.#pending = '';
+    this.#halfCrLf = false;
+    this.#links = {};
     this.#container.replaceChildren(this.#tail);
     this.append(text);
   }
@@ -36,16 +48,44 @@ export class StreamingMarkdown {
   append(piece) {
     if (!piece) return;
     this.#text += piece;
-    // marked normalises line endings; doing it here keeps the pending source and the tokens in step.
-    this.#pending += piece.replace(/\r\n?/g, '\n');
-    const tokens = marked.lexer(this.#pending);
+    this.#pending += this.#normaliseLineEnds(piece);
+    // Seeded with the definitions of blocks already final: marked resolves `[ref]` links while lexing.
+    const lexer = new marked.Lexer();
+    Object.assign(lexer.tokens.links, this.#links);
+    const tokens = lexer.lex(this.#pending);
     let last = tokens.length - 1;
     while (last > 0 && tokens[last].type === 'space') last--;
+    // Raw HTML may open a tag that a later block closes, and only one HTML string nests them: nothing from
+    // the first HTML block on is made final.
+    const html = tokens.findIndex((token) => token.type === 'html');
+    if (html >= 0) last = Math.min(last, html);
+    let first = 0;
     if (last > 0) {
       const final = tokens.slice(0, last);
-      this.#tail.before(renderTokens(Object.assign(final, { links: tokens.links })));
-      this.#pending = tokens.slice(last).map((t) => t.raw).join('');
+      const consumed = final.reduce((length, token) => length + token.raw.length, 0);
+      const settled = /\S[^\n]*\n/.test(this.#pending.slice(consumed));
+      if (settled && final.map((token) => token.raw).join('') === this.#pending.slice(0, consumed)) {
+        this.#tail.before(this.#render(final, tokens.links));
+        this.#pending = this.#pending.slice(consumed);
+        // Only final definitions are kept: a pending one may still be cut short (`[ref]: h` of `https://…`).
+        for (const token of final) {
+          if (token.type === 'def') this.#links[token.tag] ??= { href: token.href, title: token.title };
+        }
+        first = last;
+      }
     }
-    this.#tail.replaceChildren(renderTokens(Object.assign(tokens.slice(Math.max(last, 0)), { links: tokens.links })));
+    this.#tail.replaceChildren(this.#render(tokens.slice(first), tokens.links));
+  }
+
+  /** marked reads `\r\n` and `\r` as `\n`; so does this, also when a `\r\n` is split between two pieces. @param {string} piece */
+  #normaliseLineEnds(piece) {
+    const rest = this.#halfCrLf && piece.startsWith('\n') ? piece.slice(1) : piece;
+    this.#halfCrLf = piece.endsWith('\r');
+    return rest.replace(/\r\n?/g, '\n');
+  }
+
+  /** @param {import('marked').Token[]} tokens @param {import('marked').Links} links */
+  #render(tokens, links) {
+    return renderTokens(Object.assign(tokens, { links }));
   }
 }
