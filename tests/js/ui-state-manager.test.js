@@ -83,3 +83,15 @@ test('isStreaming is true exactly while an answer is on its way', () => {
   ui.transition('stopped');
   assert.equal(ui.isStreaming, false);
 });
+
+test('a hint joins the status line, survives live updates, and goes with the next state', () => {
+  const { ui, status } = create();
+  ui.transition('generating', { tokens: 3 });
+
+  ui.hint('your message is kept');
+  ui.update({ tokens: 4 });
+
+  assert.equal(status.textContent, 'Generating · 4 tokens · your message is kept');
+  ui.transition('done', { tokens: 4 });
+  assert.equal(status.textContent, 'Done · 4 tokens');
+});

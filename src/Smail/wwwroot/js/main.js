@@ -26,16 +26,18 @@ const settings = new SettingsDialog($('settings-dialog'));
 const composer = new Composer($('composer'), $('prompt'), $('send'));
 const toast = new Toast($('toast'));
 
-// Composer: send, or stop while an answer is on its way.
+// Composer: send; Stop (the button, or Esc) stops an answer on its way, and Enter then keeps the draft.
 composer.addEventListener('submit', async (event) => {
   const { content } = /** @type {CustomEvent} */ (event).detail;
-  if (ui.isStreaming) return controller.stop();
+  if (ui.isStreaming) return;
   if (!models.selected) return toast.show('Choose a model first.');
   if (await controller.send(content, models.selected)) composer.clear();
 });
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && ui.isStreaming && !document.querySelector('dialog[open]')) controller.stop();
 });
+composer.addEventListener('stop', () => controller.stop());
+composer.addEventListener('held', () => ui.hint('your message is kept: send it when this answer ends'));
 ui.addEventListener('statechange', () => composer.setStreaming(ui.isStreaming));
 
 // Message actions.

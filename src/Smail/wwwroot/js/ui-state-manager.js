@@ -51,6 +51,8 @@ export class UiStateManager extends EventTarget {
   #stateSince = 0;
   /** @type {StateDetail} */
   #detail = {};
+  /** A note for the person added to the status line until the state changes. */
+  #hint = '';
 
   /**
    * @param {{ status: TextTarget, root: DataTarget, now?: () => number, ticker?: Ticker | null }} targets
@@ -84,6 +86,7 @@ export class UiStateManager extends EventTarget {
     }
     const previous = this.#state;
     this.#state = next;
+    this.#hint = '';
     this.#stateSince = this.#now();
     this.#render(detail);
     this.#schedule();
@@ -94,11 +97,18 @@ export class UiStateManager extends EventTarget {
   /** Refreshes the live numbers of the current state without changing it. @param {StateDetail} detail */
   update(detail) { this.#render(detail); }
 
+  /** Adds a note to the status line until the state changes. @param {string} note */
+  hint(note) {
+    this.#hint = note;
+    this.#render(this.#detail);
+  }
+
   /** @param {StateDetail} detail */
   #render(detail) {
     this.#detail = detail;
     this.#root.dataset.state = this.#state;
-    this.#status.textContent = statusText(this.#state, detail, this.#now() - this.#stateSince);
+    const text = statusText(this.#state, detail, this.#now() - this.#stateSince);
+    this.#status.textContent = this.#hint ? `${text} · ${this.#hint}` : text;
   }
 
   #schedule() {

@@ -2,7 +2,8 @@
 
 /**
  * The message box: Enter sends, Shift+Enter is a new line; the button is Send or Stop. Also edits an
- * earlier message in place. Raises `submit` with `{ content }`.
+ * earlier message in place. Raises `submit` with `{ content }`, `stop` when the Stop button is pressed,
+ * and `held` when Enter is pressed while an answer streams: only Stop and Esc stop, so the draft stays.
  */
 export class Composer extends EventTarget {
   #prompt;
@@ -15,8 +16,16 @@ export class Composer extends EventTarget {
     this.#button = button;
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      if (button.dataset.mode === 'stop') {
+        this.dispatchEvent(new Event(event.submitter === button ? 'stop' : 'held'));
+        return;
+      }
       const content = prompt.value.trim();
-      if (content || button.dataset.mode === 'stop') this.dispatchEvent(new CustomEvent('submit', { detail: { content } }));
+      if (content) this.dispatchEvent(new CustomEvent('submit', { detail: { content } }));
+    });
+    // The second click of a double-click on Send lands on Stop once the answer has begun: not a request to stop.
+    button.addEventListener('click', (event) => {
+      if (button.dataset.mode === 'stop' && event.detail > 1) event.preventDefault();
     });
     prompt.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
