@@ -95,3 +95,16 @@ test('a hint joins the status line, survives live updates, and goes with the nex
   ui.transition('done', { tokens: 4 });
   assert.equal(status.textContent, 'Done · 4 tokens');
 });
+
+test('announces changes of state, never the live numbers', () => {
+  const heard = [];
+  const ui = new UiStateManager({ status: { textContent: '' }, root: { dataset: {} }, now: () => 0, announce: (words) => heard.push(words) });
+
+  ui.transition('sending');
+  ui.transition('generating', { tokens: 1 });
+  for (let tokens = 2; tokens < 50; tokens++) ui.update({ tokens });
+  ui.transition('generating', { tokens: 50 });
+  ui.transition('done', { tokens: 50 });
+
+  assert.deepEqual(heard, ['Generating', 'Done']);
+});

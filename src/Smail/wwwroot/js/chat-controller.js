@@ -36,16 +36,18 @@ export class ChatController extends EventTarget {
   #askedAt = 0;
   #chunks = 0;
   #telemetry;
+  #announcer;
   /** Aborted whenever the conversation on screen changes: every request and render for the old one stops there. */
   #view = new AbortController();
 
   /**
    * @param {{ api: ApiClient, ui: UiStateManager, errors: ErrorHandler, chat: ChatView, smooth?: boolean,
-   *   telemetry?: import('./telemetry.js').TelemetryReporter | null }} deps
+   *   telemetry?: import('./telemetry.js').TelemetryReporter | null, announcer?: import('./views/announcer.js').Announcer | null }} deps
    */
-  constructor({ api, ui, errors, chat, smooth = true, telemetry = null }) {
+  constructor({ api, ui, errors, chat, smooth = true, telemetry = null, announcer = null }) {
     super();
     this.#telemetry = telemetry;
+    this.#announcer = announcer;
     this.#api = api;
     this.#ui = ui;
     this.#errors = errors;
@@ -186,6 +188,8 @@ export class ChatController extends EventTarget {
     if (previous) answer.replaceOnNextText();
     const old = existing ? this.#chat.find(assistantMessageId) : null;
     answer.setStatus('streaming');
+    const announcer = this.#announcer;
+    answer.readParagraphsTo(announcer?.answerReading === 'paragraphs' ? (words) => announcer.say(words) : null);
     this.#answer = answer;
     if (old) this.#chat.replace(answer);
     else this.#chat.add(answer);
@@ -246,6 +250,12 @@ export class ChatController extends EventTarget {
     },
     onDone: ({ reason, stats }) => {
       const stopped = reason === 'stopped';
+      // The rest of the answer, before "Done": the last paragraph, or all of it when read at the end.
+      const announcer = this.#announcer;
+      if (this.#answer && announcer) {
+        const words = announcer.answerReading === 'end' ? [this.#answer.spokenText()] : this.#answer.unreadParagraphs();
+        for (const paragraph of words) announcer.say(paragraph);
+      }
       this.#answer?.setStatus(stopped ? 'stopped' : 'complete');
       this.#answer?.showStats(stats);
       this.#ui.transition(stopped ? 'stopped' : 'done', { tokens: stats.outputTokens, tokensPerSecond: stats.tokensPerSecond, ttftMs: stats.ttftMs });

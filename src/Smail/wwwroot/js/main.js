@@ -5,6 +5,7 @@ import { ErrorHandler } from './error-handler.js';
 import { UiStateManager } from './ui-state-manager.js';
 import { ChatView, copyText } from './views/chat-view.js';
 import { Composer } from './views/composer.js';
+import { Announcer } from './views/announcer.js';
 import { ModelPicker } from './views/model-picker.js';
 import { SessionListView } from './views/session-list-view.js';
 import { SettingsDialog } from './views/settings-dialog.js';
@@ -16,10 +17,14 @@ const $ = (id) => document.getElementById(id);
 
 const api = new ApiClient();
 const errors = new ErrorHandler();
-const ui = new UiStateManager({ status: $('status'), root: document.body, ticker: { set: (cb, ms) => setTimeout(cb, ms), clear: (h) => clearTimeout(h) } });
+const announcer = new Announcer($('announcer'));
+const ui = new UiStateManager({
+  status: $('status'), root: document.body, ticker: { set: (cb, ms) => setTimeout(cb, ms), clear: (h) => clearTimeout(h) },
+  announce: (words) => announcer.say(words),
+});
 const chat = new ChatView($('messages'), $('conversation'), $('jump-latest'));
 const telemetry = new TelemetryReporter();
-const controller = new ChatController({ api, ui, errors, chat, telemetry, smooth: !matchMedia('(prefers-reduced-motion: reduce)').matches });
+const controller = new ChatController({ api, ui, errors, chat, telemetry, announcer, smooth: !matchMedia('(prefers-reduced-motion: reduce)').matches });
 const models = new ModelPicker($('model'), $('upstream-banner'), api);
 const sessions = new SessionListView($('session-list'), $('session-search'));
 const settings = new SettingsDialog($('settings-dialog'));
@@ -110,8 +115,11 @@ $('new-chat').addEventListener('click', () => { telemetry.feature('new_chat'); c
 $('open-settings').addEventListener('click', async () => {
   const current = controller.session;
   const temperature = current?.options?.temperature;
-  const next = await settings.edit({ systemPrompt: current?.systemPrompt ?? '', temperature: typeof temperature === 'number' ? temperature : null });
+  const next = await settings.edit({
+    systemPrompt: current?.systemPrompt ?? '', temperature: typeof temperature === 'number' ? temperature : null, answerReading: announcer.answerReading,
+  });
   if (!next) return;
+  announcer.answerReading = next.answerReading;
   telemetry.feature('settings');
   const options = { ...(current?.options ?? {}) };
   if (next.temperature === null) delete options.temperature;

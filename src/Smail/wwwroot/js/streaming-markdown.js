@@ -24,6 +24,9 @@ export class StreamingMarkdown {
   /** Link reference definitions in final blocks, for the blocks after them. @type {Record<string, {href: string, title: string}>} */
   #links = {};
 
+  /** Called with each batch of blocks as they become final, to be read to a screen reader. @type {((blocks: DocumentFragment) => void) | null} */
+  onFinal = null;
+
   /** @param {HTMLElement} container */
   constructor(container) {
     this.#container = container;
@@ -33,6 +36,9 @@ export class StreamingMarkdown {
   }
 
   get text() { return this.#text; }
+
+  /** The blocks not yet final, as rendered now (the last paragraph while it is written). */
+  get tail() { return this.#tail; }
 
   /** Replaces everything (a stored message, or a regenerated answer). @param {string} text */
   set(text) {
@@ -65,7 +71,9 @@ export class StreamingMarkdown {
       const consumed = final.reduce((length, token) => length + token.raw.length, 0);
       const settled = /\S[^\n]*\n/.test(this.#pending.slice(consumed));
       if (settled && final.map((token) => token.raw).join('') === this.#pending.slice(0, consumed)) {
-        this.#tail.before(this.#render(final, tokens.links));
+        const blocks = this.#render(final, tokens.links);
+        this.onFinal?.(/** @type {DocumentFragment} */ (blocks.cloneNode(true)));
+        this.#tail.before(blocks);
         this.#pending = this.#pending.slice(consumed);
         // Only final definitions are kept: a pending one may still be cut short (`[ref]: h` of `https://…`).
         for (const token of final) {

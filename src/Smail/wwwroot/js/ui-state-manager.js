@@ -51,15 +51,19 @@ export class UiStateManager extends EventTarget {
   #stateSince = 0;
   /** @type {StateDetail} */
   #detail = {};
+  #announce;
   /** A note for the person added to the status line until the state changes. */
   #hint = '';
 
   /**
-   * @param {{ status: TextTarget, root: DataTarget, now?: () => number, ticker?: Ticker | null }} targets
+   * @param {{ status: TextTarget, root: DataTarget, now?: () => number, ticker?: Ticker | null,
+   *   announce?: (words: string) => void }} targets
    *   ticker: refreshes the elapsed time twice a second while an answer is on its way (null: never).
+   *   announce: tells a screen reader about state changes; the status line itself is not a live region.
    */
-  constructor({ status, root, now = () => performance.now(), ticker = null }) {
+  constructor({ status, root, now = () => performance.now(), ticker = null, announce = () => {} }) {
     super();
+    this.#announce = announce;
     this.#status = status;
     this.#root = root;
     this.#now = now;
@@ -90,6 +94,8 @@ export class UiStateManager extends EventTarget {
     this.#stateSince = this.#now();
     this.#render(detail);
     this.#schedule();
+    const words = announcement(next, previous, detail);
+    if (words) this.#announce(words);
     this.dispatchEvent(new CustomEvent('statechange', { detail: { previous, state: next } }));
     return true;
   }
@@ -121,6 +127,25 @@ export class UiStateManager extends EventTarget {
       this.#tick = this.#ticker?.set(again, 500) ?? null;
     };
     this.#tick = this.#ticker.set(again, 500);
+  }
+}
+
+/**
+ * What a screen reader hears when the state changes: the change, never the live numbers.
+ * @param {UiState} state @param {UiState} previous @param {StateDetail} detail
+ * @returns {string}
+ */
+export function announcement(state, previous, detail) {
+  switch (state) {
+    case 'loading_model': return 'Loading model';
+    case 'thinking': return previous === 'thinking' ? '' : 'Thinking';
+    case 'generating': return previous === 'generating' ? '' : 'Generating';
+    case 'retrying': return 'Retrying';
+    case 'reconnecting': return previous === 'reconnecting' ? '' : 'Connection lost, reconnecting';
+    case 'done': return 'Done';
+    case 'stopped': return 'Stopped';
+    case 'error': return detail.message ?? 'Something went wrong.';
+    default: return '';
   }
 }
 

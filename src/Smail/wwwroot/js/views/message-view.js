@@ -1,5 +1,6 @@
 // @ts-check
 import { StreamingMarkdown } from '../streaming-markdown.js';
+import { spokenText } from './announcer.js';
 
 /** @typedef {import('../api-client.js').ChatMessage} ChatMessage */
 /** @typedef {'copy' | 'edit' | 'regenerate' | 'retry' | 'continue'} MessageAction */
@@ -71,6 +72,22 @@ export class MessageView {
   get role() { return this.#role; }
 
   get content() { return this.#markdown?.text ?? this.#plainText; }
+
+  /**
+   * Reads the answer's paragraphs out as they become final: `say` gets each one's words.
+   * @param {((words: string) => void) | null} say
+   */
+  readParagraphsTo(say) {
+    if (this.#markdown) this.#markdown.onFinal = say ? (blocks) => { for (const block of blocks.children) say(spokenText(block)); } : null;
+  }
+
+  /** The words of each paragraph not read yet: the ones still open when the answer ended. @returns {string[]} */
+  unreadParagraphs() {
+    return this.#markdown ? [...this.#markdown.tail.children].map(spokenText) : [];
+  }
+
+  /** The words of the whole answer. */
+  spokenText() { return spokenText(this.#body); }
 
   /** @param {string} text */
   setContent(text) {

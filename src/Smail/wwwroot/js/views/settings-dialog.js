@@ -1,8 +1,11 @@
 // @ts-check
 
-/** @typedef {{ systemPrompt: string, temperature: number | null }} ConversationSettings */
+/**
+ * @typedef {{ systemPrompt: string, temperature: number | null, answerReading: 'paragraphs' | 'end' }} ConversationSettings
+ *   answerReading is this device's, not the conversation's.
+ */
 
-/** The per-conversation settings: system prompt and temperature, in a modal `<dialog>`. */
+/** The per-conversation settings (system prompt, temperature) and how answers are read aloud here, in a modal `<dialog>`. */
 export class SettingsDialog {
   #dialog;
   #prompt;
@@ -30,16 +33,24 @@ export class SettingsDialog {
     this.#prompt.value = current.systemPrompt;
     this.#useDefault.checked = current.temperature === null;
     this.#temperature.value = String(current.temperature ?? 0.8);
+    for (const radio of this.#readings()) radio.checked = radio.value === current.answerReading;
     this.#showValue();
     this.#dialog.showModal();
     return new Promise((resolve) => {
       this.#dialog.addEventListener('close', () => {
         resolve(this.#dialog.returnValue === 'save'
-          ? { systemPrompt: this.#prompt.value, temperature: this.#useDefault.checked ? null : Number(this.#temperature.value) }
+          ? {
+            systemPrompt: this.#prompt.value,
+            temperature: this.#useDefault.checked ? null : Number(this.#temperature.value),
+            answerReading: this.#readings().find((radio) => radio.checked)?.value === 'end' ? 'end' : 'paragraphs',
+          }
           : null);
       }, { once: true });
     });
   }
+
+  /** @returns {HTMLInputElement[]} */
+  #readings() { return [...this.#dialog.querySelectorAll('input[name="answerReading"]')].map((e) => /** @type {HTMLInputElement} */ (e)); }
 
   #showValue() {
     this.#temperature.disabled = this.#useDefault.checked;
