@@ -3,7 +3,8 @@ import { ApiClient } from './api-client.js';
 import { ChatController } from './chat-controller.js';
 import { ErrorHandler } from './error-handler.js';
 import { UiStateManager } from './ui-state-manager.js';
-import { ChatView, copyText } from './views/chat-view.js';
+import { ChatView, copyMessage } from './views/chat-view.js';
+import { markdownToHtml } from './markdown.js';
 import { Composer } from './views/composer.js';
 import { Announcer } from './views/announcer.js';
 import { ModelPicker } from './views/model-picker.js';
@@ -50,7 +51,11 @@ chat.addEventListener('message-action', async (event) => {
   const { action, messageId, button } = /** @type {CustomEvent} */ (event).detail;
   const message = controller.session?.messages.find((m) => m.id === messageId);
   switch (action) {
-    case 'copy': telemetry.feature('copy_message'); return copyText(chat.find(messageId)?.querySelector('.message__body')?.textContent ?? '', button);
+    case 'copy': {
+      telemetry.feature('copy_message');
+      const text = message?.content ?? '';
+      return copyMessage(text, message?.role === 'assistant' ? markdownToHtml(text) : `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`, button);
+    }
     case 'regenerate':
     case 'retry': return controller.regenerate(messageId, models.selected || undefined);
     case 'continue': return controller.continueAnswer(messageId);
@@ -163,3 +168,8 @@ await models.load();
 await controller.restore();
 await refreshList();
 composer.focus();
+
+/** @param {string} text */
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

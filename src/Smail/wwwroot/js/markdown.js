@@ -33,6 +33,14 @@ export function renderMarkdown(text) {
   return renderTokens(marked.lexer(text));
 }
 
+/** Markdown source to sanitized HTML for the clipboard: the rendering without the page's code chrome. @param {string} text */
+export function markdownToHtml(text) {
+  const holder = document.createElement('div');
+  holder.append(renderMarkdown(text));
+  for (const chrome of holder.querySelectorAll('.code-header')) chrome.remove();
+  return holder.innerHTML;
+}
+
 /**
  * Already-lexed markdown blocks to a sanitized fragment: code highlighted, with a language label and a
  * Copy button (the page handles clicks on `[data-action="copy-code"]`).
@@ -61,7 +69,7 @@ function decorateCode(code) {
   copy.className = 'code-copy';
   copy.dataset.action = 'copy-code';
   copy.textContent = 'Copy';
-  copy.setAttribute('aria-label', `Copy ${language || 'code'}`);
+  copy.setAttribute('aria-label', `Copy ${language ? `${language} ` : ''}code`);
   header.append(label, copy);
   const wrapper = document.createElement('div');
   wrapper.className = 'code-block';

@@ -114,10 +114,27 @@ export class ChatView extends EventTarget {
 }
 
 /** Copies text and says so on the button for a moment. @param {string} text @param {HTMLElement} button */
-export async function copyText(text, button) {
+export function copyText(text, button) {
+  return copyWithFeedback(() => navigator.clipboard.writeText(text), button);
+}
+
+/**
+ * Copies a message as its markdown source (text/plain, what an editor or another chat wants) and as
+ * rendered HTML (text/html, what a document or mail wants), and says so on the button for a moment.
+ * @param {string} markdown @param {string} html @param {HTMLElement} button
+ */
+export function copyMessage(markdown, html, button) {
+  return copyWithFeedback(() => navigator.clipboard.write([new ClipboardItem({
+    'text/plain': new Blob([markdown], { type: 'text/plain' }),
+    'text/html': new Blob([html], { type: 'text/html' }),
+  })]), button);
+}
+
+/** @param {() => Promise<void>} copy @param {HTMLElement} button */
+async function copyWithFeedback(copy, button) {
   const label = button.textContent;
   try {
-    await navigator.clipboard.writeText(text);
+    await copy();
     button.textContent = 'Copied';
   } catch {
     button.textContent = 'Copy failed';

@@ -47,9 +47,12 @@ export class MessageView {
     this.#footer.className = 'message__footer';
     this.#actions = document.createElement('div');
     this.#actions.className = 'message__actions';
-    this.#actions.append(actionButton('copy', 'Copy'));
-    if (role === 'user') this.#actions.append(actionButton('edit', 'Edit'));
-    else this.#actions.append(actionButton('continue', 'Continue'), actionButton('regenerate', 'Regenerate'), actionButton('retry', 'Retry'));
+    // Each name says what it acts on: a page of answers has many "Copy" buttons.
+    if (role === 'user') this.#actions.append(actionButton('copy', 'Copy', 'Copy message'), actionButton('edit', 'Edit', 'Edit message'));
+    else {
+      this.#actions.append(actionButton('copy', 'Copy', 'Copy answer'), actionButton('continue', 'Continue', 'Continue answer'),
+        actionButton('regenerate', 'Regenerate', 'Regenerate answer'), actionButton('retry', 'Retry', 'Retry answer'));
+    }
 
     // Only answers can have reasoning; a person's message has no place for it.
     if (role === 'assistant') this.element.append(this.#thinkingBlock);
@@ -150,13 +153,14 @@ export class MessageView {
   }
 }
 
-/** @param {MessageAction} action @param {string} label */
-function actionButton(action, label) {
+/** @param {MessageAction} action @param {string} label @param {string} name the accessible name: what it acts on */
+function actionButton(action, label, name) {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = `message__action message__action--${action}`;
   button.dataset.action = action;
   button.textContent = label;
+  button.setAttribute('aria-label', name);
   return button;
 }
 
