@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Smail.OllamaEmulator.Scripting;
 
@@ -150,6 +151,54 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
         Assert.Equal("system", sent.GetProperty("messages")[0].GetProperty("role").GetString());
         Assert.Equal("Answer like a pirate.", sent.GetProperty("messages")[0].GetProperty("content").GetString());
         Assert.Equal(0.3, sent.GetProperty("options").GetProperty("temperature").GetDouble(), 3);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task EditingAnEarlierMessage_SaysHowManyLaterMessagesItReplaces_BeforeAnythingHappens()
+    {
+        await OpenAsync();
+        await ChatAsync("Capital of France?", "Paris.");
+        await ChatAsync("And of Italy?", "Rome.");
+
+        var first = Page.Locator(".message--user").First;
+        await first.GetByRole(AriaRole.Button, new() { Name = "Edit message" }).ClickAsync();
+
+        var editor = first.Locator(".message__editor textarea");
+        await Assertions.Expect(editor).ToHaveAccessibleDescriptionAsync("Sending replaces the 3 messages after this one.");
+        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(4);
+        await first.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(Page.Locator(".message__editor")).ToHaveCountAsync(0);
+        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(4);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task WhileAnAnswerStreams_EditIsDisabledAndSaysWhy_AndThereIsOneEditorAtATime()
+    {
+        await OpenAsync();
+        await ChatAsync("Capital of France?", "Paris.");
+        await ChatAsync("And of Italy?", "Rome.");
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 200).Select(i => $" w{i}")])
+            .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(25)));
+        await AskAsync("And of Spain?");
+        await Assertions.Expect(Page.Locator("#status")).ToContainTextAsync("Generating");
+
+        var edit = Page.Locator(".message--user").First.GetByRole(AriaRole.Button, new() { Name = "Edit message" });
+        await Assertions.Expect(edit).ToHaveAttributeAsync("aria-disabled", "true");
+        await Assertions.Expect(edit).ToHaveAttributeAsync("title", new Regex("stop it or wait"));
+        await edit.ClickAsync(new() { Force = true });
+        await Assertions.Expect(Page.Locator(".message__editor")).ToHaveCountAsync(0);
+
+        await Page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(LastAnswer()).ToHaveAttributeAsync("data-status", "stopped");
+        await Assertions.Expect(edit).ToHaveAttributeAsync("aria-disabled", "false");
+        await edit.ClickAsync();
+        await edit.ClickAsync();
+        await Page.Locator(".message--user").Nth(1).GetByRole(AriaRole.Button, new() { Name = "Edit message" }).ClickAsync();
+        await Assertions.Expect(Page.Locator(".message__editor")).ToHaveCountAsync(1);
+        await Assertions.Expect(Page.Locator(".message--user").Nth(1).Locator(".message__editor")).ToHaveCountAsync(1);
+        await Assertions.Expect(Page.Locator(".message--user").First.Locator(".message__body")).ToBeVisibleAsync();
         AssertNoPageErrors();
     }
 

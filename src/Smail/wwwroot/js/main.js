@@ -44,7 +44,10 @@ document.addEventListener('keydown', (event) => {
 });
 composer.addEventListener('stop', () => controller.stop());
 composer.addEventListener('held', () => ui.hint('your message is kept: send it when this answer ends'));
-ui.addEventListener('statechange', () => composer.setStreaming(ui.isStreaming));
+ui.addEventListener('statechange', () => {
+  composer.setStreaming(ui.isStreaming);
+  chat.setEditable(!ui.isStreaming);
+});
 
 // Message actions.
 chat.addEventListener('message-action', async (event) => {
@@ -60,7 +63,9 @@ chat.addEventListener('message-action', async (event) => {
     case 'retry': return controller.regenerate(messageId, models.selected || undefined);
     case 'continue': return controller.continueAnswer(messageId);
     case 'edit': {
-      const content = await composer.editInline(/** @type {HTMLElement} */ (chat.find(messageId)), message?.content ?? '');
+      const messages = controller.session?.messages ?? [];
+      const later = messages.length - 1 - messages.findIndex((m) => m.id === messageId);
+      const content = await composer.editInline(/** @type {HTMLElement} */ (chat.find(messageId)), message?.content ?? '', later);
       if (content !== null) await controller.edit(messageId, content, models.selected);
     }
   }

@@ -11,6 +11,8 @@ export class ChatView extends EventTarget {
   #scroller;
   #jump;
   #followThreshold = 48;
+  /** False while an answer is being written: editing then would replace what it answers. */
+  #editable = true;
 
   /** @param {HTMLElement} list @param {HTMLElement} scroller @param {HTMLElement} jumpButton */
   constructor(list, scroller, jumpButton) {
@@ -74,6 +76,21 @@ export class ChatView extends EventTarget {
   #markLatest() {
     const answers = this.#list.querySelectorAll('.message--assistant');
     answers.forEach((a, i) => a.toggleAttribute('data-latest', i === answers.length - 1));
+    this.#markEditable();
+  }
+
+  /** Edit is offered only while no answer is being written; it stays focusable and says why when it is not. @param {boolean} editable */
+  setEditable(editable) {
+    this.#editable = editable;
+    this.#markEditable();
+  }
+
+  #markEditable() {
+    for (const button of this.#list.querySelectorAll('[data-action="edit"]')) {
+      button.setAttribute('aria-disabled', String(!this.#editable));
+      if (this.#editable) button.removeAttribute('title');
+      else button.setAttribute('title', 'An answer is being written: stop it or wait for it to end, then edit.');
+    }
   }
 
   /** @param {MouseEvent} event */
@@ -86,6 +103,7 @@ export class ChatView extends EventTarget {
     }
     const button = target.closest('button[data-action]');
     if (!(button instanceof HTMLButtonElement)) return;
+    if (button.getAttribute('aria-disabled') === 'true') return;
     const message = /** @type {HTMLElement} */ (button.closest('[data-message-id]'));
     const action = button.dataset.action;
     if (action === 'copy-code') {

@@ -8,6 +8,8 @@
 export class Composer extends EventTarget {
   #prompt;
   #button;
+  /** The one inline editor open, and how to close it. @type {{ message: HTMLElement, close: () => void } | null} */
+  #editor = null;
 
   /** @param {HTMLFormElement} form @param {HTMLTextAreaElement} prompt @param {HTMLButtonElement} button */
   constructor(form, prompt, button) {
@@ -48,9 +50,16 @@ export class Composer extends EventTarget {
 
   /**
    * Replaces a message's text with an editor; resolves with the new text, or null when cancelled.
-   * @param {HTMLElement} message @param {string} text @returns {Promise<string | null>}
+   * @param {HTMLElement} message @param {string} text @param {number} [laterMessages] how many messages sending would replace
+   * @returns {Promise<string | null>}
    */
-  editInline(message, text) {
+  editInline(message, text, laterMessages = 0) {
+    // One editor at a time: asking to edit the message already in the editor goes back to it.
+    if (this.#editor?.message === message) {
+      message.querySelector('textarea')?.focus();
+      return Promise.resolve(null);
+    }
+    this.#editor?.close();
     const body = /** @type {HTMLElement} */ (message.querySelector('.message__body'));
     const editor = document.createElement('form');
     editor.className = 'message__editor';
@@ -60,6 +69,16 @@ export class Composer extends EventTarget {
     const save = Object.assign(document.createElement('button'), { type: 'submit', textContent: 'Send', className: 'button' });
     const cancel = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Cancel', className: 'button button--ghost' });
     editor.append(area, save, cancel);
+    // Sending an edit replaces every later turn (branching will keep them): say so before it happens.
+    const note = document.createElement('p');
+    note.className = 'message__editor-note';
+    note.id = `edit-note-${message.dataset.messageId}`;
+    note.setAttribute('aria-live', 'polite');
+    if (laterMessages > 0) {
+      note.textContent = `Sending replaces the ${laterMessages} ${laterMessages === 1 ? 'message' : 'messages'} after this one.`;
+      area.setAttribute('aria-describedby', note.id);
+    }
+    editor.append(note);
     body.hidden = true;
     body.after(editor);
     area.focus();
@@ -67,9 +86,18 @@ export class Composer extends EventTarget {
       const finish = (/** @type {string | null} */ value) => {
         editor.remove();
         body.hidden = false;
+        this.#editor = null;
         resolve(value);
       };
-      editor.addEventListener('submit', (e) => { e.preventDefault(); if (area.value.trim()) finish(area.value.trim()); });
+      this.#editor = { message, close: () => finish(null) };
+      editor.addEventListener('submit', (e) => {
+        e.preventDefault();
+        if (this.#button.dataset.mode === 'stop') {
+          note.textContent = 'An answer is being written: stop it or wait for it to end, then send this edit.';
+          return;
+        }
+        if (area.value.trim()) finish(area.value.trim());
+      });
       cancel.addEventListener('click', () => finish(null));
       area.addEventListener('keydown', (e) => {
         if (e.key === 'Escape') { e.stopPropagation(); finish(null); }
