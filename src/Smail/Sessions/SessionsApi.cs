@@ -57,19 +57,20 @@ internal static class SessionsApi
     }
 
     public static async Task<Results<Ok<SessionView>, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateSessionRequest request, ISessionStore store, GenerationRegistry generations, TimeProvider time, CancellationToken ct)
+        string id, UpdateSessionRequest request, ISessionStore store, GenerationRegistry generations, CancellationToken ct)
     {
         if (SessionValidation.Check(request.Title, request.Model, request.SystemPrompt, request.Options) is { } invalid)
         {
             return ApiProblems.Invalid(invalid.Code, invalid.Detail);
         }
+        // UpdatedAt is the conversation's last activity, which orders the list: renaming or changing a setting
+        // is not activity, so the conversation keeps its place.
         var updated = await store.UpdateAsync(id, session => session with
         {
             Title = request.Title?.Trim() ?? session.Title,
             Model = request.Model ?? session.Model,
             SystemPrompt = request.SystemPrompt is null ? session.SystemPrompt : NullIfEmpty(request.SystemPrompt),
             Options = request.Options ?? session.Options,
-            UpdatedAt = time.GetUtcNow(),
         }, ct);
         return updated is null
             ? ApiProblems.SessionNotFound(id)

@@ -79,6 +79,21 @@ public sealed class SessionsApiTests : HostedTest
     }
 
     [Fact]
+    public async Task RenamingOrChangingSettings_IsNotActivity_SoTheListKeepsItsOrder()
+    {
+        var older = await Host.CreateSessionAsync();
+        var newer = await Host.CreateSessionAsync();
+        var before = await Host.Client.GetFromJsonAsync<JsonElement>($"/api/sessions/{older}");
+
+        (await Host.Client.PatchAsJsonAsync($"/api/sessions/{older}", new { title = "Renamed", systemPrompt = "Be brief." })).EnsureSuccessStatusCode();
+
+        var list = await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions");
+        Assert.Equal([newer, older], list.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()!));
+        var after = await Host.Client.GetFromJsonAsync<JsonElement>($"/api/sessions/{older}");
+        Assert.Equal(before.GetProperty("updatedAt").GetString(), after.GetProperty("updatedAt").GetString());
+    }
+
+    [Fact]
     public async Task Delete_Removes204_AndTheFileIsGone()
     {
         var id = await Host.CreateSessionAsync();
