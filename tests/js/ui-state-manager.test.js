@@ -63,7 +63,7 @@ test('says honestly what is happening', () => {
   assert.equal(status.textContent, 'Reconnecting… (attempt 2)');
 
   ui.transition('done', { tokens: 300, tokensPerSecond: 38.25, ttftMs: 420 });
-  assert.equal(status.textContent, 'Done · 300 tokens · 38.3 tok/s · first token 0.4 s');
+  assert.equal(status.textContent, 'Done', 'the answer\'s footer has the stats; the status line does not repeat them');
 });
 
 test('an error shows its message, and a retry announces attempt and delay', () => {
@@ -93,7 +93,7 @@ test('a hint joins the status line, survives live updates, and goes with the nex
 
   assert.equal(status.textContent, 'Generating · 4 tokens · your message is kept');
   ui.transition('done', { tokens: 4 });
-  assert.equal(status.textContent, 'Done · 4 tokens');
+  assert.equal(status.textContent, 'Done');
 });
 
 test('announces changes of state, never the live numbers', () => {
@@ -107,4 +107,9 @@ test('announces changes of state, never the live numbers', () => {
   ui.transition('done', { tokens: 50 });
 
   assert.deepEqual(heard, ['Generating', 'Done']);
+});
+
+test('one token is a token', () => {
+  assert.equal(statusText('generating', { tokens: 1 }, 0), 'Generating · 1 token');
+  assert.equal(statusText('generating', { tokens: 2 }, 0), 'Generating · 2 tokens');
 });

@@ -166,21 +166,19 @@ export function statusText(state, detail, elapsedMs) {
     case 'thinking': return elapsedMs > 1500 ? `Thinking… ${seconds(elapsedMs)}` : 'Thinking…';
     case 'generating': {
       const parts = ['Generating'];
-      if (detail.tokens) parts.push(`${detail.tokens} tokens`);
+      if (detail.tokens) parts.push(count(detail.tokens, 'token'));
       if (elapsedMs > 1000) parts.push(seconds(elapsedMs));
       if (detail.tokensPerSecond) parts.push(`${Math.round(detail.tokensPerSecond)} tok/s`);
       return parts.join(' · ');
     }
     case 'retrying': return `Retrying (attempt ${detail.attempt ?? 1})${detail.delayMs ? ` in ${seconds(detail.delayMs)}` : ''}…`;
     case 'reconnecting': return `Reconnecting… (attempt ${detail.attempt ?? 1})`;
-    case 'done': {
-      const parts = ['Done'];
-      if (detail.tokens !== undefined) parts.push(`${detail.tokens} ${detail.tokens === 1 ? 'token' : 'tokens'}`);
-      if (detail.tokensPerSecond) parts.push(`${detail.tokensPerSecond.toFixed(1)} tok/s`);
-      if (detail.ttftMs !== undefined) parts.push(`first token ${seconds(detail.ttftMs)}`);
-      return parts.join(' · ');
-    }
+    // The answer's own footer shows its stats; said twice, they were noise.
+    case 'done': return 'Done';
     case 'stopped': return 'Stopped';
     case 'error': return detail.message ?? 'Something went wrong.';
   }
 }
+
+/** "1 token", "2 tokens". @param {number} n @param {string} noun */
+function count(n, noun) { return `${n} ${n === 1 ? noun : `${noun}s`}`; }

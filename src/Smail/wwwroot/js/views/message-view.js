@@ -86,7 +86,7 @@ export class MessageView {
 
   /** The words of each paragraph not read yet: the ones still open when the answer ended. @returns {string[]} */
   unreadParagraphs() {
-    return this.#markdown ? [...this.#markdown.tail.children].map(spokenText) : [];
+    return this.#markdown ? this.#markdown.tailNodes.filter((node) => node.nodeType === Node.ELEMENT_NODE).map(spokenText) : [];
   }
 
   /** The words of the whole answer. */
