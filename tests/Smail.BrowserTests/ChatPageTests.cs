@@ -107,8 +107,12 @@ public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
 
         await AskAsync("Hello?");
 
-        await Assertions.Expect(Page.Locator("#status")).ToContainTextAsync("ollama pull llama3.2");
-        await Assertions.Expect(Page.Locator(".message__error")).ToContainTextAsync("is not installed");
+        await Assertions.Expect(Page.Locator(".message__error")).ToContainTextAsync("ollama pull llama3.2");
+        // One error, shown once, with Retry but no Continue: there is no text to continue.
+        await Assertions.Expect(Page.Locator("#conversation").GetByText("is not installed")).ToHaveCountAsync(1);
+        await Assertions.Expect(Page.Locator("#status")).ToHaveTextAsync("The answer failed: see above.");
+        await Assertions.Expect(LastAnswer().GetByRole(AriaRole.Button, new() { Name = "Continue answer" })).ToBeHiddenAsync();
+        await Assertions.Expect(LastAnswer().GetByRole(AriaRole.Button, new() { Name = "Retry answer" })).ToBeVisibleAsync();
         await ScreenshotAsync("error.png");
         await LastAnswer().Locator("button[data-action='retry']").ClickAsync();
         await WaitForAnswerAsync();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Smail.OllamaEmulator.Scripting;
 
@@ -11,6 +12,27 @@ public sealed class ResumeAndTabsTests(BrowserFixture browser) : PageTest(browse
 
     private void QueueSlowAnswer() =>
         Host.Emulator.Scripts.Enqueue(ChatScript.Answer(s_words).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(25)));
+
+    [Fact]
+    public async Task AfterARefreshMidAnswer_TokensPerSecondIsTheServersRate_NotTheReplays()
+    {
+        QueueSlowAnswer();
+        await OpenAsync();
+        await AskAsync("Count");
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToContainTextAsync("w40");
+
+        await Page.ReloadAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToContainTextAsync("w80");
+        var status = await Page.Locator("#status").InnerTextAsync();
+
+        // The emulator writes a token every 25 ms at most: 40 tok/s is the most the server can have seen.
+        var match = Regex.Match(status, @"(\d+) tok/s");
+        Assert.True(match.Success, $"no rate in \"{status}\"");
+        var rate = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(rate, 5, 42);
+        await WaitForAnswerAsync();
+        AssertNoPageErrors();
+    }
 
     [Fact]
     public async Task RefreshingMidAnswer_ContinuesTheSameAnswerWithNoLostOrRepeatedText()

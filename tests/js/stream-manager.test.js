@@ -217,3 +217,23 @@ test('in a background tab, where animation frames never run, the text and done s
   assert.equal(delegate.text(), 'x'.repeat(500));
   assert.deepEqual(delegate.calls.at(-1), ['done', 'stop']);
 });
+
+test('the rate comes from the server\'s times, so a replay that arrives all at once still reads 25 tok/s', () => {
+  manager.connect('/events');
+  const source = FakeEventSource.last;
+  // 51 tokens written 40 ms apart, replayed in one go after a reload.
+  for (let i = 0; i <= 50; i++) source.emit(i + 1, 'delta', { text: `t${i} `, elapsedMs: 300 + i * 40 });
+
+  assert.equal(manager.deltaEvents, 51);
+  assert.equal(manager.tokensPerSecond, 25);
+});
+
+test('no rate before half a second of answer, or from a server that sends no times', () => {
+  manager.connect('/events');
+  const source = FakeEventSource.last;
+  source.emit(1, 'delta', { text: 'a', elapsedMs: 100 });
+  source.emit(2, 'delta', { text: 'b', elapsedMs: 400 });
+  assert.equal(manager.tokensPerSecond, 0);
+  source.emit(3, 'delta', { text: 'c' });
+  assert.equal(manager.tokensPerSecond, 0);
+});

@@ -16,6 +16,7 @@ internal sealed class Generation(
     // Never disposed: a /stop may arrive at any moment, even after the generation has expired.
     private readonly CancellationTokenSource _stop = new();
     private readonly Answer _answer = new(seed);
+    private readonly long _startedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
     private string? _announced;
 
     public string Id { get; } = id;
@@ -143,7 +144,9 @@ internal sealed class Generation(
         ? _log.TryAppend(EventTypes.Error, new ErrorEventData(error.Code, error.Message, ending.Retryable), SmailJsonContext.Default.ErrorEventData)
         : _log.TryAppend(EventTypes.Done, new DoneEventData(ending.DoneReason ?? "stop", DoneStatsFrom(stats)), SmailJsonContext.Default.DoneEventData);
 
-    private void AppendText(string type, string text) => _log.TryAppend(type, new TextEventData(text), SmailJsonContext.Default.TextEventData);
+    private void AppendText(string type, string text) => _log.TryAppend(type,
+        new TextEventData(text) { ElapsedMs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(_startedTimestamp).TotalMilliseconds },
+        SmailJsonContext.Default.TextEventData);
 
     private static DoneStats DoneStatsFrom(MessageStats stats) =>
         new(stats.PromptTokens, stats.OutputTokens, stats.TtftMs, stats.DurationMs, stats.TokensPerSecond);

@@ -47,7 +47,14 @@ internal sealed record StatusEventData(string State)
     public string? Reason { get; init; }
 }
 
-internal sealed record TextEventData(string Text);
+internal sealed record TextEventData(string Text)
+{
+    /// <summary>
+    /// Milliseconds from the generation's start to this text, on the server's clock: a page that replays the
+    /// events after a reload computes the real rate from these, not from how fast the replay arrived.
+    /// </summary>
+    public long? ElapsedMs { get; init; }
+}
 
 internal sealed record DoneEventData(string Reason, DoneStats Stats);
 

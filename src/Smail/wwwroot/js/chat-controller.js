@@ -32,7 +32,6 @@ export class ChatController extends EventTarget {
   #generationId = null;
   /** @type {MessageView | null} */
   #answer = null;
-  #firstTextAt = 0;
   #askedAt = 0;
   #chunks = 0;
   #telemetry;
@@ -182,7 +181,6 @@ export class ChatController extends EventTarget {
    */
   #follow({ generationId, eventsUrl, assistantMessageId }, { existing, previous }) {
     this.#generationId = generationId;
-    this.#firstTextAt = 0;
     this.#chunks = 0;
     const answer = previous ? MessageView.from(previous) : new MessageView('assistant', assistantMessageId);
     if (previous) answer.replaceOnNextText();
@@ -205,9 +203,9 @@ export class ChatController extends EventTarget {
     if (this.#ui.state !== 'idle' && this.#ui.canTransition('idle')) this.#ui.transition('idle');
   }
 
-  /** @param {string} message */
-  #fail(message) {
-    if (this.#ui.state !== 'error') this.#ui.transition('error', { message });
+  /** @param {string} message @param {boolean} [inAnswer] the answer shows it already: the status line only points there */
+  #fail(message, inAnswer = false) {
+    if (this.#ui.state !== 'error') this.#ui.transition('error', { message, inAnswer });
   }
 
   #changed() { this.dispatchEvent(new Event('sessionchange')); }
@@ -242,10 +240,7 @@ export class ChatController extends EventTarget {
         this.#askedAt = 0;
       }
       if (kind === 'delta' && this.#ui.state === 'generating') {
-        this.#firstTextAt ||= performance.now();
-        const tokens = this.#stream.deltaEvents;
-        const seconds = (performance.now() - this.#firstTextAt) / 1000;
-        this.#ui.update({ tokens, tokensPerSecond: seconds > 0.5 ? tokens / seconds : 0 });
+        this.#ui.update({ tokens: this.#stream.deltaEvents, tokensPerSecond: this.#stream.tokensPerSecond });
       }
     },
     onDone: ({ reason, stats }) => {
@@ -264,7 +259,7 @@ export class ChatController extends EventTarget {
     onError: (data) => {
       this.#answer?.setStatus('error');
       this.#answer?.showError(data.message);
-      this.#fail(data.message);
+      this.#fail(data.message, true);
       this.#refresh();
     },
     onReconnecting: (attempt) => {

@@ -58,6 +58,8 @@ export class StreamManager {
   #ended = true;
   #charsPerFrame = StreamManager.MIN_CHARS_PER_FRAME;
   #deltaEvents = 0;
+  #firstDeltaMs = 0;
+  #lastDeltaMs = 0;
 
   /**
    * @param {{ delegate: StreamDelegate, createEventSource?: ((url: string) => EventSourceLike) | null,
@@ -97,6 +99,15 @@ export class StreamManager {
 
   /** Answer events received so far: Ollama sends one token per event, so this is the live token count. */
   get deltaEvents() { return this.#deltaEvents; }
+
+  /**
+   * Tokens per second as the server wrote them, from the events' own times: right after a reload too,
+   * when the replay arrives all at once. 0 until half a second of answer has been seen.
+   */
+  get tokensPerSecond() {
+    const span = (this.#lastDeltaMs - this.#firstDeltaMs) / 1000;
+    return this.#deltaEvents > 1 && span >= 0.5 ? (this.#deltaEvents - 1) / span : 0;
+  }
 
   /**
    * Attaches to a generation's events, after `lastEventId` when resuming.
@@ -155,7 +166,10 @@ export class StreamManager {
     }
     this.#receivedAny = true;
     const data = JSON.parse(event.data);
-    if (name === 'delta') this.#deltaEvents++;
+    if (name === 'delta') {
+      if (this.#deltaEvents++ === 0) this.#firstDeltaMs = data.elapsedMs ?? 0;
+      this.#lastDeltaMs = data.elapsedMs ?? 0;
+    }
     if (name === 'delta' || name === 'thinking') {
       const last = this.#queue.at(-1);
       if (last?.kind === 'text' && last.type === name) last.text += data.text;

@@ -5,7 +5,7 @@ import { GENERATION_STATES } from './contract.js';
  * @typedef {'idle' | 'sending' | 'queued' | 'connecting' | 'loading_model' | 'thinking' | 'generating'
  *   | 'retrying' | 'reconnecting' | 'done' | 'stopped' | 'error'} UiState
  * @typedef {{ tokens?: number, tokensPerSecond?: number, ttftMs?: number, attempt?: number, delayMs?: number,
- *   message?: string }} StateDetail
+ *   message?: string, inAnswer?: boolean }} StateDetail
  * @typedef {{ set(callback: () => void, ms: number): any, clear(handle: any): void }} Ticker
  * @typedef {{ textContent: string | null }} TextTarget
  * @typedef {{ dataset: DOMStringMap | Record<string, string | undefined> }} DataTarget
@@ -176,7 +176,8 @@ export function statusText(state, detail, elapsedMs) {
     // The answer's own footer shows its stats; said twice, they were noise.
     case 'done': return 'Done';
     case 'stopped': return 'Stopped';
-    case 'error': return detail.message ?? 'Something went wrong.';
+    // One error, shown once: where the answer shows it, the status line only points there.
+    case 'error': return detail.inAnswer ? 'The answer failed: see above.' : detail.message ?? 'Something went wrong.';
   }
 }
 

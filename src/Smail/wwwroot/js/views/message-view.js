@@ -56,6 +56,8 @@ export class MessageView {
 
     // Only answers can have reasoning; a person's message has no place for it.
     if (role === 'assistant') this.element.append(this.#thinkingBlock);
+    // Empty until its first text: an empty answer has nothing to Continue.
+    if (role === 'assistant') this.element.toggleAttribute('data-empty', true);
     this.element.append(this.#body, this.#footer, this.#actions);
   }
 
