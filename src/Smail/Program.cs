@@ -1,3 +1,4 @@
+using Smail.Changes;
 using Smail.Chat;
 using Smail.Generations;
 using Smail.Health;
@@ -16,6 +17,7 @@ builder.Services.AddApiProblems();
 builder.Services.AddSmailJson();
 builder.Services.AddOllama();
 builder.Services.AddSessionStore();
+builder.Services.AddChangeFeed();
 builder.Services.AddAnswerJournal();
 builder.Services.AddGenerations();
 
@@ -33,6 +35,7 @@ app.MapSessionsApi();
 app.MapMessagesApi();
 app.MapGenerationsApi();
 app.MapMetricsApi();
+app.MapChangesApi();
 
 app.Run();
 

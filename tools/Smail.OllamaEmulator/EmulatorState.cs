@@ -10,4 +10,7 @@ internal sealed class EmulatorState
     public ModelCatalog Catalog { get; } = new();
     public ScriptQueue Scripts { get; } = new();
     public RequestLog Requests { get; } = new();
+
+    /// <summary>While true the server is "down": every connection is dropped before an answer, as a crashed Ollama's would be.</summary>
+    public bool Down { get; set; }
 }

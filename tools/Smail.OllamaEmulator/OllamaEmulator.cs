@@ -26,6 +26,13 @@ public sealed class OllamaEmulator : IAsyncDisposable
     public RequestLog Requests => _state.Requests;
     public ModelCatalog Catalog => _state.Catalog;
 
+    /// <summary>Takes the whole server down (connections dropped unanswered) or brings it back.</summary>
+    public bool Down
+    {
+        get => _state.Down;
+        set => _state.Down = value;
+    }
+
     public Uri BaseAddress => new(_app.Services.GetRequiredService<IServer>()
         .Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
@@ -43,6 +50,15 @@ public sealed class OllamaEmulator : IAsyncDisposable
         var state = new EmulatorState();
         builder.Services.AddSingleton(state);
         var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            if (state.Down)
+            {
+                context.Abort();
+                return;
+            }
+            await next(context);
+        });
         app.MapPost("/api/chat", ChatEndpoint.HandleAsync);
         app.MapCatalog();
         app.MapControl();

@@ -7,7 +7,7 @@ namespace Smail.Generations;
 /// The generations the server knows: running ones (at most one per conversation) and finished ones,
 /// kept for <see cref="GenerationOptions.ReplayRetention"/> so late or reconnecting listeners can replay them.
 /// </summary>
-internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, TimeProvider time)
+internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, TimeProvider time, Changes.ChangeFeed changes)
 {
     private readonly ConcurrentDictionary<string, Generation> _byId = new();
     private readonly ConcurrentDictionary<string, Generation> _runningBySession = new();
@@ -34,6 +34,7 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
         }
         _byId[candidate.Id] = candidate;
         generation = candidate;
+        changes.SessionChanged(sessionId, Changes.SessionChanges.AnswerStarted);
         return true;
     }
 
@@ -50,6 +51,7 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
     {
         if (_runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation)))
         {
+            changes.SessionChanged(generation.SessionId, Changes.SessionChanges.AnswerEnded);
             _ = ExpireAfterRetentionAsync(generation);
         }
     }

@@ -28,6 +28,8 @@ namespace Smail.Json;
 [JsonSerializable(typeof(TelemetryReceipt))]
 [JsonSerializable(typeof(List<RejectedMeasurement>))]
 [JsonSerializable(typeof(MetricsHistoryView))]
+[JsonSerializable(typeof(Smail.Changes.SessionChange))]
+[JsonSerializable(typeof(Smail.Changes.HealthChange))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class SmailJsonContext : JsonSerializerContext;
 

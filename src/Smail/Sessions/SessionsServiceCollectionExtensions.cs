@@ -5,7 +5,8 @@ internal static class SessionsServiceCollectionExtensions
     public static IServiceCollection AddSessionStore(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ISessionStore, JsonFileSessionStore>();
+        // Served to the app as ISessionStore through the change feed's notifying store (AddChangeFeed).
+        services.AddSingleton<JsonFileSessionStore>();
         return services;
     }
 }

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading.Channels;
+using Smail.Json;
+
+namespace Smail.Changes;
+
+/// <summary>The change feed's event names and kinds of session change, defined once (the page's list is compared in ContractTests).</summary>
+internal static class ChangeTypes
+{
+    public const string Session = "session";
+    public const string Health = "health";
+}
+
+internal static class SessionChanges
+{
+    public const string Created = "created";
+    public const string Updated = "updated";
+    public const string Deleted = "deleted";
+    public const string Restored = "restored";
+    public const string AnswerStarted = "answer_started";
+    public const string AnswerEnded = "answer_ended";
+}
+
+internal sealed record SessionChange(string Id, string Change);
+
+internal sealed record HealthChange(bool UpstreamReachable, string? Error);
+
+/// <summary>
+/// What changed, for every open page: conversations created, renamed, deleted or answered, and the
+/// model server going away or coming back. One SSE stream per page replaces polling. A change is framed
+/// once and handed to every subscriber; a subscriber too slow to take 256 changes is cut off, and its page
+/// reconnects and reloads what it shows, so nobody waits for it and nothing grows without bound.
+/// </summary>
+internal sealed class ChangeFeed
+{
+    private const int Backlog = 256;
+    private readonly Lock _lock = new();
+    private readonly List<Channel<byte[]>> _subscribers = [];
+    private byte[] _health = Frame(ChangeTypes.Health, new HealthChange(true, null), SmailJsonContext.Default.HealthChange);
+
+    /// <summary>A new subscriber's changes, starting with the current health; dispose to leave.</summary>
+    public Subscription Subscribe()
+    {
+        var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Backlog) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        lock (_lock)
+        {
+            channel.Writer.TryWrite(_health);
+            _subscribers.Add(channel);
+        }
+        return new Subscription(this, channel);
+    }
+
+    public void SessionChanged(string id, string change) =>
+        Publish(Frame(ChangeTypes.Session, new SessionChange(id, change), SmailJsonContext.Default.SessionChange));
+
+    /// <summary>The model server's reachability; published only when it changes.</summary>
+    public void HealthChanged(bool reachable, string? error)
+    {
+        var frame = Frame(ChangeTypes.Health, new HealthChange(reachable, error), SmailJsonContext.Default.HealthChange);
+        lock (_lock)
+        {
+            if (frame.AsSpan().SequenceEqual(_health))
+            {
+                return;
+            }
+            _health = frame;
+        }
+        Publish(frame);
+    }
+
+    private void Publish(byte[] frame)
+    {
+        lock (_lock)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                if (!subscriber.Writer.TryWrite(frame))
+                {
+                    subscriber.Writer.TryComplete();
+                }
+            }
+        }
+    }
+
+    private void Leave(Channel<byte[]> channel)
+    {
+        lock (_lock)
+        {
+            _subscribers.Remove(channel);
+        }
+        channel.Writer.TryComplete();
+    }
+
+    private static byte[] Frame<T>(string type, T payload, JsonTypeInfo<T> info) =>
+        Encoding.UTF8.GetBytes($"event: {type}\ndata: {JsonSerializer.Serialize(payload, info)}\n\n");
+
+    internal sealed class Subscription(ChangeFeed feed, Channel<byte[]> channel) : IDisposable
+    {
+        public ChannelReader<byte[]> Changes => channel.Reader;
+
+        public void Dispose() => feed.Leave(channel);
+    }
+}

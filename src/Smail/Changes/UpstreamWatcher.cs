@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Smail.Ollama;
+
+namespace Smail.Changes;
+
+internal sealed class ChangesOptions
+{
+    public const string Section = "Changes";
+
+    /// <summary>How often the model server is asked whether it is there, so pages learn of an outage, and its end, by themselves.</summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Watches the model server's reachability and tells the change feed when it changes.</summary>
+internal sealed class UpstreamWatcher(IChatUpstream upstream, ChangeFeed feed, IOptions<ChangesOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.HealthInterval);
+        do
+        {
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                // At least 3 s: a cold first connection, or a busy machine, is not an outage.
+                attempt.CancelAfter(TimeSpan.FromTicks(Math.Max(options.Value.HealthInterval.Ticks, TimeSpan.FromSeconds(3).Ticks)));
+                await upstream.GetVersionAsync(attempt.Token);
+                feed.HealthChanged(reachable: true, error: null);
+            }
+            catch (UpstreamException ex)
+            {
+                feed.HealthChanged(reachable: false, ex.Message);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                feed.HealthChanged(reachable: false, "The model server did not answer in time.");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
