@@ -7,8 +7,8 @@ namespace Smail.BrowserTests;
 
 /// <summary>
 /// axe-core (from npm) over every state of the page a person meets, in both themes, on a desktop and on a
-/// phone: the empty page, streaming, thinking, a finished conversation, an error, a toast, the settings
-/// dialog and the dashboard. Zero violations.
+/// phone (light; the phone layout's colours are the desktop's): the empty page, streaming, thinking, a
+/// finished conversation, an error, a toast, the settings dialog and the dashboard. Zero violations.
 /// </summary>
 public sealed class AccessibilityTests(BrowserFixture browser) : PageTest(browser)
 {
@@ -22,7 +22,6 @@ public sealed class AccessibilityTests(BrowserFixture browser) : PageTest(browse
     [InlineData("light", false)]
     [InlineData("dark", false)]
     [InlineData("light", true)]
-    [InlineData("dark", true)]
     public async Task EveryStateOfThePage_HasNoAxeViolations(string theme, bool phone)
     {
         await using var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions

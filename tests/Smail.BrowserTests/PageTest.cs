@@ -19,9 +19,12 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
 
     protected virtual BrowserNewContextOptions ContextOptions => new() { ViewportSize = new ViewportSize { Width = 1100, Height = 760 } };
 
+    /// <summary>Settings for this class's Smail; the model server's health is checked often, so outages show at once.</summary>
+    protected virtual IDictionary<string, string?> HostSettings => new Dictionary<string, string?> { ["Changes:HealthInterval"] = "00:00:00.250" };
+
     public virtual async Task InitializeAsync()
     {
-        Host = await TestHost.StartAsync();
+        Host = await TestHost.StartAsync(HostSettings);
         var options = ContextOptions;
         options.BaseURL = Host.App.BaseAddress.ToString();
         Context = await browser.Browser.NewContextAsync(options);

@@ -21,6 +21,13 @@ public sealed partial class ContractTests
         Assert.Equal(Constants(typeof(EventTypes)), Sorted(s_page.Value["EVENT_NAMES"]));
 
     [Fact]
+    public void ChangeFeedNames_AreTheServers()
+    {
+        Assert.Equal(Constants(typeof(Smail.Changes.ChangeTypes)), Sorted(s_page.Value["CHANGE_TYPES"]));
+        Assert.Equal(Constants(typeof(Smail.Changes.SessionChanges)), Sorted(s_page.Value["SESSION_CHANGES"]));
+    }
+
+    [Fact]
     public void GenerationStates_AreTheServers() =>
         Assert.Equal(Constants(typeof(GenerationStates)), Sorted(s_page.Value["GENERATION_STATES"]));
 

@@ -86,6 +86,31 @@ export class ChatController extends EventTarget {
     this.#changed();
   }
 
+  /**
+   * Brings the open conversation up to date after it changed elsewhere (another tab, another person):
+   * shows new messages and follows an answer this page did not start. Leaves it alone while this page
+   * is sending or following an answer itself.
+   */
+  async sync() {
+    const shown = this.#session;
+    const busy = () => this.#ui.state === 'sending' || this.#ui.isStreaming;
+    if (!shown || busy()) return;
+    const view = this.#view.signal;
+    try {
+      const fresh = await this.#api.session(shown.id, view);
+      if (view.aborted || busy()) return;
+      // What the page shows may be newer than its copy of the conversation (its own answers are drawn as
+      // they stream): compare with the screen, and draw again only what differs from it.
+      if (fresh.activeGenerationId || !this.#chat.shows(fresh.messages)) await this.open(shown.id);
+      else {
+        this.#session = fresh;
+        this.#changed();
+      }
+    } catch {
+      // The next change, or opening it again, catches up.
+    }
+  }
+
   newChat() {
     this.#detach();
     this.#session = null;

@@ -9,6 +9,10 @@
 /** The event stream's event names. */
 export const EVENT_NAMES = /** @type {const} */ (['status', 'thinking', 'delta', 'done', 'error']);
 
+/** The change feed's (/api/changes) event names, and the kinds of change to a conversation it tells of. */
+export const CHANGE_TYPES = /** @type {const} */ (['session', 'health']);
+export const SESSION_CHANGES = /** @type {const} */ (['created', 'updated', 'deleted', 'restored', 'answer_started', 'answer_ended']);
+
 /** The states a `status` event can carry. */
 export const GENERATION_STATES = /** @type {const} */ (['queued', 'connecting', 'loading_model', 'thinking', 'generating', 'retrying']);
 

@@ -7,6 +7,7 @@ import { ChatView, copyMessage } from './views/chat-view.js';
 import { markdownToHtml } from './markdown.js';
 import { Composer } from './views/composer.js';
 import { Announcer } from './views/announcer.js';
+import { ChangeFeed } from './change-feed.js';
 import { ModelPicker } from './views/model-picker.js';
 import { SessionListView } from './views/session-list-view.js';
 import { SettingsDialog } from './views/settings-dialog.js';
@@ -119,6 +120,20 @@ sessions.addEventListener('delete', async (e) => {
   }, 5000);
   refreshList();
 });
+// What changes elsewhere (other tabs, other people, the model server) shows here by itself.
+const changes = new ChangeFeed();
+let listRefresh = null;
+const refreshListSoon = () => { listRefresh ??= setTimeout(() => { listRefresh = null; refreshList(); }, 50); };
+changes.addEventListener('session', (event) => {
+  const { id, change } = /** @type {CustomEvent<import('./change-feed.js').SessionChange>} */ (event).detail;
+  refreshListSoon();
+  if (id !== controller.session?.id) return;
+  if (change === 'deleted') controller.newChat();
+  else controller.sync();
+});
+changes.addEventListener('health', (event) => models.upstreamChanged(/** @type {CustomEvent<import('./change-feed.js').HealthChange>} */ (event).detail));
+changes.addEventListener('resync', () => { refreshListSoon(); controller.sync(); });
+
 $('new-chat').addEventListener('click', () => { telemetry.feature('new_chat'); controller.newChat(); composer.focus(); closeSidebar(); });
 
 // Settings.

@@ -42,6 +42,17 @@ export class ChatView extends EventTarget {
     this.scrollToEnd();
   }
 
+  /**
+   * Whether the list shows exactly these messages, each in the same state.
+   * @param {import('../api-client.js').ChatMessage[]} messages
+   */
+  shows(messages) {
+    const shown = [...this.#list.querySelectorAll('[data-message-id]')].map((e) => /** @type {HTMLElement} */ (e));
+    const expected = messages.filter((m) => m.role !== 'system');
+    return shown.length === expected.length && expected.every((m, i) =>
+      shown[i].dataset.messageId === m.id && (m.role === 'user' || shown[i].dataset.status === m.status));
+  }
+
   /** @param {string} id @returns {HTMLElement | null} */
   find(id) { return this.#list.querySelector(`[data-message-id="${CSS.escape(id)}"]`); }
 

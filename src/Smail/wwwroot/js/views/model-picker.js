@@ -28,6 +28,15 @@ export class ModelPicker {
     if ([...this.#select.options].some((o) => o.value === name)) this.#select.value = name;
   }
 
+  /**
+   * The model server went away or came back (the change feed says so): the banner follows by itself.
+   * @param {import('../change-feed.js').HealthChange} health
+   */
+  upstreamChanged(health) {
+    if (!health.upstreamReachable) this.#showBanner(health.error ?? 'The model server cannot be reached.');
+    else if (!this.#banner.hidden) this.load();
+  }
+
   async load() {
     try {
       const models = await this.#api.models();

@@ -1,0 +1,40 @@
+// @ts-check
+import { CHANGE_TYPES } from './contract.js';
+
+/**
+ * @typedef {{ id: string, change: (typeof import('./contract.js').SESSION_CHANGES)[number] }} SessionChange
+ * @typedef {{ upstreamReachable: boolean, error: string | null }} HealthChange
+ */
+
+/**
+ * The page's one subscription to what changes on the server (/api/changes): conversations changed in
+ * another tab or by another person, answers starting and ending, the model server going and coming back.
+ * Raises `session` and `health` with the change as detail, and `resync` when it reconnects after a
+ * break, since changes made meanwhile were not heard and what the page shows must be reloaded.
+ */
+export class ChangeFeed extends EventTarget {
+  /** @type {EventSource | null} */
+  #source = null;
+  #broken = false;
+
+  /** @param {((url: string) => EventSource) | null} [createEventSource] null: no live changes (a browser without EventSource) */
+  constructor(createEventSource = typeof EventSource === 'function' ? (url) => new EventSource(url) : null) {
+    super();
+    if (!createEventSource) return;
+    const source = createEventSource('/api/changes');
+    this.#source = source;
+    for (const type of CHANGE_TYPES) {
+      source.addEventListener(type, (event) => {
+        const detail = JSON.parse(/** @type {MessageEvent} */ (event).data);
+        this.dispatchEvent(new CustomEvent(type, { detail }));
+      });
+    }
+    source.addEventListener('error', () => { this.#broken = true; });
+    source.addEventListener('open', () => {
+      if (this.#broken) this.dispatchEvent(new Event('resync'));
+      this.#broken = false;
+    });
+  }
+
+  close() { this.#source?.close(); }
+}
