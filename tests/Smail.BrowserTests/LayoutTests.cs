@@ -52,4 +52,35 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : PageTest(browser)
         await Assertions.Expect(Page.Locator("#session-list")).ToContainTextAsync("Hello from my phone");
         AssertNoPageErrors();
     }
+
+    [Fact]
+    public async Task OnATouchScreen_ReturnMakesANewLine_NothingHidesBehindHover_AndEveryTargetIs44Pixels()
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Tap targets:\n\n```js\nlet big = 44;\n```"));
+        await OpenAsync();
+
+        await Page.FillAsync("#prompt", "Line one");
+        await Page.PressAsync("#prompt", "Enter");
+        await Page.Keyboard.TypeAsync("line two");
+        await Assertions.Expect(Page.Locator("#prompt")).ToHaveValueAsync("Line one\nline two");
+        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(0);
+        await Page.ClickAsync("#send");
+        await WaitForAnswerAsync();
+        await Page.ClickAsync("#toggle-sidebar");
+
+        var targets = Page.Locator("#sidebar button:visible, .topbar button:visible, .message__action:visible, .code-copy:visible, #send");
+        Assert.True(await targets.CountAsync() >= 8);
+        foreach (var target in await targets.AllAsync())
+        {
+            var box = (await target.BoundingBoxAsync())!;
+            var name = await target.GetAttributeAsync("aria-label") ?? await target.InnerTextAsync();
+            Assert.True(box.Width >= 44 && box.Height >= 44, $"\"{name}\" is {box.Width:0}×{box.Height:0} px");
+        }
+        var item = Page.Locator("#session-list .session-list__item").First;
+        await Assertions.Expect(item.GetByRole(AriaRole.Button, new() { Name = "Rename" })).ToBeVisibleAsync();
+        await Assertions.Expect(item.GetByRole(AriaRole.Button, new() { Name = "Delete" })).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("#session-list .session-list__icon").First).ToHaveCSSAsync("opacity", "1");
+        await ScreenshotAsync("phone-touch.png");
+        AssertNoPageErrors();
+    }
 }

@@ -59,14 +59,17 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
         await page.SelectOptionAsync("#model", "llama3.2:latest");
     }
 
-    /// <summary>Types and sends a prompt, and waits until the page shows it, so "the last answer" is the new one.</summary>
+    /// <summary>
+    /// Types and sends a prompt with the Send button (Enter only sends on a desktop: ComposerTests), and waits
+    /// until the page shows it, so "the last answer" is the new one.
+    /// </summary>
     protected async Task AskAsync(string prompt, IPage? page = null)
     {
         page ??= Page;
         var questions = page.Locator(".message--user");
         var before = await questions.CountAsync();
         await page.FillAsync("#prompt", prompt);
-        await page.PressAsync("#prompt", "Enter");
+        await page.ClickAsync("#send");
         await Assertions.Expect(questions).ToHaveCountAsync(before + 1);
     }
 

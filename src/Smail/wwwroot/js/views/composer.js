@@ -29,8 +29,11 @@ export class Composer extends EventTarget {
     button.addEventListener('click', (event) => {
       if (button.dataset.mode === 'stop' && event.detail > 1) event.preventDefault();
     });
+    // On a touch screen Return makes a new line and the Send button sends: a phone keyboard has no Shift+Return.
+    const touch = () => matchMedia('(pointer: coarse)').matches;
+    if (touch()) prompt.placeholder = 'Message Smail';
     prompt.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !touch()) {
         event.preventDefault();
         form.requestSubmit();
       }
