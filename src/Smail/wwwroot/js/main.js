@@ -8,6 +8,7 @@ import { markdownToHtml } from './markdown.js';
 import { Composer } from './views/composer.js';
 import { Announcer } from './views/announcer.js';
 import { ChangeFeed } from './change-feed.js';
+import { describeShortcuts, handleShortcut } from './shortcuts.js';
 import { ModelPicker } from './views/model-picker.js';
 import { SessionListView } from './views/session-list-view.js';
 import { SettingsDialog } from './views/settings-dialog.js';
@@ -40,8 +41,26 @@ composer.addEventListener('submit', async (event) => {
   if (!models.selected) return toast.show('Choose a model first.');
   if (await controller.send(content, models.selected)) composer.clear();
 });
+// Keyboard shortcuts: SHORTCUTS lists them once, for this handler and for the `?` panel.
+describeShortcuts(/** @type {HTMLElement} */ (document.querySelector('#shortcuts-dialog .shortcuts')));
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && ui.isStreaming && !document.querySelector('dialog[open]')) controller.stop();
+  if (document.querySelector('dialog[open]')) return;
+  handleShortcut(event, (action) => {
+    switch (action) {
+      case 'newChat': $('new-chat').click(); return true;
+      case 'search': $('session-search').focus(); return true;
+      case 'composer': composer.focus(); return true;
+      case 'stop': if (!ui.isStreaming) return false; controller.stop(); return true;
+      case 'copyLast': {
+        const last = [...(controller.session?.messages ?? [])].reverse().find((m) => m.role === 'assistant');
+        const button = /** @type {HTMLElement | null} */ (document.querySelector('.message--assistant:last-of-type [data-action="copy"]'));
+        if (!last || !button) return false;
+        copyMessage(last.content, markdownToHtml(last.content), button);
+        return true;
+      }
+      case 'help': /** @type {HTMLDialogElement} */ ($('shortcuts-dialog')).showModal(); return true;
+    }
+  });
 });
 composer.addEventListener('stop', () => controller.stop());
 composer.addEventListener('held', () => ui.hint('your message is kept: send it when this answer ends'));

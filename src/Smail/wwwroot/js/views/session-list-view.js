@@ -5,6 +5,8 @@
 /**
  * The sidebar's list of conversations, newest first, with search, rename and delete. It only shows and
  * asks: it raises `open`, `search`, `rename` and `delete` events and the page decides what they do.
+ * From the keyboard the list is one Tab stop: ↑/↓ (Home/End) move between conversations, ←/→ between a
+ * conversation and its Rename and Delete buttons, F2 renames and Delete deletes.
  */
 export class SessionListView extends EventTarget {
   #list;
@@ -21,6 +23,7 @@ export class SessionListView extends EventTarget {
     this.#list = list;
     this.#search = search;
     list.addEventListener('click', this.#onClick);
+    list.addEventListener('keydown', this.#onKeyDown);
     search.addEventListener('input', () => {
       clearTimeout(this.#debounce);
       this.#debounce = setTimeout(() => this.#emit('search', { query: search.value.trim() }), 200);
@@ -38,8 +41,58 @@ export class SessionListView extends EventTarget {
       this.#list.replaceChildren(empty);
       return;
     }
+    // A change elsewhere redraws the list: keep the focus on the same conversation's same button.
+    const focused = /** @type {HTMLElement | null} */ (this.#list.contains(document.activeElement) ? document.activeElement : null);
+    const focusedId = /** @type {HTMLElement | null} */ (focused?.closest('[data-session-id]'))?.dataset.sessionId;
+    const focusedAction = focused?.dataset.action;
     this.#list.replaceChildren(...sessions.map((s) => this.#item(s)));
+    const again = focusedId && this.#list.querySelector(`[data-session-id="${CSS.escape(focusedId)}"] [data-action="${focusedAction}"]`);
+    this.#rove(again instanceof HTMLElement ? again : this.#current(), Boolean(focused));
   }
+
+  /** The items a person can reach, in order. @returns {HTMLElement[]} */
+  #items() {
+    return [...this.#list.querySelectorAll('[data-session-id]')].map((e) => /** @type {HTMLElement} */ (e)).filter((e) => !e.hidden);
+  }
+
+  /** The item that holds the list's one Tab stop: the focused one, else the open conversation, else the first. */
+  #current() {
+    const items = this.#items();
+    return items.find((i) => i.contains(document.activeElement)) ?? items.find((i) => i.dataset.sessionId === this.#activeId) ?? items[0];
+  }
+
+  /** Gives `target` (an item, or a button in one) the list's one Tab stop, and the focus with `focus`. @param {HTMLElement | undefined} target @param {boolean} focus */
+  #rove(target, focus) {
+    const button = target?.matches('button') ? target : target?.querySelector('.session-list__open');
+    for (const b of this.#list.querySelectorAll('button')) b.setAttribute('tabindex', b === button ? '0' : '-1');
+    if (focus && button instanceof HTMLElement) button.focus();
+  }
+
+  /** @param {KeyboardEvent} event */
+  #onKeyDown = (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const item = /** @type {HTMLElement | null} */ (target.closest('[data-session-id]'));
+    if (!item || target.matches('input')) return;
+    const items = this.#items();
+    const at = items.indexOf(item);
+    const buttons = [...item.querySelectorAll('button')].map((b) => /** @type {HTMLElement} */ (b));
+    const inItem = buttons.indexOf(target);
+    /** @type {HTMLElement | undefined} */
+    let next;
+    switch (event.key) {
+      case 'ArrowDown': next = items[Math.min(at + 1, items.length - 1)]; break;
+      case 'ArrowUp': next = items[Math.max(at - 1, 0)]; break;
+      case 'Home': next = items[0]; break;
+      case 'End': next = items.at(-1); break;
+      case 'ArrowRight': next = buttons[Math.min(inItem + 1, buttons.length - 1)]; break;
+      case 'ArrowLeft': next = buttons[Math.max(inItem - 1, 0)]; break;
+      case 'F2': /** @type {HTMLElement | null} */ (item.querySelector('[data-action="rename"]'))?.click(); break;
+      case 'Delete': /** @type {HTMLElement | null} */ (item.querySelector('[data-action="delete"]'))?.click(); break;
+      default: return;
+    }
+    event.preventDefault();
+    if (next) this.#rove(next, true);
+  };
 
   /** @param {string | null} id */
   setActive(id) {
@@ -53,6 +106,7 @@ export class SessionListView extends EventTarget {
         else button.removeAttribute('aria-current');
       }
     }
+    this.#rove(this.#current(), false);
   }
 
   /** Hides an item while its deletion can still be undone. @param {string} id @param {boolean} hidden */
