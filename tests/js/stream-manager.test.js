@@ -63,7 +63,25 @@ test('never splits a surrogate pair between two frames', () => {
   assert.equal(delegate.text(), '😀'.repeat(50));
 });
 
-test('without smoothing (reduced motion) reveals everything in one frame', () => {
+test('reduced motion: text appears a whole sentence at a time, with no animation, and all of it at the end', () => {
+  manager = new StreamManager({ delegate, createEventSource: (url) => new FakeEventSource(url), frames, timers, smooth: false });
+  manager.connect('/events');
+  const source = FakeEventSource.last;
+
+  source.emit(1, 'delta', { text: 'The first sen' });
+  frames.flush();
+  assert.equal(delegate.text(), '', 'half a sentence waits');
+  source.emit(2, 'delta', { text: 'tence ends here. The second' });
+  frames.flush();
+  assert.equal(delegate.text(), 'The first sentence ends here. ');
+  source.emit(3, 'delta', { text: ' is cut off' });
+  source.emit(4, 'done', { reason: 'stop', stats: {} });
+  frames.flush();
+  assert.equal(delegate.text(), 'The first sentence ends here. The second is cut off');
+  assert.deepEqual(delegate.calls.at(-1), ['done', 'stop']);
+});
+
+test('without smoothing (reduced motion) a long run with no sentence end is not held back', () => {
   manager = new StreamManager({ delegate, createEventSource: (url) => new FakeEventSource(url), frames, timers, smooth: false });
   manager.connect('/events');
   FakeEventSource.last.emit(1, 'delta', { text: 'y'.repeat(5000) });

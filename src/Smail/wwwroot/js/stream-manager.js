@@ -29,6 +29,8 @@ export class StreamManager {
   /** How many frames it may take to reveal what is buffered: ~130 ms at 60 Hz. */
   static CATCH_UP_FRAMES = 8;
   static MIN_CHARS_PER_FRAME = 2;
+  /** Reduced motion holds back an unfinished sentence, but not past this many characters (code has no full stops). */
+  static LONGEST_HELD_SENTENCE = 240;
   /** Failed SSE attempts without a single event before switching to long-polling. */
   static FALLBACK_AFTER_FAILURES = 3;
   /** A tab in the background gets no animation frames: after this long a timer delivers what waits, all of it. */
@@ -65,6 +67,7 @@ export class StreamManager {
    * @param {{ delegate: StreamDelegate, createEventSource?: ((url: string) => EventSourceLike) | null,
    *   createFallback?: (url: string) => EventSourceLike, frames?: FrameScheduler, timers?: TimerScheduler,
    *   errors?: ErrorHandler, smooth?: boolean }} options
+   *   smooth: false for prefers-reduced-motion: no reveal animation; text appears a sentence at a time.
    */
   constructor({
     delegate,
@@ -259,7 +262,12 @@ export class StreamManager {
         continue;
       }
       if (budget <= 0) break;
-      const take = safeCut(item.text, budget);
+      let take = safeCut(item.text, budget);
+      if (!this.#smooth && this.#queue[1]?.kind !== 'event' && item.text.length < StreamManager.LONGEST_HELD_SENTENCE) {
+        // Reduced motion: whole sentences only, the rest waits for its end (or for the answer's end).
+        take = sentencesIn(item.text);
+        if (take === 0) return;
+      }
       this.#safely(() => this.#delegate.onText?.(item.type, item.text.slice(0, take)));
       budget -= take;
       item.text = item.text.slice(take);
@@ -286,6 +294,13 @@ export class StreamManager {
       (globalThis.reportError ?? console.error)(error);
     }
   }
+}
+
+/** The length of the whole sentences (or lines) at the start of `text`. @param {string} text */
+function sentencesIn(text) {
+  let end = 0;
+  for (const match of text.matchAll(/[.!?…:;]["'”’)\]]*\s|\n/g)) end = match.index + match[0].length;
+  return end;
 }
 
 /** A cut at `n` or just after it that never splits a UTF-16 surrogate pair. @param {string} text @param {number} n */
