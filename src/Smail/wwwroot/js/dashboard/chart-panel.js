@@ -4,7 +4,8 @@ import uPlot from 'uplot';
 /**
  * @typedef {{ start: string, generations: number, errors: number, retries: number, timeToFirstChunkP50: number | null,
  *   timeToFirstChunkP95: number | null, tokensPerSecond: number | null, activeGenerations: number, connections: number }} Bucket
- * @typedef {{ label: string, color: string, value: (bucket: Bucket, bucketSeconds: number) => number | null }} Series
+ * @typedef {{ label: string, color: string, dash?: number[],
+ *   value: (bucket: Bucket, bucketSeconds: number, index: number, buckets: Bucket[]) => number | null }} Series
  */
 
 /** One time-series chart of the dashboard, redrawn in place as new buckets arrive. */
@@ -30,7 +31,7 @@ export class ChartPanel {
     /** @type {uPlot.AlignedData} */
     const data = [
       buckets.map((b) => Date.parse(b.start) / 1000),
-      ...this.#series.map((s) => buckets.map((b) => s.value(b, bucketSeconds))),
+      ...this.#series.map((s) => buckets.map((b, i) => s.value(b, bucketSeconds, i, buckets))),
     ];
     if (this.#plot) {
       this.#plot.setData(data);
@@ -38,10 +39,12 @@ export class ChartPanel {
     }
     this.#plot = new uPlot({
       ...this.#size(),
-      series: [{}, ...this.#series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: true, points: { show: true, size: 4 } }))],
-      axes: [{ stroke: '#888' }, { stroke: '#888' }],
+      series: [{}, ...this.#series.map((s) => ({ label: s.label, stroke: s.color, dash: s.dash, width: 2, spanGaps: true, points: { show: true, size: 4 } }))],
+      // Wider spacing than uPlot's default, whose two-line date labels overlapped at this width.
+      axes: [{ stroke: '#888', space: 90 }, { stroke: '#888' }],
       scales: {
-        x: { time: true, range: (_u, min, max) => [Math.min(min, max - ChartPanel.MIN_SPAN_SECONDS), max] },
+        // From the data itself: with one bucket uPlot widens a zero-width range to years before asking.
+        x: { time: true, range: (u) => xRange(/** @type {number[]} */ (u.data[0])) },
         y: { range: (_u, _min, max) => [0, Math.max(max ?? 0, this.#minMax) * 1.15] },
       },
     }, data, this.#element);
@@ -50,4 +53,10 @@ export class ChartPanel {
   #size() {
     return { width: Math.max(280, this.#element.clientWidth), height: 220 };
   }
+}
+
+/** The time axis: the buckets' span, and at least MIN_SPAN_SECONDS back from the newest. @param {number[]} times */
+function xRange(times) {
+  const newest = times.at(-1) ?? Date.now() / 1000;
+  return /** @type {uPlot.Range.MinMax} */ ([Math.min(times[0] ?? newest, newest - ChartPanel.MIN_SPAN_SECONDS), newest]);
 }

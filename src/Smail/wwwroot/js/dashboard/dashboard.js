@@ -1,6 +1,7 @@
 // @ts-check
 import { ChartPanel } from './chart-panel.js';
 import { renderTotals } from './totals.js';
+import { perMinute } from './rates.js';
 
 /** @typedef {import('./chart-panel.js').Series} Series */
 
@@ -9,9 +10,10 @@ const REFRESH_MS = 5000;
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const panels = {
+  // p95 dashed and drawn first, so p50 stays visible where the two are equal.
   ttfc: new ChartPanel($('chart-ttfc'), [
+    { label: 'p95', color: '#e8590c', dash: [6, 4], value: (b) => b.timeToFirstChunkP95 },
     { label: 'p50', color: '#3b5bdb', value: (b) => b.timeToFirstChunkP50 },
-    { label: 'p95', color: '#e8590c', value: (b) => b.timeToFirstChunkP95 },
   ], 0.5),
   speed: new ChartPanel($('chart-speed'), [{ label: 'tok/s', color: '#2f9e44', value: (b) => b.tokensPerSecond }], 10),
   active: new ChartPanel($('chart-active'), [
@@ -19,9 +21,9 @@ const panels = {
     { label: 'streams', color: '#9c36b5', value: (b) => b.connections },
   ], 2),
   rates: new ChartPanel($('chart-rates'), [
-    { label: 'answers', color: '#2f9e44', value: (b, s) => b.generations * 60 / s },
-    { label: 'errors', color: '#c92a2a', value: (b, s) => b.errors * 60 / s },
-    { label: 'retries', color: '#f08c00', value: (b, s) => b.retries * 60 / s },
+    { label: 'answers', color: '#2f9e44', value: perMinute('generations') },
+    { label: 'errors', color: '#c92a2a', value: perMinute('errors') },
+    { label: 'retries', color: '#f08c00', value: perMinute('retries') },
   ], 5),
 };
 
