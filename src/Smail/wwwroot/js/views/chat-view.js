@@ -13,6 +13,8 @@ export class ChatView extends EventTarget {
   #followThreshold = 48;
   /** False while an answer is being written: editing then would replace what it answers. */
   #editable = true;
+  /** Whether the reader was at the end when they last scrolled (or the page last took them there). */
+  #atEnd = true;
 
   /** @param {HTMLElement} list @param {HTMLElement} scroller @param {HTMLElement} jumpButton */
   constructor(list, scroller, jumpButton) {
@@ -22,8 +24,14 @@ export class ChatView extends EventTarget {
     this.#jump = jumpButton;
     list.addEventListener('click', this.#onClick);
     list.addEventListener('keydown', this.#onKeyDown);
-    scroller.addEventListener('scroll', () => { if (this.isAtEnd()) this.#jump.hidden = true; }, { passive: true });
+    scroller.addEventListener('scroll', () => {
+      this.#atEnd = this.isAtEnd();
+      if (this.#atEnd) this.#jump.hidden = true;
+    }, { passive: true });
     jumpButton.addEventListener('click', () => this.scrollToEnd());
+    // The dock below grows when the status line wraps (or a banner shows): a reader at the end stays at the
+    // end, so the last answer's buttons are not left under it.
+    new ResizeObserver(() => { if (this.#atEnd) this.scrollToEnd(); }).observe(scroller);
   }
 
   /** @param {import('../api-client.js').ChatMessage[]} messages @returns {MessageView[]} */
@@ -79,6 +87,7 @@ export class ChatView extends EventTarget {
 
   scrollToEnd() {
     this.#scroller.scrollTop = this.#scroller.scrollHeight;
+    this.#atEnd = true;
     this.#jump.hidden = true;
   }
 
