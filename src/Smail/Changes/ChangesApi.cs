@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Smail.Generations;
 
@@ -7,8 +6,6 @@ namespace Smail.Changes;
 
 internal static class ChangesApi
 {
-    private static readonly byte[] s_keepAlive = ": keep-alive\n\n"u8.ToArray();
-
     public static RouteGroupBuilder MapChangesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/changes").WithTags("Changes");
@@ -22,12 +19,7 @@ internal static class ChangesApi
     /// </summary>
     public static async Task StreamAsync(HttpContext context, ChangeFeed feed, IOptions<GenerationOptions> options)
     {
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var body = response.BodyWriter;
+        var body = SseResponse.Start(context);
         var ct = context.RequestAborted;
         using var subscription = feed.Subscribe();
         try
@@ -54,7 +46,7 @@ internal static class ChangesApi
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    body.Write(s_keepAlive);
+                    body.Write(SseResponse.KeepAlive);
                 }
             }
         }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Smail.Metrics;
 
@@ -18,19 +17,11 @@ namespace Smail.Generations;
 internal sealed class EventStreamResult(Generation generation, long afterId, GenerationOptions options, SmailMetrics metrics)
     : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
-    private static readonly byte[] s_keepAlive = ": keep-alive\n\n"u8.ToArray();
-
     public int? StatusCode => StatusCodes.Status200OK;
 
     public async Task ExecuteAsync(HttpContext context)
     {
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        // Proxies such as nginx buffer responses unless told not to; an SSE stream must pass through as written.
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var body = response.BodyWriter;
+        var body = SseResponse.Start(context);
         var cancellationToken = context.RequestAborted;
 
         var attachedAt = Stopwatch.GetTimestamp();
@@ -87,7 +78,7 @@ internal sealed class EventStreamResult(Generation generation, long afterId, Gen
                     keepAliveDue = null;
                     if (!cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(lastWrite) >= options.KeepAliveInterval)
                     {
-                        body.Write(s_keepAlive);
+                        body.Write(SseResponse.KeepAlive);
                         await body.FlushAsync(cancellationToken);
                         lastWrite = Stopwatch.GetTimestamp();
                     }

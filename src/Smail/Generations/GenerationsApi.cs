@@ -30,8 +30,7 @@ internal static class GenerationsApi
         [FromQuery] string? lastEventId,
         GenerationRegistry registry,
         IOptions<GenerationOptions> options,
-        SmailMetrics metrics,
-        HttpContext context)
+        SmailMetrics metrics)
     {
         if (Find(id, registry) is not { } found)
         {
