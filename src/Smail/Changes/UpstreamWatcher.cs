@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Smail.Health;
 using Smail.Ollama;
 
 namespace Smail.Changes;
@@ -24,12 +25,8 @@ internal sealed class UpstreamWatcher(IChatUpstream upstream, ChangeFeed feed, I
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 // At least 3 s: a cold first connection, or a busy machine, is not an outage.
                 attempt.CancelAfter(TimeSpan.FromTicks(Math.Max(options.Value.HealthInterval.Ticks, TimeSpan.FromSeconds(3).Ticks)));
-                await upstream.GetVersionAsync(attempt.Token);
-                feed.HealthChanged(reachable: true, error: null);
-            }
-            catch (UpstreamException ex)
-            {
-                feed.HealthChanged(reachable: false, ex.Message);
+                var health = await UpstreamHealth.CheckAsync(upstream, attempt.Token);
+                feed.HealthChanged(health.Reachable, health.Error);
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {

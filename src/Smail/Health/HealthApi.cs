@@ -4,7 +4,21 @@ using Smail.Sessions;
 
 namespace Smail.Health;
 
-internal sealed record UpstreamHealth(bool Reachable, string? Version, string? Error);
+internal sealed record UpstreamHealth(bool Reachable, string? Version, string? Error)
+{
+    /// <summary>Asks the model server for its version: reachable with it, or not with the reason. The health route and the change feed's watcher both ask this way.</summary>
+    public static async Task<UpstreamHealth> CheckAsync(IChatUpstream upstream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new UpstreamHealth(true, await upstream.GetVersionAsync(cancellationToken), null);
+        }
+        catch (UpstreamException ex)
+        {
+            return new UpstreamHealth(false, null, ex.Message);
+        }
+    }
+}
 
 internal sealed record HealthReport(string Status, UpstreamHealth Upstream, StoreHealth Store);
 
@@ -26,15 +40,7 @@ internal static class HealthApi
     public static async Task<Ok<HealthReport>> GetAsync(IChatUpstream upstream, ISessionStore store, CancellationToken ct)
     {
         var storeHealth = await store.CheckAsync(ct);
-        UpstreamHealth upstreamHealth;
-        try
-        {
-            upstreamHealth = new UpstreamHealth(true, await upstream.GetVersionAsync(ct), null);
-        }
-        catch (UpstreamException ex)
-        {
-            upstreamHealth = new UpstreamHealth(false, null, ex.Message);
-        }
+        var upstreamHealth = await UpstreamHealth.CheckAsync(upstream, ct);
         var status = upstreamHealth.Reachable && storeHealth.Writable ? "ok" : "degraded";
         return TypedResults.Ok(new HealthReport(status, upstreamHealth, storeHealth));
     }
