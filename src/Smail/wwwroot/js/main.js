@@ -4,7 +4,6 @@ import { ChatController } from './chat-controller.js';
 import { ErrorHandler } from './error-handler.js';
 import { UiStateManager } from './ui-state-manager.js';
 import { ChatView, copyMessage } from './views/chat-view.js';
-import { markdownToHtml } from './markdown.js';
 import { Composer } from './views/composer.js';
 import { Announcer } from './views/announcer.js';
 import { ChangeFeed } from './change-feed.js';
@@ -55,7 +54,7 @@ document.addEventListener('keydown', (event) => {
         const last = [...(controller.session?.messages ?? [])].reverse().find((m) => m.role === 'assistant');
         const button = /** @type {HTMLElement | null} */ (document.querySelector('.message--assistant:last-of-type [data-action="copy"]'));
         if (!last || !button) return false;
-        copyMessage(last.content, markdownToHtml(last.content), button);
+        copyMessage(last, button);
         return true;
       }
       case 'help': /** @type {HTMLDialogElement} */ ($('shortcuts-dialog')).showModal(); return true;
@@ -76,8 +75,7 @@ chat.addEventListener('message-action', async (event) => {
   switch (action) {
     case 'copy': {
       telemetry.feature('copy_message');
-      const text = message?.content ?? '';
-      return copyMessage(text, message?.role === 'assistant' ? markdownToHtml(text) : `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`, button);
+      return copyMessage(message ?? { role: 'user', content: '' }, button);
     }
     case 'regenerate':
     case 'retry': return controller.regenerate(messageId, models.selected || undefined);
@@ -207,8 +205,3 @@ await models.load();
 await controller.restore();
 await refreshList();
 composer.focus();
-
-/** @param {string} text */
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

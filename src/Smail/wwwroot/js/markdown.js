@@ -33,6 +33,11 @@ export function renderMarkdown(text) {
   return renderTokens(marked.lexer(text));
 }
 
+/** A person's plain text as HTML for the clipboard: escaped, lines kept. @param {string} text */
+export function plainTextToHtml(text) {
+  return `<p>${text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\n/g, '<br>')}</p>`;
+}
+
 /** Markdown source to sanitized HTML for the clipboard: the rendering without the page's code chrome. @param {string} text */
 export function markdownToHtml(text) {
   const holder = document.createElement('div');

@@ -1,5 +1,6 @@
 // @ts-check
 import { MessageView } from './message-view.js';
+import { markdownToHtml, plainTextToHtml } from '../markdown.js';
 
 /**
  * The scrolling list of messages. Follows new text only while the reader is at the bottom, so
@@ -157,13 +158,15 @@ export function copyText(text, button) {
 }
 
 /**
- * Copies a message as its markdown source (text/plain, what an editor or another chat wants) and as
- * rendered HTML (text/html, what a document or mail wants), and says so on the button for a moment.
- * @param {string} markdown @param {string} html @param {HTMLElement} button
+ * Copies a message as its source (text/plain: an answer's markdown, what an editor or another chat wants)
+ * and as HTML (text/html: an answer rendered, a person's text as paragraphs, what a document or mail
+ * wants), and says so on the button for a moment.
+ * @param {{ role: string, content: string }} message @param {HTMLElement} button
  */
-export function copyMessage(markdown, html, button) {
+export function copyMessage({ role, content }, button) {
+  const html = role === 'assistant' ? markdownToHtml(content) : plainTextToHtml(content);
   return copyWithFeedback(() => navigator.clipboard.write([new ClipboardItem({
-    'text/plain': new Blob([markdown], { type: 'text/plain' }),
+    'text/plain': new Blob([content], { type: 'text/plain' }),
     'text/html': new Blob([html], { type: 'text/html' }),
   })]), button);
 }
