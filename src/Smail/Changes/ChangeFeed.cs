@@ -1,7 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
+using Smail.Generations;
 using Smail.Json;
 
 namespace Smail.Changes;
@@ -94,7 +93,7 @@ internal sealed class ChangeFeed
     }
 
     private static byte[] Frame<T>(string type, T payload, JsonTypeInfo<T> info) =>
-        Encoding.UTF8.GetBytes($"event: {type}\ndata: {JsonSerializer.Serialize(payload, info)}\n\n");
+        EventFrames.Build(id: null, type, payload, info, out _, out _).ToArray();
 
     internal sealed class Subscription(ChangeFeed feed, Channel<byte[]> channel) : IDisposable
     {

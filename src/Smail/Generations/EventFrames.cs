@@ -18,15 +18,22 @@ internal static class EventFrames
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_json;
 
-    /// <summary>The frame, valid until this thread builds the next one, and where its payload is inside it.</summary>
-    public static ReadOnlySpan<byte> Build<T>(long id, string type, T payload, JsonTypeInfo<T> info, out int dataStart, out int dataLength)
+    /// <summary>
+    /// The frame, valid until this thread builds the next one, and where its payload is inside it. Without
+    /// an id (the change feed's frames) there is no <c>id:</c> line.
+    /// </summary>
+    public static ReadOnlySpan<byte> Build<T>(long? id, string type, T payload, JsonTypeInfo<T> info, out int dataStart, out int dataLength)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
-        buffer.Write("id: "u8);
-        id.TryFormat(buffer.GetSpan(20), out var digits, default, CultureInfo.InvariantCulture);
-        buffer.Advance(digits);
-        buffer.Write("\nevent: "u8);
+        if (id is { } number)
+        {
+            buffer.Write("id: "u8);
+            number.TryFormat(buffer.GetSpan(20), out var digits, default, CultureInfo.InvariantCulture);
+            buffer.Advance(digits);
+            buffer.Write("\n"u8);
+        }
+        buffer.Write("event: "u8);
         buffer.Advance(Encoding.UTF8.GetBytes(type, buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(type.Length))));
         buffer.Write("\ndata: "u8);
         dataStart = buffer.WrittenCount;
