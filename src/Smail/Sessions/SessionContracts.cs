@@ -24,10 +24,18 @@ internal sealed record SessionView(
     string? ActiveGenerationId,
     IReadOnlyList<ChatMessage> Messages)
 {
-    /// <summary>The stored conversation, with the running answer (if any) as far as listeners have seen it.</summary>
+    /// <summary>
+    /// The stored conversation, with the running answer (if any) as far as listeners have seen it. A running
+    /// generation counts only once its answer is in the conversation: between claiming the conversation and
+    /// staging the turn, a reader would otherwise be told to follow an answer that has no message yet.
+    /// </summary>
     public static SessionView From(Session session, Generations.Generation? running)
     {
         var messages = session.Messages;
+        if (running is not null && session.FindMessage(running.AssistantMessageId) is null)
+        {
+            running = null;
+        }
         if (running is not null && running.TextSoFar() is { HasText: true } live && session.FindMessage(running.AssistantMessageId) is { } answer)
         {
             messages = messages.Replace(answer, answer with { Content = live.Content, Thinking = live.Thinking, Status = MessageStatus.Streaming });
