@@ -69,6 +69,8 @@ public sealed class KeyboardTests(BrowserFixture browser) : PageTest(browser)
         await Page.Keyboard.PressAsync("Shift+Escape");
         Assert.Equal("prompt", await FocusedAsync());
         await Page.Keyboard.PressAsync("Control+Shift+C");
+        // The clipboard is the browser's, shared with earlier tests: read it once the copy says it is done.
+        await Assertions.Expect(Page.Locator(".message--assistant").Last.GetByRole(AriaRole.Button, new() { Name = "Copy answer" })).ToHaveTextAsync("Copied");
         Assert.Equal("The **last** answer.", await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
         await Page.Keyboard.PressAsync("Control+Shift+O");
         await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(0);
