@@ -18,6 +18,7 @@ internal static class MessagesApi
         group.MapPost("/{messageId}/regenerate", RegenerateAsync);
         group.MapPost("/{messageId}/edit", EditAsync);
         group.MapPost("/{messageId}/continue", ContinueAsync);
+        group.MapPost("/{messageId}/undo-edit", UndoEditApi.UndoEditAsync);
 
         return group;
     }

@@ -46,4 +46,10 @@ internal sealed class AnswerJournal(JournalWriter writer)
 
     /// <summary>The conversation file now holds what <paramref name="id"/> journaled.</summary>
     public void Saved(string id) => writer.Append(new JournalEntry(JournalEntry.Saved, id));
+
+    /// <summary>
+    /// As <see cref="Saved"/>, on the disk when the task completes: before a conversation is changed in a way
+    /// that replaying <paramref name="id"/> would undo (an edit taken back), replay must already skip it.
+    /// </summary>
+    public Task SavedDurablyAsync(string id) => writer.AppendAndCommitAsync(new JournalEntry(JournalEntry.Saved, id));
 }

@@ -34,7 +34,18 @@ internal sealed record Session(
     /// <summary>Per-conversation model options (temperature, …), passed to the model as they are.</summary>
     public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Options { get; init; }
 
+    /// <summary>What the latest edit replaced, kept so that it can be undone until the next message is sent.</summary>
+    public ReplacedTurns? Replaced { get; init; }
+
     public ChatMessage? FindMessage(string messageId) => Messages.Find(m => m.Id == messageId);
+
+    /// <summary>
+    /// Puts back what the edit that sent <paramref name="questionId"/> replaced, in place of that message and
+    /// everything after it; null when that edit cannot be undone (it is not the latest, or nothing was replaced).
+    /// </summary>
+    public Session? UndoEdit(string questionId) => Replaced is { } replaced && replaced.By == questionId && FindMessage(questionId) is not null
+        ? this with { Messages = [.. Messages.TakeWhile(m => m.Id != questionId), .. replaced.Messages], Replaced = null }
+        : null;
 
     public Session ReplaceMessage(ChatMessage message, DateTimeOffset now) => this with
     {
@@ -67,6 +78,9 @@ internal sealed record ChatMessage(string Id, string Role, string Content, strin
     public MessageStats? Stats { get; init; }
     public MessageError? Error { get; init; }
 }
+
+/// <summary>The messages an edit replaced (the edited message and all after it), and the message sent in their place.</summary>
+internal sealed record ReplacedTurns(string By, ImmutableList<ChatMessage> Messages);
 
 internal sealed record MessageStats(int PromptTokens, int OutputTokens, long TtftMs, long DurationMs, double TokensPerSecond);
 

@@ -159,6 +159,38 @@ public sealed class CrashTests
         Directory.Delete(journalCopy, recursive: true);
     }
 
+    [Fact]
+    public async Task AfterKill9RightAfterAnUndoneEdit_TheRestartShowsTheOldTurns_NotTheEdit()
+    {
+        await using var emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
+        emulator.Scripts.Enqueue(ChatScript.Answer("A1"), ChatScript.Answer([.. Enumerable.Repeat(" slow", 100)]).StallAfter(5));
+        var store = Directory.CreateTempSubdirectory("smail-crash-").FullName;
+        string session;
+        JsonElement before;
+        await using (var smail = await SmailProcess.StartAsync(emulator.BaseAddress, store))
+        {
+            using var http = new HttpClient { BaseAddress = smail.Address };
+            session = await CreateSessionAsync(http);
+            var first = await SendAsync(http, session, "Q1");
+            await new SseClient(http, first.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
+            before = (await http.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
+            using var edited = await http.PostAsJsonAsync($"/api/sessions/{session}/messages/{first.GetProperty("userMessageId").GetString()}/edit", new { content = "Q1, better" });
+            var edit = await edited.Content.ReadFromJsonAsync<JsonElement>();
+            await ReadDeltasAsync(http, edit.GetProperty("eventsUrl").GetString()!, 5);
+            using var undone = await http.PostAsync($"/api/sessions/{session}/messages/{edit.GetProperty("userMessageId").GetString()}/undo-edit", null);
+            undone.EnsureSuccessStatusCode();
+            await smail.KillAsync();
+        }
+
+        await using var restarted = await SmailProcess.StartAsync(emulator.BaseAddress, store);
+        using var client = new HttpClient { BaseAddress = restarted.Address };
+        var after = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
+
+        Assert.Equal(before.GetRawText(), after.GetRawText());
+        await restarted.DisposeAsync();
+        Directory.Delete(store, recursive: true);
+    }
+
     private static async Task<string> CreateSessionAsync(HttpClient http)
     {
         using var created = await http.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
