@@ -155,7 +155,7 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
     }
 
     [Fact]
-    public async Task EditingAnEarlierMessage_SaysHowManyLaterMessagesItReplaces_BeforeAnythingHappens()
+    public async Task EditingAnEarlierMessage_SaysWhatItReplaces_AndUndoBringsItAllBack_EvenMidAnswer()
     {
         await OpenAsync();
         await ChatAsync("Capital of France?", "Paris.");
@@ -165,11 +165,28 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
         await first.GetByRole(AriaRole.Button, new() { Name = "Edit message" }).ClickAsync();
 
         var editor = first.Locator(".message__editor textarea");
-        await Assertions.Expect(editor).ToHaveAccessibleDescriptionAsync("Sending replaces the 3 messages after this one.");
+        await Assertions.Expect(editor).ToHaveAccessibleDescriptionAsync("Sending replaces the 3 messages after this one; Undo brings them back.");
         await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(4);
         await first.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Assertions.Expect(Page.Locator(".message__editor")).ToHaveCountAsync(0);
         await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(4);
+
+        // Sent: the later turns go, the toast offers them back, and Undo works while the new answer streams.
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 400).Select(i => $" w{i}")])
+            .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(25)));
+        await first.GetByRole(AriaRole.Button, new() { Name = "Edit message" }).ClickAsync();
+        await editor.FillAsync("Capital of Germany?");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#status")).ToContainTextAsync("Generating");
+        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(2);
+        await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync("Replaced 3 messages with your edit");
+        await Page.Locator("#toast").GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
+
+        await Assertions.Expect(Page.Locator(".message .message__body")).ToHaveTextAsync(["Capital of France?", "Paris.", "And of Italy?", "Rome."]);
+        await Assertions.Expect(Page.Locator("#status")).Not.ToContainTextAsync("Generating");
+        await Assertions.Expect(Page.Locator("#status")).Not.ToContainTextAsync("Stopped");
+        await ChatAsync("And of Spain?", "Madrid.");
+        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(6);
         AssertNoPageErrors();
     }
 

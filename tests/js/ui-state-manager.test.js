@@ -35,6 +35,20 @@ test('every state can reach an end, and every end can start again', () => {
   assert.ok(TRANSITIONS.sending.includes('error'));
 });
 
+test('leaving an answer mid-stream (another conversation, an undone edit) clears the status line and says nothing', () => {
+  const status = { textContent: '' };
+  const said = [];
+  const ui = new UiStateManager({ status, root: { dataset: {} }, announce: (words) => said.push(words) });
+
+  ui.transition('generating');
+  ui.update({ tokens: 6 });
+  assert.equal(ui.transition('idle'), true);
+
+  assert.equal(status.textContent, '');
+  assert.equal(ui.isStreaming, false);
+  assert.deepEqual(said, ['Generating']);
+});
+
 test('announces each change with the previous and the new state', () => {
   const { ui } = create();
   const seen = [];

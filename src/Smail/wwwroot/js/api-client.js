@@ -87,6 +87,12 @@ export class ApiClient {
     return this.#json('POST', `${messageUrl(sessionId, messageId)}/edit`, { content, model });
   }
 
+  /**
+   * Takes back the edit that sent `messageId`: the messages it replaced return, and its answer stops.
+   * @param {string} sessionId @param {string} messageId @returns {Promise<Session>}
+   */
+  undoEdit(sessionId, messageId) { return this.#json('POST', `${messageUrl(sessionId, messageId)}/undo-edit`); }
+
   /** @param {string} generationId */
   async stop(generationId) { await this.#json('POST', `/api/generations/${encodeURIComponent(generationId)}/stop`); }
 

@@ -135,16 +135,37 @@ export class ChatController extends EventTarget {
     });
   }
 
-  /** Asks again from an edited earlier message; what came after it is replaced. @param {string} messageId @param {string} content @param {string} model */
+  /**
+   * Asks again from an edited earlier message; what came after it is replaced, until Undo (`undoEdit`).
+   * @param {string} messageId @param {string} content @param {string} model
+   * @returns {Promise<string | null>} the id of the message the edit sent; null when it was not sent
+   */
   async edit(messageId, content, model) {
     const session = this.#session;
-    if (!session) return false;
-    return this.#ask(async (view) => {
+    if (!session) return null;
+    let sent = null;
+    const asked = await this.#ask(async (view) => {
       const accepted = await this.#api.edit(session.id, messageId, content, model);
+      sent = accepted.userMessageId;
       this.#session = await this.#api.session(session.id, view);
       this.#chat.showMessages(this.#session.messages.slice(0, -1));
       this.#follow(accepted, { existing: false });
     });
+    return asked ? sent : null;
+  }
+
+  /** Takes back the edit that sent `messageId`: its answer stops, and the messages it replaced return. @param {string} messageId */
+  async undoEdit(messageId) {
+    const session = this.#session;
+    if (!session) return;
+    // The server stops the edit's answer; this page must not report that as the person's Stop.
+    this.#detach();
+    try {
+      await this.#api.undoEdit(session.id, messageId);
+    } catch (error) {
+      this.#fail(this.#errors.classify(error).message);
+    }
+    if (this.#session?.id === session.id) await this.open(session.id);
   }
 
   /** Writes the latest answer again; the old one stays until the new one has text. @param {string} messageId @param {string} [model] */

@@ -18,19 +18,20 @@ const ENDED = /** @type {const} */ (['done', 'stopped', 'error']);
 
 /**
  * Every allowed transition, in one place. A page that attaches to an answer already running
- * (after a refresh, in a second tab) goes from idle straight into a streaming state.
+ * (after a refresh, in a second tab) goes from idle straight into a streaming state; a page that leaves
+ * an answer (another conversation opened, an edit undone) goes back to idle while it runs on or ends.
  * @type {Readonly<Record<UiState, readonly UiState[]>>}
  */
 export const TRANSITIONS = Object.freeze({
   idle: ['sending', ...STREAMING, 'reconnecting', ...ENDED],
   sending: [...STREAMING, 'error', 'idle'],
-  queued: [...STREAMING, 'reconnecting', ...ENDED],
-  connecting: [...STREAMING, 'reconnecting', ...ENDED],
-  loading_model: [...STREAMING, 'reconnecting', ...ENDED],
-  thinking: [...STREAMING, 'reconnecting', ...ENDED],
-  generating: [...STREAMING, 'reconnecting', ...ENDED],
-  retrying: [...STREAMING, 'reconnecting', ...ENDED],
-  reconnecting: [...STREAMING, 'reconnecting', ...ENDED],
+  queued: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
+  connecting: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
+  loading_model: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
+  thinking: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
+  generating: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
+  retrying: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
+  reconnecting: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
   done: ['idle', 'sending', ...STREAMING],
   stopped: ['idle', 'sending', ...STREAMING],
   error: ['idle', 'sending', ...STREAMING],

@@ -78,7 +78,7 @@ export class Composer extends EventTarget {
     note.id = `edit-note-${message.dataset.messageId}`;
     note.setAttribute('aria-live', 'polite');
     if (laterMessages > 0) {
-      note.textContent = `Sending replaces the ${laterMessages} ${laterMessages === 1 ? 'message' : 'messages'} after this one.`;
+      note.textContent = `Sending replaces the ${laterMessages} ${laterMessages === 1 ? 'message' : 'messages'} after this one; Undo brings them back.`;
       area.setAttribute('aria-describedby', note.id);
     }
     editor.append(note);
