@@ -88,7 +88,10 @@ public sealed class AccessibilityTests(BrowserFixture browser) : PageTest(browse
         }
         var item = page.Locator("#session-list .session-list__item:visible").First;
         await item.HoverAsync();
-        await item.Locator("[data-action='delete']").ClickAsync(new() { Force = true });
+        await item.Locator("[data-action='menu']").ClickAsync(new() { Force = true });
+        await Assertions.Expect(page.GetByRole(AriaRole.Menu)).ToBeVisibleAsync();
+        await CheckAsync("conversation menu");
+        await page.GetByRole(AriaRole.Menu).GetByRole(AriaRole.Menuitem, new() { Name = "Delete" }).ClickAsync();
         await Assertions.Expect(page.Locator("#toast")).ToBeVisibleAsync();
         await CheckAsync("toast");
 

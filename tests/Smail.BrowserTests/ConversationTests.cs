@@ -46,7 +46,7 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
         await ChatAsync("Bake bread", "Use sourdough.");
 
         await Sessions.Nth(0).HoverAsync();
-        await Sessions.Nth(0).Locator("[data-action='rename']").ClickAsync();
+        await ChooseInMenuAsync(Sessions.Nth(0), "Rename");
         await Page.Locator(".session-list__rename").FillAsync("Bread notes");
         await Page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(Sessions.Nth(0)).ToContainTextAsync("Bread notes");
@@ -58,13 +58,13 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
         await Assertions.Expect(Sessions).ToHaveCountAsync(2);
 
         await Sessions.Nth(0).HoverAsync();
-        await Sessions.Nth(0).Locator("[data-action='delete']").ClickAsync();
+        await ChooseInMenuAsync(Sessions.Nth(0), "Delete");
         await Assertions.Expect(Sessions).ToHaveCountAsync(1);
         await Page.Locator("#toast button", new() { HasText = "Undo" }).ClickAsync();
         await Assertions.Expect(Sessions).ToHaveCountAsync(2);
 
         await Sessions.Nth(1).HoverAsync();
-        await Sessions.Nth(1).Locator("[data-action='delete']").ClickAsync();
+        await ChooseInMenuAsync(Sessions.Nth(1), "Delete");
         await Assertions.Expect(Page.Locator("#toast")).ToBeHiddenAsync(new() { Timeout = 8000 });
         await Assertions.Expect(Sessions).ToHaveCountAsync(1, new() { Timeout = 5000 });
         var stored = await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions");
@@ -81,7 +81,7 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
         await ChatAsync("Forget this", "Forgotten.");
 
         await Sessions.Nth(0).HoverAsync();
-        await Sessions.Nth(0).Locator("[data-action='delete']").ClickAsync();
+        await ChooseInMenuAsync(Sessions.Nth(0), "Delete");
         await Assertions.Expect(Page.Locator("#toast button", new() { HasText = "Undo" })).ToBeVisibleAsync();
         var other = await NewPageAsync();
         await OpenAsync(other);

@@ -39,6 +39,25 @@ public sealed class KeyboardTests(BrowserFixture browser) : PageTest(browser)
         await Page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(Page.Locator("#conversation-title")).ToHaveTextAsync("Alpha");
 
+        // → reaches the conversation's ⋯ button; its menu opens on Enter, ↑/↓ move in it, Escape goes back.
+        await Page.Keyboard.PressAsync("ArrowRight");
+        var more = Page.Locator("#session-list [data-action='menu'][aria-label='Actions for “Alpha”']");
+        await Assertions.Expect(more).ToBeFocusedAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        var menu = Page.GetByRole(AriaRole.Menu, new() { Name = "Actions for “Alpha”" });
+        await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem, new() { Name = "Rename" })).ToBeFocusedAsync();
+        await Assertions.Expect(more).ToHaveAttributeAsync("aria-expanded", "true");
+        await Page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem, new() { Name = "Delete" })).ToBeFocusedAsync();
+        await Page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem, new() { Name = "Rename" })).ToBeFocusedAsync();
+        await Page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(menu).ToBeHiddenAsync();
+        await Assertions.Expect(more).ToBeFocusedAsync();
+        await Assertions.Expect(more).ToHaveAttributeAsync("aria-expanded", "false");
+        await Page.Keyboard.PressAsync("ArrowLeft");
+        Assert.Equal("Alpha", await FocusedAsync());
+
         await Page.FocusAsync("#session-search");
         await Page.Keyboard.PressAsync("Tab");
         Assert.Equal("Alpha", await FocusedAsync());

@@ -78,11 +78,23 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : PageTest(browser)
             var name = await target.GetAttributeAsync("aria-label") ?? await target.InnerTextAsync();
             Assert.True(box.Width >= 44 && box.Height >= 44, $"\"{name}\" is {box.Width:0}×{box.Height:0} px");
         }
+        // Rename and delete are in each conversation's menu, which needs no hover, with targets as large.
         var item = Page.Locator("#session-list .session-list__item").First;
-        await Assertions.Expect(item.GetByRole(AriaRole.Button, new() { Name = "Rename" })).ToBeVisibleAsync();
-        await Assertions.Expect(item.GetByRole(AriaRole.Button, new() { Name = "Delete" })).ToBeVisibleAsync();
-        await Assertions.Expect(Page.Locator("#session-list .session-list__icon").First).ToHaveCSSAsync("opacity", "1");
+        var more = item.GetByRole(AriaRole.Button, new() { Name = "Actions for" });
+        await Assertions.Expect(more).ToHaveCSSAsync("opacity", "1");
+        await more.TapAsync();
+        var menu = Page.GetByRole(AriaRole.Menu);
+        await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem)).ToHaveTextAsync(["Rename", "Delete"]);
+        foreach (var entry in await menu.GetByRole(AriaRole.Menuitem).AllAsync())
+        {
+            var box = (await entry.BoundingBoxAsync())!;
+            Assert.True(box.Width >= 44 && box.Height >= 44, $"\"{await entry.InnerTextAsync()}\" is {box.Width:0}×{box.Height:0} px");
+        }
         await ScreenshotAsync("phone-touch.png");
+        await menu.GetByRole(AriaRole.Menuitem, new() { Name = "Rename" }).TapAsync();
+        await Page.Locator(".session-list__rename").FillAsync("Renamed on the phone");
+        await Page.Locator(".session-list__rename").PressAsync("Enter");
+        await Assertions.Expect(item).ToContainTextAsync("Renamed on the phone");
         AssertNoPageErrors();
     }
 }

@@ -38,7 +38,7 @@ public sealed class LiveChangesTests(BrowserFixture browser) : PageTest(browser)
 
         // Renamed in the first tab: the second's list and title follow.
         await Sessions(Page).First.HoverAsync();
-        await Sessions(Page).First.Locator("[data-action='rename']").ClickAsync();
+        await ChooseInMenuAsync(Sessions(Page).First, "Rename");
         await Page.Locator(".session-list__rename").FillAsync("Renamed elsewhere");
         await Page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(Sessions(second).First).ToContainTextAsync("Renamed elsewhere");
@@ -46,7 +46,7 @@ public sealed class LiveChangesTests(BrowserFixture browser) : PageTest(browser)
 
         // Deleted in the first tab: gone from the second, which moves to a new chat.
         await Sessions(Page).First.HoverAsync();
-        await Sessions(Page).First.Locator("[data-action='delete']").ClickAsync();
+        await ChooseInMenuAsync(Sessions(Page).First, "Delete");
         await Assertions.Expect(Sessions(second)).ToHaveCountAsync(0);
         await Assertions.Expect(second.Locator(".message")).ToHaveCountAsync(0);
         await Assertions.Expect(second.Locator("#conversation-title")).ToHaveTextAsync("New chat");

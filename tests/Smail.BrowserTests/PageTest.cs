@@ -78,6 +78,13 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
     protected Task WaitForAnswerAsync(string status = "complete", IPage? page = null) =>
         Assertions.Expect(LastAnswer(page)).ToHaveAttributeAsync("data-status", status, new() { Timeout = 15_000 });
 
+    /// <summary>Chooses Rename or Delete in a conversation's ⋯ menu, as a person does.</summary>
+    protected static async Task ChooseInMenuAsync(ILocator item, string action)
+    {
+        await item.Locator("[data-action='menu']").ClickAsync();
+        await item.Page.GetByRole(AriaRole.Menu).GetByRole(AriaRole.Menuitem, new() { Name = action }).ClickAsync();
+    }
+
     protected void AssertNoPageErrors() => Assert.Empty(_pageErrors);
 
     protected Task ScreenshotAsync(string name, IPage? page = null) =>

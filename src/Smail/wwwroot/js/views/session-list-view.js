@@ -2,11 +2,16 @@
 
 /** @typedef {{ id: string, title: string, updatedAt: string, activeGenerationId: string | null }} SessionSummary */
 
+/** The actions of a conversation's ⋯ menu, in their order there. */
+const MENU_ACTIONS = /** @type {const} */ ([['rename', 'Rename'], ['delete', 'Delete']]);
+
 /**
  * The sidebar's list of conversations, newest first, with search, rename and delete. It only shows and
  * asks: it raises `open`, `search`, `rename` and `delete` events and the page decides what they do.
- * From the keyboard the list is one Tab stop: ↑/↓ (Home/End) move between conversations, ←/→ between a
- * conversation and its Rename and Delete buttons, F2 renames and Delete deletes.
+ * Each conversation has one ⋯ button that opens its menu (one menu, shared, in the top layer), so touch
+ * screens need no hover. From the keyboard the list is one Tab stop: ↑/↓ (Home/End) move between
+ * conversations, ←/→ between a conversation and its ⋯ button, F2 renames and Delete deletes; in the
+ * menu, ↑/↓ move and Escape closes it.
  */
 export class SessionListView extends EventTarget {
   #list;
@@ -16,12 +21,17 @@ export class SessionListView extends EventTarget {
   #debounce = 0;
   /** Conversations whose deletion can still be undone: hidden in every rendering of the list, not just the current one. */
   #hiddenIds = new Set();
+  #menu;
+  /** The ⋯ button whose menu is open. @type {HTMLElement | null} */
+  #menuButton = null;
 
   /** @param {HTMLElement} list @param {HTMLInputElement} search */
   constructor(list, search) {
     super();
     this.#list = list;
     this.#search = search;
+    this.#menu = this.#createMenu();
+    list.after(this.#menu);
     list.addEventListener('click', this.#onClick);
     list.addEventListener('keydown', this.#onKeyDown);
     search.addEventListener('input', () => {
@@ -86,8 +96,8 @@ export class SessionListView extends EventTarget {
       case 'End': next = items.at(-1); break;
       case 'ArrowRight': next = buttons[Math.min(inItem + 1, buttons.length - 1)]; break;
       case 'ArrowLeft': next = buttons[Math.max(inItem - 1, 0)]; break;
-      case 'F2': /** @type {HTMLElement | null} */ (item.querySelector('[data-action="rename"]'))?.click(); break;
-      case 'Delete': /** @type {HTMLElement | null} */ (item.querySelector('[data-action="delete"]'))?.click(); break;
+      case 'F2': this.#act('rename', item); break;
+      case 'Delete': this.#act('delete', item); break;
       default: return;
     }
     event.preventDefault();
@@ -137,9 +147,17 @@ export class SessionListView extends EventTarget {
     open.append(title, when);
     if (session.id === this.#activeId) open.setAttribute('aria-current', 'page');
 
-    const rename = iconButton('rename', '✎', `Rename “${session.title}”`);
-    const remove = iconButton('delete', '🗑', `Delete “${session.title}”`);
-    item.append(open, rename, remove);
+    const more = document.createElement('button');
+    more.type = 'button';
+    more.className = 'session-list__more';
+    more.dataset.action = 'menu';
+    more.textContent = '⋯';
+    more.title = 'Rename or delete';
+    more.setAttribute('aria-label', `Actions for “${session.title}”`);
+    more.setAttribute('aria-haspopup', 'menu');
+    more.setAttribute('aria-expanded', 'false');
+    more.setAttribute('aria-controls', this.#menu.id);
+    item.append(open, more);
     return item;
   }
 
@@ -148,14 +166,79 @@ export class SessionListView extends EventTarget {
     const button = /** @type {HTMLElement} */ (event.target).closest('button[data-action]');
     const item = button?.closest('[data-session-id]');
     if (!(button instanceof HTMLElement) || !(item instanceof HTMLElement)) return;
-    const id = /** @type {string} */ (item.dataset.sessionId);
-    const title = item.querySelector('.session-list__title')?.textContent ?? '';
     switch (button.dataset.action) {
-      case 'open': this.#emit('open', { id }); break;
-      case 'delete': this.#emit('delete', { id, title }); break;
-      case 'rename': this.#startRename(item, id, title); break;
+      case 'open': this.#emit('open', { id: item.dataset.sessionId }); break;
+      case 'menu': this.#openMenu(button); break;
     }
   };
+
+  /** Renames or deletes the conversation of `item`. @param {'rename' | 'delete'} action @param {HTMLElement} item */
+  #act(action, item) {
+    const id = /** @type {string} */ (item.dataset.sessionId);
+    const title = item.querySelector('.session-list__title')?.textContent ?? '';
+    if (action === 'rename') this.#startRename(item, id, title);
+    else this.#emit('delete', { id, title });
+  }
+
+  /** The one menu every ⋯ button opens: a popover, so it is in the top layer and closes on Escape or a click elsewhere. */
+  #createMenu() {
+    const menu = document.createElement('div');
+    menu.id = 'session-menu';
+    menu.className = 'session-menu';
+    menu.popover = 'auto';
+    menu.setAttribute('role', 'menu');
+    for (const [action, label] of MENU_ACTIONS) {
+      const entry = document.createElement('button');
+      entry.type = 'button';
+      entry.className = 'session-menu__item';
+      entry.setAttribute('role', 'menuitem');
+      entry.tabIndex = -1;
+      entry.dataset.action = action;
+      entry.textContent = label;
+      menu.append(entry);
+    }
+    menu.addEventListener('click', (event) => {
+      const entry = /** @type {HTMLElement} */ (event.target).closest('[role="menuitem"]');
+      const item = /** @type {HTMLElement | null} */ (this.#menuButton?.closest('[data-session-id]') ?? null);
+      if (!(entry instanceof HTMLElement) || !item) return;
+      this.#menuButton = null; // the action takes the focus, not the ⋯ button
+      menu.hidePopover();
+      this.#act(/** @type {'rename' | 'delete'} */ (entry.dataset.action), item);
+    });
+    menu.addEventListener('keydown', (event) => {
+      const entries = [...menu.querySelectorAll('[role="menuitem"]')].map((e) => /** @type {HTMLElement} */ (e));
+      const at = entries.indexOf(/** @type {HTMLElement} */ (document.activeElement));
+      const next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: entries.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      entries[(next + entries.length) % entries.length].focus();
+    });
+    menu.addEventListener('toggle', (event) => {
+      if (/** @type {ToggleEvent} */ (event).newState === 'open') return;
+      const button = this.#menuButton;
+      this.#menuButton = null;
+      for (const b of this.#list.querySelectorAll('[aria-expanded="true"]')) b.setAttribute('aria-expanded', 'false');
+      // Closed by Escape or by a click elsewhere: the focus goes back where the menu came from.
+      if (button?.isConnected && (menu.contains(document.activeElement) || document.activeElement === document.body)) button.focus();
+    });
+    return menu;
+  }
+
+  /** Opens the menu under (or, near the bottom, above) its ⋯ button, with the focus on its first entry. @param {HTMLElement} button */
+  #openMenu(button) {
+    if (this.#menu.matches(':popover-open')) this.#menu.hidePopover();
+    this.#menuButton = button;
+    button.setAttribute('aria-expanded', 'true');
+    const title = button.closest('[data-session-id]')?.querySelector('.session-list__title')?.textContent ?? '';
+    this.#menu.setAttribute('aria-label', `Actions for “${title}”`);
+    this.#menu.showPopover();
+    const anchor = button.getBoundingClientRect();
+    const { width, height } = this.#menu.getBoundingClientRect();
+    const below = anchor.bottom + 4 + height <= innerHeight;
+    this.#menu.style.top = `${below ? anchor.bottom + 4 : Math.max(4, anchor.top - 4 - height)}px`;
+    this.#menu.style.left = `${Math.max(4, Math.min(anchor.right - width, innerWidth - width - 4))}px`;
+    /** @type {HTMLElement | null} */ (this.#menu.querySelector('[role="menuitem"]'))?.focus();
+  }
 
   /** Inline rename: Enter saves, Escape cancels. @param {HTMLElement} item @param {string} id @param {string} title */
   #startRename(item, id, title) {
@@ -189,18 +272,6 @@ export class SessionListView extends EventTarget {
 
   /** @param {string} type @param {object} detail */
   #emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
-}
-
-/** @param {string} action @param {string} icon @param {string} label */
-function iconButton(action, icon, label) {
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = `session-list__icon session-list__icon--${action}`;
-  button.dataset.action = action;
-  button.textContent = icon;
-  button.title = label;
-  button.setAttribute('aria-label', label);
-  return button;
 }
 
 /** "just now", "5 min ago", "yesterday", or a date. @param {string} iso */
