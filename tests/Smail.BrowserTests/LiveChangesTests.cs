@@ -34,7 +34,10 @@ public sealed class LiveChangesTests(BrowserFixture browser) : PageTest(browser)
         await second.ClickAsync("#send");
         await Assertions.Expect(LastAnswer(second)).ToHaveAttributeAsync("data-status", "stopped");
         await Assertions.Expect(LastAnswer()).ToHaveAttributeAsync("data-status", "stopped");
-        await Host.Emulator.Requests.Chats[1].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(5));
+        var chats = Host.Emulator.Requests.Chats;
+        var aborted = await Task.WhenAny(chats[^1].WhenDisconnected, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.True(aborted == chats[^1].WhenDisconnected, "the upstream request was not aborted: " + string.Join("; ", Host.Emulator.Requests.Chats.Select(
+            (c, i) => $"chat {i}: disconnected {c.Disconnected}, completed {c.Completed}, {c.ChunkSentTimestamps.Count} chunks")));
 
         // Renamed in the first tab: the second's list and title follow.
         await Sessions(Page).First.HoverAsync();

@@ -38,6 +38,11 @@ internal sealed class ChangeFeed
     private readonly Lock _lock = new();
     private readonly List<Channel<byte[]>> _subscribers = [];
     private byte[] _health = Frame(ChangeTypes.Health, new HealthChange(true, null), SmailJsonContext.Default.HealthChange);
+    private bool _closed;
+
+    public ChangeFeed(IHostApplicationLifetime lifetime) =>
+        // A feed never ends by itself: left open, every page would hold up the shutdown for its whole timeout.
+        lifetime.ApplicationStopping.Register(Close);
 
     /// <summary>A new subscriber's changes, starting with the current health; dispose to leave.</summary>
     public Subscription Subscribe()
@@ -46,9 +51,30 @@ internal sealed class ChangeFeed
         lock (_lock)
         {
             channel.Writer.TryWrite(_health);
-            _subscribers.Add(channel);
+            if (_closed)
+            {
+                channel.Writer.TryComplete();
+            }
+            else
+            {
+                _subscribers.Add(channel);
+            }
         }
         return new Subscription(this, channel);
+    }
+
+    /// <summary>Ends every subscriber's feed, now and from now on: the server is stopping, and pages reconnect to the next one.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryComplete();
+            }
+            _subscribers.Clear();
+        }
     }
 
     public void SessionChanged(string id, string change) =>

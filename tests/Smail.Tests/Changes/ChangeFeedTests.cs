@@ -92,6 +92,22 @@ public sealed class ChangeFeedTests : HostedTest
     }
 
     [Fact]
+    public async Task StoppingTheServer_EndsEveryOpenFeed_SoNoPageHoldsUpTheShutdown()
+    {
+        using var response = await Host.Client.GetAsync("/api/changes", HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var items = SseParser.Create(stream).EnumerateAsync().GetAsyncEnumerator();
+        Assert.True(await items.MoveNextAsync());
+        Assert.Equal("health", items.Current.EventType);
+
+        var stopping = Host.App.DisposeAsync().AsTask();
+
+        // Without an end of its own, the feed would hold the shutdown for Kestrel's whole timeout (30 s).
+        Assert.False(await items.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task TheModelServerGoingAwayAndComingBack_IsToldWithoutAnyoneAsking()
     {
         await using var feed = new FeedReader(Host.Client);
