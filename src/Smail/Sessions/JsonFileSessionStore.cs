@@ -35,7 +35,7 @@ internal sealed partial class JsonFileSessionStore : ISessionStore, IDisposable
         _deletedFolder = Path.Combine(_folder, "deleted");
         _time = time;
         _logger = logger;
-        _cache = new ConversationCache(_options.CachedConversations);
+        _cache = new ConversationCache(_options.CachedConversations, _options.CacheMegabytes * 1024L * 1024L);
         _saver = new ConversationSaver(_folder, SaveNow, logger);
     }
 

@@ -13,7 +13,14 @@ internal sealed class StorageOptions
     [Range(typeof(TimeSpan), "00:00:00.05", "1.00:00:00")]
     public TimeSpan UndoWindow { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How many whole conversations stay in memory; the rest are read from disk when opened.</summary>
+    /// <summary>
+    /// How many whole conversations stay in memory at most; the rest are read from disk when opened. High
+    /// enough that a burst of new conversations stays in memory until its first answers are written.
+    /// </summary>
     [Range(1, 1_000_000)]
-    public int CachedConversations { get; set; } = 256;
+    public int CachedConversations { get; set; } = 4096;
+
+    /// <summary>How much memory (MB, estimated from their text) whole conversations may take at most.</summary>
+    [Range(1, 1_000_000)]
+    public int CacheMegabytes { get; set; } = 64;
 }
