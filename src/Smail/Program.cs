@@ -8,10 +8,12 @@ using Smail.Metrics;
 using Smail.Models;
 using Smail.Ollama;
 using Smail.Problems;
+using Smail.Security;
 using Smail.Sessions;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddSmailSecurity();
 builder.AddSmailTelemetry();
 builder.Services.AddApiProblems();
 builder.Services.AddSmailJson();
@@ -23,6 +25,7 @@ builder.Services.AddGenerations();
 
 var app = builder.Build();
 
+app.UseSmailSecurity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();

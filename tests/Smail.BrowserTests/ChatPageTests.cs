@@ -141,7 +141,8 @@ public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
     public async Task HostileMarkdownFromTheModel_StaysInert()
     {
         const string Hostile = "<img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script> " +
-            "[click](javascript:window.__pwned=3) ![tracker](http://tracker.invalid/pixel.png) <iframe src=\"javascript:window.__pwned=4\"></iframe>";
+            "[click](javascript:window.__pwned=3) ![tracker](http://tracker.invalid/pixel.png) <iframe src=\"javascript:window.__pwned=4\"></iframe>" +
+            "<div style=\"position:fixed;inset:0;z-index:9999;background:red\">Your session expired</div><style>body{display:none}</style>";
         Host.Emulator.Scripts.Enqueue(ChatScript.Answer(Hostile, elementsPerChunk: 7));
         await OpenAsync();
 
@@ -151,7 +152,8 @@ public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
 
         Assert.Null(await Page.EvaluateAsync<int?>("window.__pwned ?? null"));
         var body = LastAnswer().Locator(".message__body");
-        await Assertions.Expect(body.Locator("script, iframe, [onerror]")).ToHaveCountAsync(0);
+        await Assertions.Expect(body.Locator("script, iframe, [onerror], [style], style")).ToHaveCountAsync(0);
+        await Assertions.Expect(Page.Locator("body")).ToBeVisibleAsync();
         Assert.DoesNotContain("javascript:", await body.InnerHTMLAsync(), StringComparison.OrdinalIgnoreCase);
         // Every image in model output waits for a click; none has an address the browser would load.
         await Assertions.Expect(body.Locator("img[src]")).ToHaveCountAsync(0);

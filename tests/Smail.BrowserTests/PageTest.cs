@@ -40,6 +40,9 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
     protected async Task<IPage> NewPageAsync()
     {
         var page = await Context.NewPageAsync();
+        // Every browser test also checks that normal use never trips the Content-Security-Policy.
+        await page.AddInitScriptAsync(
+            "document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));");
         page.PageError += (_, error) => _pageErrors.Add(error);
         page.Console += (_, message) =>
         {

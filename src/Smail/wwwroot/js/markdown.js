@@ -26,7 +26,12 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-const SANITIZE = { FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe', 'textarea', 'select'], ADD_ATTR: ['target'] };
+// No `style` either: with it, model output could restyle the page or lay a fake dialog over it.
+const SANITIZE = {
+  FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe', 'textarea', 'select'],
+  FORBID_ATTR: ['style'],
+  ADD_ATTR: ['target'],
+};
 
 /** Markdown source to a sanitized, highlighted fragment. @param {string} text */
 export function renderMarkdown(text) {
