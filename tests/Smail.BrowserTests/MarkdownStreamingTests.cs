@@ -18,7 +18,7 @@ public sealed class MarkdownStreamingTests(BrowserFixture browser) : PageTest(br
         "```python\nprint(\"hi\")\n\n\nx = 1\n```\n\n~~~\ntilde fence\n~~~\n\n    indented code\n\nend",
         "# Title\n\nSetext heading\n==============\n\n## Two *em* `code`\n\ntext\n---\n\n***\n",
         "> quote\nlazy line\n> > nested\n\n> second quote\n\nplain",
-        "<div class=\"x\">\n\n*inside html*\n\n</div>\n\n<b>inline</b> html and <span style=\"color:red\">style</span>",
+        "<div class=\"x\">\n\n*inside html*\n\n</div>\n\n<b>inline</b> html and <span class=\"y\">a span</span>",
         "Line one\r\nline two\r\n\r\n1. crlf item\r\n2. crlf item two\r\n\r\n```\r\ncode\r\n```\r\n",
         "[ref]: https://example.com/a\n\nSee [ref] and [ref][] and **bold _nested_ text**.\n\nHard  \nbreak",
         "Empty items:\n\n1. \n2. \n\n- \n\nThen text.",
