@@ -15,7 +15,8 @@ internal static class SecurityServiceCollectionExtensions
         builder.Services.PostConfigure<HostFilteringOptions>(options =>
         {
             options.AllowedHosts = [.. allowed];
-            options.IncludeFailureMessage = false;
+            // "Invalid Hostname" in the 400's page: what a person opening Smail by an unlisted name needs to see.
+            options.IncludeFailureMessage = true;
         });
         return builder;
     }

@@ -50,6 +50,10 @@ public sealed class HostAndOriginTests : HostedTest
         }
 
         Assert.Equal(before, await SnapshotAsync());
+        // Someone opening Smail by a name not listed sees why.
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/");
+        page.Headers.Host = $"gpu-box.lan:{Host.App.BaseAddress.Port}";
+        Assert.Contains("Invalid Hostname", await (await Host.Client.SendAsync(page)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
