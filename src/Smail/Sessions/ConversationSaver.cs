@@ -25,6 +25,7 @@ internal sealed partial class ConversationSaver : IDisposable
     private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_busyDelay = TimeSpan.FromMilliseconds(5);
     private volatile bool _stopping;
+    private volatile bool _stopped;
     private bool _anyFailed;
 
     /// <param name="save">Writes one conversation's current state unless its lock is held (synchronously).</param>
@@ -42,7 +43,7 @@ internal sealed partial class ConversationSaver : IDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _writes.Enqueue((path, content, done));
-        _queued.Release();
+        Wake();
         return done.Task;
     }
 
@@ -50,7 +51,7 @@ internal sealed partial class ConversationSaver : IDisposable
     public void SaveLater(string id, Action saved)
     {
         _saves.Enqueue((id, saved));
-        _queued.Release();
+        Wake();
     }
 
     /// <summary>Completes once every catch-up save queued before it is done (or has failed and been logged).</summary>
@@ -58,8 +59,38 @@ internal sealed partial class ConversationSaver : IDisposable
     {
         var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _saves.Enqueue((null, () => flushed.TrySetResult()));
-        _queued.Release();
+        Wake();
         return flushed.Task;
+    }
+
+    private void Wake()
+    {
+        if (_stopped)
+        {
+            // The thread is gone (a host stopped twice): answer now rather than never.
+            AnswerAfterStop();
+            return;
+        }
+        _queued.Release();
+    }
+
+    /// <summary>
+    /// After the thread has ended: a flush has nothing left to wait for, a write is refused, and a catch-up save
+    /// is left to the journal, whose replay at the next start puts it in the file.
+    /// </summary>
+    private void AnswerAfterStop()
+    {
+        while (_writes.TryDequeue(out var write))
+        {
+            write.Done.TrySetException(new ObjectDisposedException(nameof(ConversationSaver)));
+        }
+        while (_saves.TryDequeue(out var save))
+        {
+            if (save.Id is null)
+            {
+                save.Saved();
+            }
+        }
     }
 
     private void Run()
@@ -92,6 +123,10 @@ internal sealed partial class ConversationSaver : IDisposable
             }
             if (_stopping && _writes.IsEmpty && _saves.IsEmpty && (_again.Count == 0 || !woken))
             {
+                _stopped = true;
+                Interlocked.MemoryBarrier(); // the flag is visible before the queues are read again
+                // Anything queued between the check above and the flag.
+                AnswerAfterStop();
                 return;
             }
         }
