@@ -155,6 +155,30 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
     }
 
     [Fact]
+    public async Task AConversationsMenu_StaysWithItsConversation_WhenTheListIsRedrawnUnderIt()
+    {
+        await OpenAsync();
+        await ChatAsync("Alpha", "A.");
+        await Sessions.First.HoverAsync();
+        await Sessions.First.Locator("[data-action='menu']").ClickAsync();
+        var menu = Page.GetByRole(AriaRole.Menu);
+        await Assertions.Expect(menu).ToBeVisibleAsync();
+
+        // Another tab creates a conversation: the change feed redraws the list while the menu is open.
+        await Host.CreateSessionAsync();
+        await Assertions.Expect(Sessions).ToHaveCountAsync(2);
+
+        var alpha = Sessions.Filter(new() { HasText = "Alpha" });
+        await Assertions.Expect(alpha.Locator("[data-action='menu']")).ToHaveAttributeAsync("aria-expanded", "true");
+        await menu.GetByRole(AriaRole.Menuitem, new() { Name = "Rename" }).ClickAsync();
+        await Page.Locator(".session-list__rename").FillAsync("Alpha, renamed");
+        await Page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Sessions.Filter(new() { HasText = "Alpha, renamed" })).ToHaveCountAsync(1);
+        await Assertions.Expect(Sessions.Filter(new() { HasText = "New chat" })).ToHaveCountAsync(1);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task EditingAnEarlierMessage_SaysWhatItReplaces_AndUndoBringsItAllBack_EvenMidAnswer()
     {
         await OpenAsync();

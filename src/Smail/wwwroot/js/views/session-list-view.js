@@ -55,9 +55,23 @@ export class SessionListView extends EventTarget {
     const focused = /** @type {HTMLElement | null} */ (this.#list.contains(document.activeElement) ? document.activeElement : null);
     const focusedId = /** @type {HTMLElement | null} */ (focused?.closest('[data-session-id]'))?.dataset.sessionId;
     const focusedAction = focused?.dataset.action;
+    const menuFor = /** @type {HTMLElement | undefined} */ (this.#menuButton?.closest('[data-session-id]'))?.dataset.sessionId;
     this.#list.replaceChildren(...sessions.map((s) => this.#item(s)));
     const again = focusedId && this.#list.querySelector(`[data-session-id="${CSS.escape(focusedId)}"] [data-action="${focusedAction}"]`);
     this.#rove(again instanceof HTMLElement ? again : this.#current(), Boolean(focused));
+    if (menuFor) this.#keepMenuOpenFor(menuFor);
+  }
+
+  /** After a redraw, the open menu belongs to the new ⋯ button of its conversation, or closes if that is gone. @param {string} id */
+  #keepMenuOpenFor(id) {
+    const button = this.#list.querySelector(`[data-session-id="${CSS.escape(id)}"] [data-action="menu"]`);
+    if (button instanceof HTMLElement) {
+      this.#menuButton = button;
+      button.setAttribute('aria-expanded', 'true');
+    } else {
+      this.#menuButton = null;
+      this.#menu.hidePopover();
+    }
   }
 
   /** The items a person can reach, in order. @returns {HTMLElement[]} */
