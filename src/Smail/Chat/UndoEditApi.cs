@@ -30,7 +30,7 @@ internal static class UndoEditApi
         {
             return ApiProblems.MessageNotFound(messageId);
         }
-        if (session.UndoEdit(messageId) is null)
+        if (!session.CanUndoEdit(messageId))
         {
             return NothingToUndo();
         }

@@ -39,12 +39,15 @@ internal sealed record Session(
 
     public ChatMessage? FindMessage(string messageId) => Messages.Find(m => m.Id == messageId);
 
+    /// <summary>Whether the edit that sent <paramref name="questionId"/> is the latest, and its message still here.</summary>
+    public bool CanUndoEdit(string questionId) => Replaced?.By == questionId && FindMessage(questionId) is not null;
+
     /// <summary>
     /// Puts back what the edit that sent <paramref name="questionId"/> replaced, in place of that message and
-    /// everything after it; null when that edit cannot be undone (it is not the latest, or nothing was replaced).
+    /// everything after it; null when that edit cannot be undone (<see cref="CanUndoEdit"/>).
     /// </summary>
-    public Session? UndoEdit(string questionId) => Replaced is { } replaced && replaced.By == questionId && FindMessage(questionId) is not null
-        ? this with { Messages = [.. Messages.TakeWhile(m => m.Id != questionId), .. replaced.Messages], Replaced = null }
+    public Session? UndoEdit(string questionId) => CanUndoEdit(questionId)
+        ? this with { Messages = [.. Messages.TakeWhile(m => m.Id != questionId), .. Replaced!.Messages], Replaced = null }
         : null;
 
     public Session ReplaceMessage(ChatMessage message, DateTimeOffset now) => this with

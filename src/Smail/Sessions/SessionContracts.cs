@@ -32,11 +32,12 @@ internal sealed record SessionView(
     public static SessionView From(Session session, Generations.Generation? running)
     {
         var messages = session.Messages;
-        if (running is not null && session.FindMessage(running.AssistantMessageId) is null)
+        var answer = running is null ? null : session.FindMessage(running.AssistantMessageId);
+        if (answer is null)
         {
             running = null;
         }
-        if (running is not null && running.TextSoFar() is { HasText: true } live && session.FindMessage(running.AssistantMessageId) is { } answer)
+        else if (running!.TextSoFar() is { HasText: true } live)
         {
             messages = messages.Replace(answer, answer with { Content = live.Content, Thinking = live.Thinking, Status = MessageStatus.Streaming });
         }

@@ -12,6 +12,8 @@ namespace Smail.Tests.Security;
 /// </summary>
 public sealed class HostAndOriginTests : HostedTest
 {
+    private string _sessionId = "";
+
     public override Task InitializeAsync() => InitializeAsync(new Dictionary<string, string?> { ["AllowedHosts"] = "smail.lan" });
 
     private IReadOnlyList<RouteWalker.Route> Routes() => RouteWalker.All(Host.App.Services);
@@ -26,8 +28,6 @@ public sealed class HostAndOriginTests : HostedTest
         change(request);
         return request;
     }
-
-    private string _sessionId = "";
 
     private async Task<string> SnapshotAsync() => (await Host.Client.GetStringAsync("/api/sessions")) + await Host.Client.GetStringAsync($"/api/sessions/{_sessionId}");
 

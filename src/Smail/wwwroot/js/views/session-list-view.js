@@ -228,7 +228,8 @@ export class SessionListView extends EventTarget {
       entries[(next + entries.length) % entries.length].focus();
     });
     menu.addEventListener('toggle', (event) => {
-      if (/** @type {ToggleEvent} */ (event).newState === 'open') return;
+      // The event is queued: a menu closed and opened again for another ⋯ button before it fired is open now.
+      if (/** @type {ToggleEvent} */ (event).newState === 'open' || menu.matches(':popover-open')) return;
       const button = this.#menuButton;
       this.#menuButton = null;
       for (const b of this.#list.querySelectorAll('[aria-expanded="true"]')) b.setAttribute('aria-expanded', 'false');
