@@ -26,6 +26,8 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser) : PageTes
 
         // The policy is in force: a script element added to the page does not run.
         await Page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.append(s); }");
+        // The browser reports the refusal in a task of its own: wait for it, not for a time.
+        await Page.WaitForFunctionAsync("() => window.__violations.some((v) => v.startsWith('script-src'))");
         Assert.Null(await Page.EvaluateAsync<int?>("() => window.__ran ?? null"));
         Assert.Contains(await Page.EvaluateAsync<string[]>("() => window.__violations"), v => v.StartsWith("script-src", StringComparison.Ordinal));
 
