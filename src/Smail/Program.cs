@@ -1,3 +1,4 @@
+using Smail.Accounts;
 using Smail.Changes;
 using Smail.Chat;
 using Smail.Generations;
@@ -11,9 +12,15 @@ using Smail.Problems;
 using Smail.Security;
 using Smail.Sessions;
 
+if (UsersCommand.IsRequested(args, out var configurationArgs))
+{
+    return await UsersCommand.RunAsync(args, WebApplication.CreateBuilder(configurationArgs).Configuration);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSmailSecurity();
+builder.AddSmailAccounts();
 builder.AddSmailTelemetry();
 builder.Services.AddApiProblems();
 builder.Services.AddSmailJson();
@@ -30,8 +37,10 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseSmailAccounts();
 app.UseRateLimiter();
 
+app.MapAccountsApi();
 app.MapHealthApi();
 app.MapModelsApi();
 app.MapSessionsApi();
@@ -40,7 +49,8 @@ app.MapGenerationsApi();
 app.MapMetricsApi();
 app.MapChangesApi();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the test host.</summary>
 public partial class Program;

@@ -27,8 +27,8 @@ internal sealed record SessionChange(string Id, string Change);
 internal sealed record HealthChange(bool UpstreamReachable, string? Error);
 
 /// <summary>
-/// What changed, for every open page: conversations created, renamed, deleted or answered, and the
-/// model server going away or coming back. One SSE stream per page replaces polling. A change is framed
+/// What changed, for every open page: conversations created, renamed, deleted or answered (told only to the
+/// pages of the conversation's owner), and the model server going away or coming back (told to all). One SSE stream per page replaces polling. A change is framed
 /// once and handed to every subscriber; a subscriber too slow to take 256 changes is cut off, and its page
 /// reconnects and reloads what it shows, so nobody waits for it and nothing grows without bound.
 /// </summary>
@@ -36,18 +36,25 @@ internal sealed class ChangeFeed
 {
     private const int Backlog = 256;
     private readonly Lock _lock = new();
-    private readonly List<Channel<byte[]>> _subscribers = [];
+    private readonly List<Subscriber> _subscribers = [];
+    private readonly Accounts.Ownership _ownership;
     private byte[] _health = Frame(ChangeTypes.Health, new HealthChange(true, null), SmailJsonContext.Default.HealthChange);
     private bool _closed;
 
-    public ChangeFeed(IHostApplicationLifetime lifetime) =>
+    public ChangeFeed(IHostApplicationLifetime lifetime, Accounts.Ownership ownership)
+    {
+        _ownership = ownership;
         // A feed never ends by itself: left open, every page would hold up the shutdown for its whole timeout.
         lifetime.ApplicationStopping.Register(Close);
+    }
+
+    internal sealed record Subscriber(Channel<byte[]> Channel, Accounts.SmailUser User);
 
     /// <summary>A new subscriber's changes, starting with the current health; dispose to leave.</summary>
-    public Subscription Subscribe()
+    public Subscription Subscribe(Accounts.SmailUser user)
     {
         var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Backlog) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        var subscriber = new Subscriber(channel, user);
         lock (_lock)
         {
             channel.Writer.TryWrite(_health);
@@ -57,10 +64,10 @@ internal sealed class ChangeFeed
             }
             else
             {
-                _subscribers.Add(channel);
+                _subscribers.Add(subscriber);
             }
         }
-        return new Subscription(this, channel);
+        return new Subscription(this, subscriber);
     }
 
     /// <summary>Ends every subscriber's feed, now and from now on: the server is stopping, and pages reconnect to the next one.</summary>
@@ -71,14 +78,16 @@ internal sealed class ChangeFeed
             _closed = true;
             foreach (var subscriber in _subscribers)
             {
-                subscriber.Writer.TryComplete();
+                subscriber.Channel.Writer.TryComplete();
             }
             _subscribers.Clear();
         }
     }
 
-    public void SessionChanged(string id, string change) =>
-        Publish(Frame(ChangeTypes.Session, new SessionChange(id, change), SmailJsonContext.Default.SessionChange));
+    /// <summary>A conversation changed; <paramref name="storedOwnerId"/> is its owner as stored, and only the owner's pages hear of it.</summary>
+    public void SessionChanged(string id, string? storedOwnerId, string change) =>
+        Publish(Frame(ChangeTypes.Session, new SessionChange(id, change), SmailJsonContext.Default.SessionChange),
+            subscriber => _ownership.Owns(subscriber.User, storedOwnerId));
 
     /// <summary>The model server's reachability; published only when it changes.</summary>
     public void HealthChanged(bool reachable, string? error)
@@ -92,39 +101,44 @@ internal sealed class ChangeFeed
             }
             _health = frame;
         }
-        Publish(frame);
+        Publish(frame, _ => true);
     }
 
-    private void Publish(byte[] frame)
+    private void Publish(byte[] frame, Func<Subscriber, bool> to)
     {
         lock (_lock)
         {
             foreach (var subscriber in _subscribers)
             {
-                if (!subscriber.Writer.TryWrite(frame))
+                if (to(subscriber) && !subscriber.Channel.Writer.TryWrite(frame))
                 {
-                    subscriber.Writer.TryComplete();
+                    subscriber.Channel.Writer.TryComplete();
                 }
             }
         }
     }
 
-    private void Leave(Channel<byte[]> channel)
+    private void Leave(Subscriber subscriber)
     {
         lock (_lock)
         {
-            _subscribers.Remove(channel);
+            _subscribers.Remove(subscriber);
         }
-        channel.Writer.TryComplete();
+        subscriber.Channel.Writer.TryComplete();
     }
 
     private static byte[] Frame<T>(string type, T payload, JsonTypeInfo<T> info) =>
         EventFrames.Build(id: null, type, payload, info, out _, out _).ToArray();
 
-    internal sealed class Subscription(ChangeFeed feed, Channel<byte[]> channel) : IDisposable
+    internal sealed class Subscription : IDisposable
     {
-        public ChannelReader<byte[]> Changes => channel.Reader;
+        private readonly ChangeFeed _feed;
+        private readonly Subscriber _subscriber;
 
-        public void Dispose() => feed.Leave(channel);
+        internal Subscription(ChangeFeed feed, Subscriber subscriber) => (_feed, _subscriber) = (feed, subscriber);
+
+        public ChannelReader<byte[]> Changes => _subscriber.Channel.Reader;
+
+        public void Dispose() => _feed.Leave(_subscriber);
     }
 }

@@ -17,11 +17,11 @@ internal static class ChangesApi
     /// The change feed as SSE: <c>health</c> first, then <c>session</c> changes as they happen, keep-alive
     /// comments while quiet. No ids and no replay: a page that reconnects reloads what it shows.
     /// </summary>
-    public static async Task StreamAsync(HttpContext context, ChangeFeed feed, IOptions<GenerationOptions> options)
+    public static async Task StreamAsync(HttpContext context, Accounts.SmailUser user, ChangeFeed feed, IOptions<GenerationOptions> options)
     {
         var body = SseResponse.Start(context);
         var ct = context.RequestAborted;
-        using var subscription = feed.Subscribe();
+        using var subscription = feed.Subscribe(user);
         try
         {
             body.Write("retry: 2000\n\n"u8);

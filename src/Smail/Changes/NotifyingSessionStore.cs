@@ -10,15 +10,19 @@ internal sealed class NotifyingSessionStore(ISessionStore inner, ChangeFeed feed
 {
     public Task<IReadOnlyList<StoredSummary>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
 
-    public Task<IReadOnlyList<StoredSummary>> SearchAsync(IReadOnlyList<string> words, CancellationToken cancellationToken) =>
-        inner.SearchAsync(words, cancellationToken);
+    public Task<IReadOnlyList<StoredSummary>> SearchAsync(IReadOnlyList<string> words, Func<StoredSummary, bool> among, CancellationToken cancellationToken) =>
+        inner.SearchAsync(words, among, cancellationToken);
+
+    public Task<StoredSummary?> FindAsync(string id, CancellationToken cancellationToken) => inner.FindAsync(id, cancellationToken);
+
+    public Task<StoredSummary?> FindDeletedAsync(string id, CancellationToken cancellationToken) => inner.FindDeletedAsync(id, cancellationToken);
 
     public Task<Session?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
     public async Task CreateAsync(Session session, CancellationToken cancellationToken)
     {
         await inner.CreateAsync(session, cancellationToken);
-        feed.SessionChanged(session.Id, SessionChanges.Created);
+        feed.SessionChanged(session.Id, session.OwnerId, SessionChanges.Created);
     }
 
     public async Task<Session?> UpdateAsync(string id, Func<Session, Session> change, CancellationToken cancellationToken) =>
@@ -33,10 +37,11 @@ internal sealed class NotifyingSessionStore(ISessionStore inner, ChangeFeed feed
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
+        var owner = (await inner.FindAsync(id, cancellationToken))?.OwnerId;
         var deleted = await inner.DeleteAsync(id, cancellationToken);
         if (deleted)
         {
-            feed.SessionChanged(id, SessionChanges.Deleted);
+            feed.SessionChanged(id, owner, SessionChanges.Deleted);
         }
         return deleted;
     }
@@ -50,7 +55,7 @@ internal sealed class NotifyingSessionStore(ISessionStore inner, ChangeFeed feed
     {
         if (session is not null)
         {
-            feed.SessionChanged(session.Id, change);
+            feed.SessionChanged(session.Id, session.OwnerId, change);
         }
         return session;
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Smail.Accounts;
 using Smail.Generations;
 using Smail.Metrics;
 using Smail.Problems;
@@ -14,17 +15,17 @@ internal static class MessagesApi
     {
         var group = app.MapGroup("/api/sessions/{id}/messages").WithTags("Chat");
 
-        group.MapPost("/", SendAsync);
-        group.MapPost("/{messageId}/regenerate", RegenerateAsync);
-        group.MapPost("/{messageId}/edit", EditAsync);
-        group.MapPost("/{messageId}/continue", ContinueAsync);
+        group.MapPost("/", SendAsync).StartsAnAnswer();
+        group.MapPost("/{messageId}/regenerate", RegenerateAsync).StartsAnAnswer();
+        group.MapPost("/{messageId}/edit", EditAsync).StartsAnAnswer();
+        group.MapPost("/{messageId}/continue", ContinueAsync).StartsAnAnswer();
         group.MapPost("/{messageId}/undo-edit", UndoEditApi.UndoEditAsync);
 
         return group;
     }
 
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> SendAsync(
-        string id, SendMessageRequest request, ISessionStore store, GenerationRegistry generations, GenerationRunner runner,
+        string id, SendMessageRequest request, OwnedSessions store, GenerationRegistry generations, GenerationRunner runner,
         IOptions<GenerationOptions> options, TimeProvider time, SmailMetrics metrics, CancellationToken ct) =>
         Counted(AskAsync(id, request, editFrom: null, store, generations, runner, options.Value, time, ct), metrics, Features.MessageSent);
 
@@ -33,12 +34,12 @@ internal static class MessagesApi
     /// message, and what came after it is replaced by the new answer.
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> EditAsync(
-        string id, string messageId, SendMessageRequest request, ISessionStore store, GenerationRegistry generations,
+        string id, string messageId, SendMessageRequest request, OwnedSessions store, GenerationRegistry generations,
         GenerationRunner runner, IOptions<GenerationOptions> options, TimeProvider time, SmailMetrics metrics, CancellationToken ct) =>
         Counted(AskAsync(id, request, editFrom: messageId, store, generations, runner, options.Value, time, ct), metrics, Features.Edit);
 
     private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AskAsync(
-        string id, SendMessageRequest request, string? editFrom, ISessionStore store, GenerationRegistry generations,
+        string id, SendMessageRequest request, string? editFrom, OwnedSessions store, GenerationRegistry generations,
         GenerationRunner runner, GenerationOptions options, TimeProvider time, CancellationToken ct)
     {
         if (SessionValidation.CheckContent(request.Content) is { } badContent)
@@ -69,7 +70,7 @@ internal static class MessagesApi
         var now = time.GetUtcNow();
         var user = new ChatMessage(SmailIds.New(), MessageRoles.User, request.Content!, MessageStatus.Complete, now);
         var assistant = new ChatMessage(SmailIds.New(), MessageRoles.Assistant, "", MessageStatus.Streaming, now) { Model = model };
-        if (!generations.TryBegin(session.Id, assistant.Id, model, GenerationKind.New, out var generation))
+        if (!generations.TryBegin(session, assistant.Id, model, GenerationKind.New, out var generation))
         {
             return ApiProblems.GenerationInProgress(generation.Id);
         }
@@ -86,7 +87,7 @@ internal static class MessagesApi
     /// was until the new one starts streaming, so a failed or stopped retry loses nothing.
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> RegenerateAsync(
-        string id, string messageId, RegenerateRequest? request, ISessionStore store, GenerationRegistry generations,
+        string id, string messageId, RegenerateRequest? request, OwnedSessions store, GenerationRegistry generations,
         GenerationRunner runner, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
         Counted(AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, options.Value, ct), metrics, Features.Regenerate);
 
@@ -95,12 +96,12 @@ internal static class MessagesApi
     /// the model is given the text so far and writes on from there.
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> ContinueAsync(
-        string id, string messageId, RegenerateRequest? request, ISessionStore store, GenerationRegistry generations,
+        string id, string messageId, RegenerateRequest? request, OwnedSessions store, GenerationRegistry generations,
         GenerationRunner runner, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
         Counted(AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, options.Value, ct), metrics, Features.Continue);
 
     private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AnswerAgainAsync(
-        string id, string messageId, RegenerateRequest? request, bool continuing, ISessionStore store, GenerationRegistry generations,
+        string id, string messageId, RegenerateRequest? request, bool continuing, OwnedSessions store, GenerationRegistry generations,
         GenerationRunner runner, GenerationOptions options, CancellationToken ct)
     {
         request ??= new RegenerateRequest(null, null);
@@ -133,7 +134,7 @@ internal static class MessagesApi
         }
         var seed = continuing ? new AnswerSeed(answer.Content, answer.Thinking) : null;
         var kind = continuing ? GenerationKind.Continue : GenerationKind.Regenerate;
-        if (!generations.TryBegin(session.Id, answer.Id, model, kind, out var generation, seed))
+        if (!generations.TryBegin(session, answer.Id, model, kind, out var generation, seed))
         {
             return ApiProblems.GenerationInProgress(generation.Id);
         }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Smail.Accounts;
 using Smail.Generations;
 using Smail.Journal;
 using Smail.Metrics;
@@ -18,7 +19,7 @@ internal static class UndoEditApi
     /// being written; once the conversation goes on (another message sent), the edit can no longer be undone.
     /// </summary>
     public static async Task<Results<Ok<SessionView>, ProblemHttpResult>> UndoEditAsync(
-        string id, string messageId, ISessionStore store, GenerationRegistry generations, AnswerJournal journal,
+        string id, string messageId, OwnedSessions store, GenerationRegistry generations, AnswerJournal journal,
         SmailMetrics metrics, CancellationToken ct)
     {
         var session = await store.GetAsync(id, ct);

@@ -26,6 +26,9 @@ internal sealed class Generation(
     public GenerationKind Kind { get; } = kind;
     public DateTimeOffset StartedAt { get; } = startedAt;
 
+    /// <summary>Its conversation's owner as stored: only they may listen to it or stop it.</summary>
+    public string? OwnerId { get; init; }
+
     /// <summary>For a continuation, the stored text it carries on from.</summary>
     public AnswerSeed? Seed { get; } = seed;
 

@@ -16,16 +16,20 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
     private static readonly TimeSpan s_rememberExpired = TimeSpan.FromDays(1);
 
     /// <summary>Where to find the answer of a generation that is no longer replayable.</summary>
-    internal sealed record Expired(string SessionId, string MessageId, DateTimeOffset At);
+    internal sealed record Expired(string SessionId, string MessageId, string? OwnerId, DateTimeOffset At);
 
     /// <summary>
     /// Claims the conversation for a new generation. Returns false, with the running one, when the
     /// conversation already has one: the claim is atomic, so two simultaneous sends cannot both win.
     /// </summary>
     public bool TryBegin(
-        string sessionId, string assistantMessageId, string model, GenerationKind kind, out Generation generation, AnswerSeed? seed = null)
+        Sessions.Session session, string assistantMessageId, string model, GenerationKind kind, out Generation generation, AnswerSeed? seed = null)
     {
-        var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, kind, time.GetUtcNow(), seed);
+        var sessionId = session.Id;
+        var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, kind, time.GetUtcNow(), seed)
+        {
+            OwnerId = session.OwnerId,
+        };
         var winner = _runningBySession.GetOrAdd(sessionId, candidate);
         if (!ReferenceEquals(winner, candidate))
         {
@@ -34,7 +38,7 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
         }
         _byId[candidate.Id] = candidate;
         generation = candidate;
-        changes.SessionChanged(sessionId, Changes.SessionChanges.AnswerStarted);
+        changes.SessionChanged(sessionId, session.OwnerId, Changes.SessionChanges.AnswerStarted);
         return true;
     }
 
@@ -51,7 +55,7 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
     {
         if (_runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation)))
         {
-            changes.SessionChanged(generation.SessionId, Changes.SessionChanges.AnswerEnded);
+            changes.SessionChanged(generation.SessionId, generation.OwnerId, Changes.SessionChanges.AnswerEnded);
             _ = ExpireAfterRetentionAsync(generation);
         }
     }
@@ -64,7 +68,7 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
             return;
         }
         var now = time.GetUtcNow();
-        _expired[generation.Id] = new Expired(generation.SessionId, generation.AssistantMessageId, now);
+        _expired[generation.Id] = new Expired(generation.SessionId, generation.AssistantMessageId, generation.OwnerId, now);
         foreach (var (id, expired) in _expired)
         {
             if (now - expired.At > s_rememberExpired)

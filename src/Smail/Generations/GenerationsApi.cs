@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Smail.Accounts;
 using Smail.Metrics;
 using Smail.Problems;
 
@@ -21,20 +22,23 @@ internal static class GenerationsApi
     }
 
     /// <summary>
-    /// The SSE stream of one generation. Resumes after <c>Last-Event-ID</c> (header, as EventSource sends
+    /// The SSE stream of one generation, for its conversation's owner only: another user's generation id
+    /// answers 404 exactly like one that never existed (LibreChat CVE-2026-31950). Resumes after <c>Last-Event-ID</c> (header, as EventSource sends
     /// it) or <c>?lastEventId=</c>, so a reconnect gets exactly the events it missed.
     /// </summary>
     public static Results<EventStreamResult, ProblemHttpResult> Events(
         string id,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventIdHeader,
         [FromQuery] string? lastEventId,
+        SmailUser user,
+        Ownership ownership,
         GenerationRegistry registry,
         IOptions<GenerationOptions> options,
         SmailMetrics metrics)
     {
-        if (Find(id, registry) is not { } found)
+        if (Find(id, user, ownership, registry) is not { } found)
         {
-            return NotFoundOrExpired(id, registry);
+            return NotFoundOrExpired(id, user, ownership, registry);
         }
         if (!TryParseEventId(lastEventIdHeader ?? lastEventId, out var after))
         {
@@ -49,11 +53,11 @@ internal static class GenerationsApi
 
     /// <summary>Long-poll fallback: the events after <c>after</c> as a JSON array, waiting for the first.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PollAsync(
-        string id, [FromQuery] string? after, GenerationRegistry registry, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct)
+        string id, [FromQuery] string? after, SmailUser user, Ownership ownership, GenerationRegistry registry, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct)
     {
-        if (Find(id, registry) is not { } found)
+        if (Find(id, user, ownership, registry) is not { } found)
         {
-            return NotFoundOrExpired(id, registry);
+            return NotFoundOrExpired(id, user, ownership, registry);
         }
         if (!TryParseEventId(after, out var afterId))
         {
@@ -67,11 +71,11 @@ internal static class GenerationsApi
         return TypedResults.File(body, "application/json");
     }
 
-    public static Results<Accepted, ProblemHttpResult> Stop(string id, GenerationRegistry registry, SmailMetrics metrics)
+    public static Results<Accepted, ProblemHttpResult> Stop(string id, SmailUser user, Ownership ownership, GenerationRegistry registry, SmailMetrics metrics)
     {
-        if (Find(id, registry) is not { } found)
+        if (Find(id, user, ownership, registry) is not { } found)
         {
-            return NotFoundOrExpired(id, registry);
+            return NotFoundOrExpired(id, user, ownership, registry);
         }
         if (!found.IsFinished && !found.StopRequested)
         {
@@ -81,10 +85,11 @@ internal static class GenerationsApi
         return TypedResults.Accepted((string?)null);
     }
 
-    private static Generation? Find(string id, GenerationRegistry registry) => registry.Find(id);
+    private static Generation? Find(string id, SmailUser user, Ownership ownership, GenerationRegistry registry) =>
+        registry.Find(id) is { } found && ownership.Owns(user, found.OwnerId) ? found : null;
 
-    private static ProblemHttpResult NotFoundOrExpired(string id, GenerationRegistry registry) =>
-        registry.FindExpired(id) is { } expired
+    private static ProblemHttpResult NotFoundOrExpired(string id, SmailUser user, Ownership ownership, GenerationRegistry registry) =>
+        registry.FindExpired(id) is { } expired && ownership.Owns(user, expired.OwnerId)
             ? ApiProblems.GenerationExpired(id, expired.SessionId, expired.MessageId)
             : ApiProblems.GenerationNotFound(id);
 

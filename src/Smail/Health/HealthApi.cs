@@ -26,7 +26,7 @@ internal static class HealthApi
 {
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/health").WithTags("Health");
+        var group = app.MapGroup("/api/health").WithTags("Health").AllowAnonymous();
 
         group.MapGet("/", GetAsync);
 

@@ -18,7 +18,9 @@ internal static class MetricsApi
 
         // The live dashboard: a static page that charts /api/metrics/history.
         app.MapGet("/dashboard", (IWebHostEnvironment environment) =>
-            TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, "dashboard.html"), "text/html; charset=utf-8"));
+            TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, "dashboard.html"), "text/html; charset=utf-8"))
+            // The page itself holds nothing; the data it reads needs a signed-in user.
+            .AllowAnonymous();
         return app;
     }
 

@@ -42,20 +42,6 @@ internal static class TelemetryServiceCollectionExtensions
             options.AddPolicy(MetricsApi.TelemetryRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            options.OnRejected = async (context, ct) =>
-            {
-                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Detail = "Too many telemetry reports from this address; try again in a minute.",
-                        Extensions = { ["code"] = "rate_limited" },
-                    },
-                });
-            };
         });
         return builder;
     }

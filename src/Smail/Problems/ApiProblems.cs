@@ -11,6 +11,28 @@ internal static class ApiProblems
     public static ProblemHttpResult Create(int status, string code, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code });
 
+    /// <summary>The same problem written straight to the response, for middleware that runs outside an endpoint.</summary>
+    public static async Task WriteAsync(HttpContext context, int status, string code, string detail, TimeSpan? retryAfter = null)
+    {
+        context.Response.StatusCode = status;
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Detail = detail, Extensions = { ["code"] = code } },
+        });
+    }
+
+    /// <summary>429 <c>rate_limited</c>, with <c>Retry-After</c> in whole seconds.</summary>
+    public static ProblemHttpResult RateLimited(HttpContext context, TimeSpan retryAfter, string detail)
+    {
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status429TooManyRequests, "rate_limited", detail);
+    }
+
     public static ProblemHttpResult Invalid(string code, string detail) => Create(StatusCodes.Status400BadRequest, code, detail);
 
     public static ProblemHttpResult SessionNotFound(string id) =>

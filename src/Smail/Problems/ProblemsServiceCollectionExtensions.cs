@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Smail.Problems;
@@ -29,6 +30,13 @@ internal static class ProblemsServiceCollectionExtensions
             {
                 context.ProblemDetails.Detail = "Smail failed unexpectedly. The server log has the details.";
             }
+        });
+        // Every rate limit answers the same way: 429 rate_limited, with Retry-After when the limiter knows it.
+        services.AddRateLimiter(options => options.OnRejected = async (context, _) =>
+        {
+            var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+            await ApiProblems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited",
+                $"Too many requests. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s.", wait);
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<StorageExceptionHandler>();

@@ -10,8 +10,17 @@ internal interface ISessionStore
     /// <summary>Every conversation's summary, most recently active first.</summary>
     Task<IReadOnlyList<StoredSummary>> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>The summaries of the conversations whose title or messages contain every word (case-insensitive).</summary>
-    Task<IReadOnlyList<StoredSummary>> SearchAsync(IReadOnlyList<string> words, CancellationToken cancellationToken);
+    /// <summary>
+    /// The summaries of the conversations <paramref name="among"/> whose title or messages contain every word
+    /// (case-insensitive); the others are not read.
+    /// </summary>
+    Task<IReadOnlyList<StoredSummary>> SearchAsync(IReadOnlyList<string> words, Func<StoredSummary, bool> among, CancellationToken cancellationToken);
+
+    /// <summary>One conversation's summary, without reading it; null when there is none.</summary>
+    Task<StoredSummary?> FindAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The summary of a conversation deleted within the undo window; null when there is none to restore.</summary>
+    Task<StoredSummary?> FindDeletedAsync(string id, CancellationToken cancellationToken);
 
     Task<Session?> GetAsync(string id, CancellationToken cancellationToken);
 

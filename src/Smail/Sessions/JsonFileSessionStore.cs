@@ -45,10 +45,10 @@ internal sealed partial class JsonFileSessionStore : ISessionStore, IDisposable
         return [.. _summaries.Values.OrderByDescending(s => s.UpdatedAt)];
     }
 
-    public async Task<IReadOnlyList<StoredSummary>> SearchAsync(IReadOnlyList<string> words, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredSummary>> SearchAsync(IReadOnlyList<string> words, Func<StoredSummary, bool> among, CancellationToken cancellationToken)
     {
         var found = new List<StoredSummary>();
-        foreach (var summary in await ListAsync(cancellationToken))
+        foreach (var summary in (await ListAsync(cancellationToken)).Where(among))
         {
             if (words.All(w => summary.Title.Contains(w, StringComparison.OrdinalIgnoreCase))
                 || await ContentMatchesAsync(summary.Id, words, cancellationToken))
@@ -57,6 +57,18 @@ internal sealed partial class JsonFileSessionStore : ISessionStore, IDisposable
             }
         }
         return found;
+    }
+
+    public async Task<StoredSummary?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await EnsureLoadedAsync(cancellationToken);
+        return id is null ? null : _summaries.GetValueOrDefault(id);
+    }
+
+    public async Task<StoredSummary?> FindDeletedAsync(string id, CancellationToken cancellationToken)
+    {
+        await EnsureLoadedAsync(cancellationToken);
+        return id is not null && _deleted.TryGetValue(id, out var session) ? StoredSummary.From(session) : null;
     }
 
     public async Task<Session?> GetAsync(string id, CancellationToken cancellationToken)

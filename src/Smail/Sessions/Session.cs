@@ -25,6 +25,13 @@ internal sealed record Session(
     [JsonPropertyOrder(-2)]
     public bool AnswerInProgress => Messages.Any(m => m.Status == MessageStatus.Streaming);
 
+    /// <summary>
+    /// The account the conversation belongs to; null in files from before accounts, which belong to the first
+    /// admin (<see cref="Accounts.Ownership"/>). Written first of all, so the summary reader meets it.
+    /// </summary>
+    [JsonPropertyOrder(-4)]
+    public string? OwnerId { get; init; }
+
     /// <summary>Bumped when the file format changes; readers ignore fields they do not know.</summary>
     public const int CurrentSchemaVersion = 1;
     public const string DefaultTitle = "New chat";

@@ -103,7 +103,7 @@ internal static class SessionSummaryReader
     /// <summary>The summary's fields as they are found, in whatever order.</summary>
     private struct Fields
     {
-        private string? _id, _title, _model;
+        private string? _id, _title, _model, _owner;
         private DateTimeOffset? _created, _updated;
 
         public int? Count { get; set; }
@@ -114,6 +114,7 @@ internal static class SessionSummaryReader
         {
             switch (name)
             {
+                case "ownerId" when reader.TokenType == JsonTokenType.String: _owner = reader.GetString(); return true;
                 case "id" when reader.TokenType == JsonTokenType.String: _id = reader.GetString(); return true;
                 case "title" when reader.TokenType == JsonTokenType.String: _title = reader.GetString(); return true;
                 case "model" when reader.TokenType == JsonTokenType.String: _model = reader.GetString(); return true;
@@ -128,6 +129,6 @@ internal static class SessionSummaryReader
         public readonly StoredSummary? ToSummary() =>
             _id is null || _title is null || _created is null || _updated is null || Count is null || Streaming is null
                 ? null
-                : new StoredSummary(_id, _title, _model, _created.Value, _updated.Value, Count.Value, Streaming.Value);
+                : new StoredSummary(_id, _title, _model, _created.Value, _updated.Value, Count.Value, Streaming.Value) { OwnerId = _owner };
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Smail.Accounts;
 using Smail.Generations;
 using Smail.Problems;
 
@@ -21,7 +22,7 @@ internal static class SessionsApi
     }
 
     /// <summary>Newest first; <c>?q=</c> keeps the conversations whose title or messages contain the words.</summary>
-    public static async Task<Ok<SessionList>> ListAsync(string? q, ISessionStore store, GenerationRegistry generations, CancellationToken ct)
+    public static async Task<Ok<SessionList>> ListAsync(string? q, OwnedSessions store, GenerationRegistry generations, CancellationToken ct)
     {
         var words = (q ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var sessions = words.Length == 0 ? await store.ListAsync(ct) : await store.SearchAsync(words, ct);
@@ -30,7 +31,7 @@ internal static class SessionsApi
     }
 
     public static async Task<Results<Created<SessionView>, ProblemHttpResult>> CreateAsync(
-        CreateSessionRequest? request, ISessionStore store, TimeProvider time, CancellationToken ct)
+        CreateSessionRequest? request, OwnedSessions store, TimeProvider time, CancellationToken ct)
     {
         request ??= new CreateSessionRequest(null, null, null, null);
         if (SessionValidation.Check(request.Title, request.Model, request.SystemPrompt, request.Options) is { } invalid)
@@ -43,12 +44,12 @@ internal static class SessionsApi
         {
             Options = request.Options,
         };
-        await store.CreateAsync(session, ct);
+        session = await store.CreateAsync(session, ct);
         return TypedResults.Created($"/api/sessions/{session.Id}", SessionView.From(session, null));
     }
 
     public static async Task<Results<Ok<SessionView>, ProblemHttpResult>> GetAsync(
-        string id, ISessionStore store, GenerationRegistry generations, CancellationToken ct)
+        string id, OwnedSessions store, GenerationRegistry generations, CancellationToken ct)
     {
         var session = await store.GetAsync(id, ct);
         return session is null
@@ -57,7 +58,7 @@ internal static class SessionsApi
     }
 
     public static async Task<Results<Ok<SessionView>, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateSessionRequest request, ISessionStore store, GenerationRegistry generations, CancellationToken ct)
+        string id, UpdateSessionRequest request, OwnedSessions store, GenerationRegistry generations, CancellationToken ct)
     {
         if (SessionValidation.Check(request.Title, request.Model, request.SystemPrompt, request.Options) is { } invalid)
         {
@@ -81,7 +82,7 @@ internal static class SessionsApi
     /// Brings back a conversation deleted within the undo window (<c>Storage:UndoWindow</c>), as it was;
     /// after the window it is gone for good: 404.
     /// </summary>
-    public static async Task<Results<Ok<SessionView>, ProblemHttpResult>> RestoreAsync(string id, ISessionStore store, CancellationToken ct)
+    public static async Task<Results<Ok<SessionView>, ProblemHttpResult>> RestoreAsync(string id, OwnedSessions store, CancellationToken ct)
     {
         var restored = await store.RestoreAsync(id, ct);
         return restored is null ? ApiProblems.SessionNotFound(id) : TypedResults.Ok(SessionView.From(restored, null));
@@ -89,8 +90,12 @@ internal static class SessionsApi
 
     /// <summary>Deletes now; the file stays restorable for the undo window, so Undo works even from another tab or after a reload.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string id, ISessionStore store, GenerationRegistry generations, CancellationToken ct)
+        string id, OwnedSessions store, GenerationRegistry generations, CancellationToken ct)
     {
+        if (!await store.ContainsAsync(id, ct))
+        {
+            return ApiProblems.SessionNotFound(id);
+        }
         // A deleted conversation's answer must not keep the GPU busy.
         generations.RunningIn(id)?.Stop();
         return await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : ApiProblems.SessionNotFound(id);

@@ -155,10 +155,10 @@ public sealed class JsonFileSessionStoreTests : IDisposable
         }
         using var store = NewStore(cached: 1);
 
-        Assert.Equal([match.Id], (await store.SearchAsync(["matterhorn"], CancellationToken.None)).Select(s => s.Id));
-        Assert.Equal([match.Id], (await store.SearchAsync(["CAFÉ", "<crème>"], CancellationToken.None)).Select(s => s.Id));
-        Assert.Equal([match.Id], (await store.SearchAsync(["plans", "walk"], CancellationToken.None)).Select(s => s.Id));
-        Assert.Empty(await store.SearchAsync(["matterhorn", "bread"], CancellationToken.None));
+        Assert.Equal([match.Id], (await store.SearchAsync(["matterhorn"], _ => true, CancellationToken.None)).Select(s => s.Id));
+        Assert.Equal([match.Id], (await store.SearchAsync(["CAFÉ", "<crème>"], _ => true, CancellationToken.None)).Select(s => s.Id));
+        Assert.Equal([match.Id], (await store.SearchAsync(["plans", "walk"], _ => true, CancellationToken.None)).Select(s => s.Id));
+        Assert.Empty(await store.SearchAsync(["matterhorn", "bread"], _ => true, CancellationToken.None));
     }
 
     [Fact]

@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Smail.Sessions;
+
+namespace Smail.Accounts;
+
+/// <summary>
+/// The accounts, sign-ins and API tokens, in <c>accounts.json</c> beside the conversations. All of it is
+/// in memory, so checking a request's credential is a dictionary lookup; a change is written atomically before
+/// it is visible, and revoking a credential aborts its open requests (<see cref="Revocations"/>).
+/// </summary>
+internal sealed class AccountStore : IDisposable
+{
+    public const string FileName = "accounts.json";
+
+    /// <summary>Activity is written at most this often per account: it is for the admin page, not for auditing.</summary>
+    private static readonly TimeSpan s_seenPrecision = TimeSpan.FromMinutes(5);
+
+    private readonly string _path;
+    private readonly TimeProvider _time;
+    private readonly Revocations _revocations;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new();
+    private volatile AccountsDocument _document;
+
+    public AccountStore(IOptions<StorageOptions> storage, TimeProvider time, Revocations revocations)
+    {
+        var folder = Path.GetFullPath(storage.Value.Path);
+        Directory.CreateDirectory(folder);
+        _path = Path.Combine(folder, FileName);
+        _time = time;
+        _revocations = revocations;
+        _document = Read(_path);
+    }
+
+    public IReadOnlyList<Account> Accounts => _document.Accounts;
+
+    public Account? Find(string id) => _document.Accounts.Find(a => a.Id == id);
+
+    public Account? FindByName(string username) =>
+        _document.Accounts.Find(a => string.Equals(a.Username, username, StringComparison.OrdinalIgnoreCase));
+
+    public Account? FindByExternalId(string externalId) => _document.Accounts.Find(a => a.ExternalId == externalId);
+
+    /// <summary>Owns the conversations stored before accounts existed: the first admin.</summary>
+    public Account? FirstAdmin => _document.Accounts.Where(a => a.Role == Roles.Admin).MinBy(a => a.CreatedAt);
+
+    public DateTimeOffset? LastSeen(Account account) =>
+        _seen.TryGetValue(account.Id, out var seen) ? seen : account.LastSeenAt;
+
+    /// <summary>
+    /// Creates an account named <paramref name="username"/>; the first account is an admin and active,
+    /// later ones get <paramref name="laterStatus"/>. Null when the name is taken (case-insensitively).
+    /// </summary>
+    public async Task<Account?> CreateAsync(string username, string? passwordHash, string laterStatus, string? externalId = null, bool admin = false)
+    {
+        Account? created = null;
+        await ChangeAsync(document =>
+        {
+            if (document.Accounts.Any(a => string.Equals(a.Username, username, StringComparison.OrdinalIgnoreCase)))
+            {
+                return document;
+            }
+            var first = document.Accounts.IsEmpty;
+            created = new Account(SmailIds.New(), username, first || admin ? Roles.Admin : Roles.User,
+                first ? AccountStatus.Active : laterStatus, passwordHash, NewStamp(), _time.GetUtcNow())
+            {
+                ExternalId = externalId,
+            };
+            return document with { Accounts = document.Accounts.Add(created) };
+        });
+        return created;
+    }
+
+    /// <summary>
+    /// Changes an account. When the change disables it or renews its security stamp, every sign-in and
+    /// token of the account stops working and its open requests end.
+    /// </summary>
+    public async Task<Account?> UpdateAsync(string id, Func<Account, Account> change)
+    {
+        Account? before = null, after = null;
+        await ChangeAsync(document =>
+        {
+            before = document.Accounts.Find(a => a.Id == id);
+            if (before is null)
+            {
+                return document;
+            }
+            after = change(before);
+            var revoked = !after.IsActive || after.SecurityStamp != before.SecurityStamp;
+            return document with
+            {
+                Accounts = document.Accounts.Replace(before, after),
+                SignIns = revoked ? document.SignIns.RemoveAll(s => s.AccountId == id) : document.SignIns,
+            };
+        });
+        if (before is not null && after is not null && (!after.IsActive || after.SecurityStamp != before.SecurityStamp))
+        {
+            _revocations.Revoke(Revocations.ForAccount(id));
+        }
+        return after;
+    }
+
+    /// <summary>Removes an account with its sign-ins and tokens; its open requests end.</summary>
+    public async Task<bool> DeleteAsync(string id)
+    {
+        var found = false;
+        await ChangeAsync(document =>
+        {
+            found = document.Accounts.Any(a => a.Id == id);
+            return found
+                ? new AccountsDocument(
+                    document.Accounts.RemoveAll(a => a.Id == id),
+                    document.SignIns.RemoveAll(s => s.AccountId == id),
+                    document.Tokens.RemoveAll(t => t.AccountId == id))
+                : document;
+        });
+        _revocations.Revoke(Revocations.ForAccount(id));
+        return found;
+    }
+
+    public async Task<SignInSession> CreateSignInAsync(string accountId, TimeSpan lifetime)
+    {
+        var now = _time.GetUtcNow();
+        var signIn = new SignInSession(SmailIds.New(), accountId, now, now + lifetime);
+        // Expired sign-ins are dropped on the way, so the file does not grow with every sign-in ever made.
+        await ChangeAsync(document => document with
+        {
+            SignIns = document.SignIns.RemoveAll(s => s.ExpiresAt <= now).Add(signIn),
+        });
+        return signIn;
+    }
+
+    /// <summary>The sign-in, if it still exists and has not expired.</summary>
+    public SignInSession? FindSignIn(string id) =>
+        _document.SignIns.Find(s => s.Id == id) is { } signIn && signIn.ExpiresAt > _time.GetUtcNow() ? signIn : null;
+
+    public async Task RemoveSignInAsync(string id)
+    {
+        await ChangeAsync(document => document with { SignIns = document.SignIns.RemoveAll(s => s.Id == id) });
+        _revocations.Revoke(Revocations.ForSignIn(id));
+    }
+
+    public IReadOnlyList<ApiToken> TokensOf(string accountId) => [.. _document.Tokens.Where(t => t.AccountId == accountId)];
+
+    public ApiToken? FindTokenByHash(string hash) => _document.Tokens.Find(t => t.Hash == hash);
+
+    public ApiToken? FindTokenById(string id) => _document.Tokens.Find(t => t.Id == id);
+
+    public DateTimeOffset? LastUsed(ApiToken token) => _seen.TryGetValue("t:" + token.Id, out var used) ? used : token.LastUsedAt;
+
+    public async Task<ApiToken> CreateTokenAsync(string accountId, string name, string hash)
+    {
+        var token = new ApiToken(SmailIds.New(), accountId, name, hash, _time.GetUtcNow());
+        await ChangeAsync(document => document with { Tokens = document.Tokens.Add(token) });
+        return token;
+    }
+
+    /// <summary>Revokes one of the account's tokens: false when it has no such token (another account's included).</summary>
+    public async Task<bool> RemoveTokenAsync(string accountId, string tokenId)
+    {
+        var found = false;
+        await ChangeAsync(document =>
+        {
+            found = document.Tokens.Any(t => t.Id == tokenId && t.AccountId == accountId);
+            return found ? document with { Tokens = document.Tokens.RemoveAll(t => t.Id == tokenId) } : document;
+        });
+        if (found)
+        {
+            _revocations.Revoke(Revocations.ForToken(tokenId));
+        }
+        return found;
+    }
+
+    /// <summary>Notes a request by the account (and by the token, if one was used); written now and then, not every time.</summary>
+    public void Seen(Account account, ApiToken? token)
+    {
+        var now = _time.GetUtcNow();
+        var stale = now - (LastSeen(account) ?? DateTimeOffset.MinValue) > s_seenPrecision;
+        _seen[account.Id] = now;
+        if (token is not null)
+        {
+            stale |= now - (LastUsed(token) ?? DateTimeOffset.MinValue) > s_seenPrecision;
+            _seen["t:" + token.Id] = now;
+        }
+        if (stale)
+        {
+            _ = ChangeAsync(document => document).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public static string NewStamp() => Guid.NewGuid().ToString("N");
+
+    public void Dispose() => _writeLock.Dispose();
+
+    private async Task ChangeAsync(Func<AccountsDocument, AccountsDocument> change)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            var changed = WithActivity(change(_document));
+            await AtomicFile.WriteAsync(_path, JsonSerializer.SerializeToUtf8Bytes(changed, AccountsJsonContext.Default.AccountsDocument), CancellationToken.None);
+            _document = changed;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    // The activity noted in memory goes into the file with the next write.
+    private AccountsDocument WithActivity(AccountsDocument document) => document with
+    {
+        Accounts = [.. document.Accounts.Select(a => _seen.TryGetValue(a.Id, out var seen) ? a with { LastSeenAt = seen } : a)],
+        Tokens = [.. document.Tokens.Select(t => _seen.TryGetValue("t:" + t.Id, out var used) ? t with { LastUsedAt = used } : t)],
+    };
+
+    private static AccountsDocument Read(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            return JsonSerializer.Deserialize(file, AccountsJsonContext.Default.AccountsDocument) ?? AccountsDocument.Empty;
+        }
+        catch (FileNotFoundException)
+        {
+            return AccountsDocument.Empty;
+        }
+        // Any other failure (unreadable, malformed) stops the start: running without the accounts would lock
+        // everyone out, or worse, let the next sign-up become the first admin.
+    }
+}

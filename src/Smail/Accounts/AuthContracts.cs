@@ -1,0 +1,25 @@
+namespace Smail.Accounts;
+
+internal sealed record CredentialsRequest(string? Username, string? Password);
+
+/// <summary>An account as the API shows it. <c>mode</c> tells the page which sign-in it offers.</summary>
+internal sealed record UserView(string Id, string Username, string Role, string Status)
+{
+    public string? Mode { get; init; }
+
+    public static UserView From(Account account) => new(account.Id, account.Username, account.Role, account.Status);
+}
+
+internal sealed record CreateTokenRequest(string? Name);
+
+/// <summary>A new token: <c>token</c> is its secret, shown this once.</summary>
+internal sealed record CreatedToken(string Id, string Name, string Token, DateTimeOffset CreatedAt);
+
+internal sealed record TokenView(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+
+internal sealed record TokenList(IReadOnlyList<TokenView> Tokens);
+
+internal sealed record AdminUserView(
+    string Id, string Username, string Role, string Status, DateTimeOffset CreatedAt, DateTimeOffset? LastSeenAt, int Conversations);
+
+internal sealed record AdminUserList(IReadOnlyList<AdminUserView> Users);
