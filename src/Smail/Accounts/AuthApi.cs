@@ -106,7 +106,7 @@ internal static class AuthApi
     /// <summary>Ends this browser's sign-in: its cookie stops working and its open streams end. Other browsers stay signed in.</summary>
     public static async Task<NoContent> SignOutAsync(HttpContext http, SmailUser user, AccountStore accounts, AuditLog audit)
     {
-        var credential = SignedInCredential(http);
+        var credential = RevocationWatch.CredentialOf(http);
         // This request is answered; the others of this sign-in end now.
         RevocationWatch.Release(http);
         if (credential is not null && credential.StartsWith("s:", StringComparison.Ordinal))
@@ -151,10 +151,6 @@ internal static class AuthApi
             ? ApiProblems.Invalid("weak_password", $"A password is at most {Usernames.MaximumPasswordLength} characters.")
             : null;
     }
-
-    // The credential of the cookie this request came with, before UserResolution replaced the principal.
-    private static string? SignedInCredential(HttpContext http) =>
-        http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Principal?.FindFirst(SmailClaims.Credential)?.Value;
 
     private static readonly Lazy<string> s_unknownUserHash = new(() => new PasswordHasher<Account>().HashPassword(null!, Guid.NewGuid().ToString()));
 }

@@ -32,7 +32,7 @@ internal sealed class UserResolution(RequestDelegate next, IOptions<AuthOptions>
         // Watched before it is checked: a revocation between the check and the watch cannot be missed.
         var accountId = claims.FindFirstValue(SmailClaims.AccountId) ?? "";
         using var watch = revocations.Watch(context, Revocations.ForAccount(accountId), credential);
-        context.Features.Set(new RevocationWatch(watch));
+        context.Features.Set(new RevocationWatch(watch, credential));
         if (Check(claims, accountId, credential) is { } account)
         {
             accounts.Seen(account, credential.StartsWith("t:", StringComparison.Ordinal) ? accounts.FindTokenById(credential[2..]) : null);
@@ -75,9 +75,16 @@ internal sealed class UserResolution(RequestDelegate next, IOptions<AuthOptions>
     }
 }
 
-/// <summary>The request's own revocation watch, so that a request that revokes its own credential (sign-out) is not cut off before it answers.</summary>
-internal sealed class RevocationWatch(IDisposable watch)
+/// <summary>
+/// The credential the request came with (<see cref="Revocations"/>' key), and its revocation watch, so that a
+/// request that revokes its own credential (sign-out, a token revoking itself) is not cut off before it answers.
+/// </summary>
+internal sealed class RevocationWatch(IDisposable watch, string credential)
 {
+    public static string? CredentialOf(HttpContext context) => context.Features.Get<RevocationWatch>()?.Credential;
+
+    private string Credential => credential;
+
     public static void Release(HttpContext context) => context.Features.Get<RevocationWatch>()?.Dispose();
 
     private void Dispose() => watch.Dispose();
