@@ -75,7 +75,8 @@ internal sealed class AccountStore : IDisposable
 
     /// <summary>
     /// Changes an account. When the change disables it or renews its security stamp, every sign-in and
-    /// token of the account stops working and its open requests end.
+    /// token of the account is removed, and its open requests end: enabling it again later does not bring
+    /// back a credential that may have leaked meanwhile.
     /// </summary>
     public async Task<Account?> UpdateAsync(string id, Func<Account, Account> change)
     {
@@ -93,6 +94,7 @@ internal sealed class AccountStore : IDisposable
             {
                 Accounts = document.Accounts.Replace(before, after),
                 SignIns = revoked ? document.SignIns.RemoveAll(s => s.AccountId == id) : document.SignIns,
+                Tokens = revoked ? document.Tokens.RemoveAll(t => t.AccountId == id) : document.Tokens,
             };
         });
         if (before is not null && after is not null && (!after.IsActive || after.SecurityStamp != before.SecurityStamp))
