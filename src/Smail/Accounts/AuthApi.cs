@@ -19,6 +19,7 @@ internal static class AuthApi
         group.MapPost("/signin", SignInAsync).AllowAnonymous();
         group.MapPost("/signout", SignOutAsync);
         group.MapGet("/me", Me);
+        group.MapGet("/options", Options).AllowAnonymous();
         group.MapGet("/oidc", OidcSignIn.Start).AllowAnonymous();
 
         return group;
@@ -124,6 +125,10 @@ internal static class AuthApi
     public static Ok<UserView> Me(SmailUser user, IOptions<AuthOptions> options, AccountStore accounts) =>
         TypedResults.Ok((accounts.Find(user.Id) is { } account ? UserView.From(account) : new UserView(user.Id, user.Name, user.Role, AccountStatus.Active))
             with { Mode = options.Value.Mode });
+
+    /// <summary>What the sign-in page offers: the mode, and whether sign-up is open, by approval or closed. Nothing about any account.</summary>
+    public static Ok<AuthOptionsView> Options(IOptions<AuthOptions> options) =>
+        TypedResults.Ok(new AuthOptionsView(options.Value.Mode, options.Value.SignUp));
 
     internal static async Task SignInWithCookieAsync(HttpContext http, Account account, AccountStore accounts, AuthOptions options)
     {

@@ -23,3 +23,5 @@ internal sealed record AdminUserView(
     string Id, string Username, string Role, string Status, DateTimeOffset CreatedAt, DateTimeOffset? LastSeenAt, int Conversations);
 
 internal sealed record AdminUserList(IReadOnlyList<AdminUserView> Users);
+
+internal sealed record AuthOptionsView(string Mode, string SignUp);

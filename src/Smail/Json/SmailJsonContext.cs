@@ -31,6 +31,14 @@ namespace Smail.Json;
 [JsonSerializable(typeof(Smail.Changes.SessionChange))]
 [JsonSerializable(typeof(Smail.Changes.HealthChange))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(Smail.Accounts.CredentialsRequest))]
+[JsonSerializable(typeof(Smail.Accounts.UserView))]
+[JsonSerializable(typeof(Smail.Accounts.AuthOptionsView))]
+[JsonSerializable(typeof(Smail.Accounts.CreateTokenRequest))]
+[JsonSerializable(typeof(Smail.Accounts.CreatedToken))]
+[JsonSerializable(typeof(Smail.Accounts.TokenList))]
+[JsonSerializable(typeof(Smail.Accounts.AdminUserList))]
+[JsonSerializable(typeof(Smail.Accounts.AuditList))]
 internal sealed partial class SmailJsonContext : JsonSerializerContext;
 
 internal static class JsonServiceCollectionExtensions

@@ -28,6 +28,13 @@ public sealed partial class ContractTests
     }
 
     [Fact]
+    public void AccountNames_AreTheServers()
+    {
+        Assert.Equal(Constants(typeof(Smail.Accounts.AuthModes)), Sorted(s_page.Value["AUTH_MODES"]));
+        Assert.Equal(Constants(typeof(Smail.Accounts.AccountStatus)), Sorted(s_page.Value["ACCOUNT_STATUSES"]));
+    }
+
+    [Fact]
     public void GenerationStates_AreTheServers() =>
         Assert.Equal(Constants(typeof(GenerationStates)), Sorted(s_page.Value["GENERATION_STATES"]));
 

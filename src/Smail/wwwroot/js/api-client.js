@@ -97,20 +97,35 @@ export class ApiClient {
   async stop(generationId) { await this.#json('POST', `/api/generations/${encodeURIComponent(generationId)}/stop`); }
 
   /** @param {string} method @param {string} url @param {unknown} [body] @param {AbortSignal} [signal] @returns {Promise<any>} */
-  async #json(method, url, body, signal) {
-    const response = await this.#fetch(url, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
-    const text = await response.text();
-    const data = text ? JSON.parse(text) : null;
-    if (!response.ok) {
-      throw new ApiError(response.status, data?.code ?? 'http_' + response.status, data?.detail ?? response.statusText);
+  #json(method, url, body, signal) { return requestJson(this.#fetch, method, url, body, signal); }
+}
+
+/** The event the page hears when the server no longer knows who it is (signed out elsewhere, disabled, expired). */
+export const SIGNED_OUT_EVENT = 'smail:signed-out';
+
+/**
+ * One JSON request to Smail's API: the body as JSON, the answer parsed, a failure as an ApiError. A 401
+ * `unauthenticated` also tells the window (SIGNED_OUT_EVENT), so one place can take the person to sign in.
+ * @param {typeof fetch} fetchImpl @param {string} method @param {string} url @param {unknown} [body] @param {AbortSignal} [signal]
+ * @returns {Promise<any>}
+ */
+export async function requestJson(fetchImpl, method, url, body, signal) {
+  const response = await fetchImpl(url, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const error = new ApiError(response.status, data?.code ?? 'http_' + response.status, data?.detail ?? response.statusText);
+    if (error.code === 'unauthenticated' && typeof globalThis.dispatchEvent === 'function') {
+      globalThis.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT));
     }
-    return data;
+    throw error;
   }
+  return data;
 }
 
 /** @param {string} sessionId @param {string} messageId */

@@ -36,3 +36,13 @@ export const BROWSER_FEATURES = /** @type {const} */ ([
 ]);
 
 /** @typedef {(typeof BROWSER_FEATURES)[number]} BrowserFeature */
+
+/** The authentication modes (Auth:Mode) the sign-in page knows. */
+export const AUTH_MODES = /** @type {const} */ (['none', 'local', 'proxy', 'oidc']);
+
+/** @typedef {(typeof AUTH_MODES)[number]} AuthMode */
+
+/** The states of an account. */
+export const ACCOUNT_STATUSES = /** @type {const} */ (['active', 'pending', 'disabled']);
+
+/** @typedef {(typeof ACCOUNT_STATUSES)[number]} AccountStatus */

@@ -1,5 +1,6 @@
 // @ts-check
-import { ApiClient } from './api-client.js';
+import { AccountsApi } from './accounts-api.js';
+import { ApiClient, ApiError, SIGNED_OUT_EVENT } from './api-client.js';
 import { ChatController } from './chat-controller.js';
 import { ErrorHandler } from './error-handler.js';
 import { UiStateManager } from './ui-state-manager.js';
@@ -8,6 +9,7 @@ import { Composer } from './views/composer.js';
 import { Announcer } from './views/announcer.js';
 import { ChangeFeed } from './change-feed.js';
 import { describeShortcuts, handleShortcut } from './shortcuts.js';
+import { AccountMenu } from './views/account-menu.js';
 import { ModelPicker } from './views/model-picker.js';
 import { SessionListView } from './views/session-list-view.js';
 import { SettingsDialog } from './views/settings-dialog.js';
@@ -16,6 +18,27 @@ import { Toast } from './views/toast.js';
 
 /** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
+
+// Who is here, before anything else asks the server: someone not signed in goes to sign in.
+const accounts = new AccountsApi();
+/** @type {import('./accounts-api.js').User} */
+let me;
+try {
+  me = await accounts.me();
+} catch (error) {
+  if (!(error instanceof ApiError && error.status === 401)) throw error;
+  location.replace('/signin.html');
+  await new Promise(() => {}); // Nothing more to do here: the sign-in page is loading.
+  throw error;
+}
+// Signed out meanwhile (elsewhere, by an admin, or the sign-in expired): say so on the sign-in page.
+addEventListener(SIGNED_OUT_EVENT, () => location.replace('/signin.html?status=signedout'));
+const accountMenu = new AccountMenu($('account-button'), $('account-menu'));
+accountMenu.show(me);
+accountMenu.addEventListener('signout', async () => {
+  await accounts.signOut();
+  location.replace('/signin.html?status=signedout');
+});
 
 const api = new ApiClient();
 const errors = new ErrorHandler();
