@@ -12,8 +12,6 @@ namespace Smail.BrowserTests;
 /// </summary>
 public sealed class AccessibilityTests(BrowserFixture browser) : PageTest(browser)
 {
-    private static readonly Lazy<string> s_axeSource = new(() => File.ReadAllText(Path.Combine(SmailProcess.RepoRoot(), "node_modules", "axe-core", "axe.min.js")));
-
     private const string Rich =
         "A **rich** answer with `code`, a [link](https://example.com) and a quote:\n\n> Quoted wisdom.\n\n" +
         "1. One\n2. Two\n\n```python\nprint('hi')\n```\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n";
@@ -34,17 +32,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : PageTest(browse
         });
         var page = await context.NewPageAsync();
         var violations = new List<string>();
-        async Task CheckAsync(string state)
-        {
-            // Evaluated, not added as a script element: the page's CSP rightly refuses inline scripts.
-            await page.EvaluateAsync(s_axeSource.Value);
-            var found = await page.EvaluateAsync<JsonElement>(
-                """
-                async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
-                  .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ') + ' ' + (n.any[0]?.message ?? '')).join('; ')}`)
-                """);
-            violations.AddRange(found.EnumerateArray().Select(v => $"{state}: {v.GetString()}"));
-        }
+        async Task CheckAsync(string state) => violations.AddRange((await AxeViolationsAsync(page)).Select(v => $"{state}: {v}"));
 
         await OpenAsync(page);
         await CheckAsync("empty page");

@@ -11,6 +11,7 @@ namespace Smail.BrowserTests;
 public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
 {
     private readonly List<string> _pageErrors = [];
+    private readonly List<IBrowserContext> _otherBrowsers = [];
 
     protected TestHost Host { get; private set; } = null!;
     protected IBrowserContext Context { get; private set; } = null!;
@@ -33,13 +34,27 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var other in _otherBrowsers)
+        {
+            await other.DisposeAsync();
+        }
         await Context.DisposeAsync();
         await Host.DisposeAsync();
     }
 
-    protected async Task<IPage> NewPageAsync()
+    /// <summary>A page in a second browser context (its own cookies and storage): another person's browser.</summary>
+    protected async Task<IPage> NewBrowserPageAsync()
     {
-        var page = await Context.NewPageAsync();
+        var options = ContextOptions;
+        options.BaseURL = Host.App.BaseAddress.ToString();
+        var context = await browser.Browser.NewContextAsync(options);
+        _otherBrowsers.Add(context);
+        return await NewPageAsync(context);
+    }
+
+    protected async Task<IPage> NewPageAsync(IBrowserContext? context = null)
+    {
+        var page = await (context ?? Context).NewPageAsync();
         // Every browser test also checks that normal use never trips the Content-Security-Policy.
         await page.AddInitScriptAsync(
             "document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));");
@@ -89,6 +104,25 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
     }
 
     protected void AssertNoPageErrors() => Assert.Empty(_pageErrors);
+
+    /// <summary>No page errors but the browser's own lines about requests the test meant to be refused (a wrong password, say).</summary>
+    protected void AssertNoPageErrorsBesidesRefusedRequests() =>
+        Assert.DoesNotContain(_pageErrors, e => !e.StartsWith("Failed to load resource: the server responded with a status of 40", StringComparison.Ordinal));
+
+    private static readonly Lazy<string> s_axeSource = new(() => File.ReadAllText(Path.Combine(SmailProcess.RepoRoot(), "node_modules", "axe-core", "axe.min.js")));
+
+    /// <summary>axe-core's violations on the page as it is now, one line each.</summary>
+    protected static async Task<IReadOnlyList<string>> AxeViolationsAsync(IPage page)
+    {
+        // Evaluated, not added as a script element: the page's CSP rightly refuses inline scripts.
+        await page.EvaluateAsync(s_axeSource.Value);
+        var found = await page.EvaluateAsync<System.Text.Json.JsonElement>(
+            """
+            async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+              .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ') + ' ' + (n.any[0]?.message ?? '')).join('; ')}`)
+            """);
+        return [.. found.EnumerateArray().Select(v => v.GetString()!)];
+    }
 
     protected Task ScreenshotAsync(string name, IPage? page = null) =>
         (page ?? Page).ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor(name) });

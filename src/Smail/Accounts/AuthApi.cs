@@ -126,9 +126,15 @@ internal static class AuthApi
         TypedResults.Ok((accounts.Find(user.Id) is { } account ? UserView.From(account) : new UserView(user.Id, user.Name, user.Role, AccountStatus.Active))
             with { Mode = options.Value.Mode });
 
-    /// <summary>What the sign-in page offers: the mode, and whether sign-up is open, by approval or closed. Nothing about any account.</summary>
-    public static Ok<AuthOptionsView> Options(IOptions<AuthOptions> options) =>
-        TypedResults.Ok(new AuthOptionsView(options.Value.Mode, options.Value.SignUp));
+    /// <summary>
+    /// What the pages need before anything else: the mode, whether sign-up is open, by approval or closed, and
+    /// who is signed in on this browser (null for nobody), without a 401 for not being signed in.
+    /// </summary>
+    public static Ok<AuthOptionsView> Options(HttpContext http, IOptions<AuthOptions> options, AccountStore accounts) =>
+        TypedResults.Ok(new AuthOptionsView(options.Value.Mode, options.Value.SignUp)
+        {
+            User = SmailUser.Of(http) is { } user ? Me(user, options, accounts).Value : null,
+        });
 
     internal static async Task SignInWithCookieAsync(HttpContext http, Account account, AccountStore accounts, AuthOptions options)
     {

@@ -24,4 +24,8 @@ internal sealed record AdminUserView(
 
 internal sealed record AdminUserList(IReadOnlyList<AdminUserView> Users);
 
-internal sealed record AuthOptionsView(string Mode, string SignUp);
+internal sealed record AuthOptionsView(string Mode, string SignUp)
+{
+    /// <summary>Who is signed in on this browser; null for nobody.</summary>
+    public UserView? User { get; init; }
+}

@@ -4,7 +4,7 @@ import { requestJson } from './api-client.js';
 /**
  * @typedef {import('./contract.js').AuthMode} AuthMode
  * @typedef {{ id: string, username: string, role: 'admin' | 'user', status: import('./contract.js').AccountStatus, mode?: AuthMode }} User
- * @typedef {{ mode: AuthMode, signUp: 'approval' | 'open' | 'closed' }} AuthSettings
+ * @typedef {{ mode: AuthMode, signUp: 'approval' | 'open' | 'closed', user: User | null }} AuthSettings
  * @typedef {{ id: string, name: string, createdAt: string, lastUsedAt: string | null }} TokenInfo
  * @typedef {{ id: string, name: string, token: string, createdAt: string }} CreatedToken
  * @typedef {{ id: string, username: string, role: 'admin' | 'user', status: import('./contract.js').AccountStatus,
@@ -21,7 +21,7 @@ export class AccountsApi {
     this.#fetch = fetchImpl;
   }
 
-  /** @returns {Promise<AuthSettings>} */
+  /** The mode, the sign-up policy, and who is signed in here (null: nobody), without a 401. @returns {Promise<AuthSettings>} */
   options() { return this.#json('GET', '/api/auth/options'); }
 
   /** @returns {Promise<User>} */

@@ -9,8 +9,9 @@ import { CHANGE_TYPES } from './contract.js';
 /**
  * The page's one subscription to what changes on the server (/api/changes): conversations changed in
  * another tab or by another person, answers starting and ending, the model server going and coming back.
- * Raises `session` and `health` with the change as detail, and `resync` when it reconnects after a
- * break, since changes made meanwhile were not heard and what the page shows must be reloaded.
+ * Raises `session` and `health` with the change as detail, `resync` when it reconnects after a break,
+ * since changes made meanwhile were not heard and what the page shows must be reloaded, and `refused` when
+ * the server turned it away for good (the browser is no longer signed in, say).
  */
 export class ChangeFeed extends EventTarget {
   /** @type {EventSource | null} */
@@ -29,7 +30,10 @@ export class ChangeFeed extends EventTarget {
         this.dispatchEvent(new CustomEvent(type, { detail }));
       });
     }
-    source.addEventListener('error', () => { this.#broken = true; });
+    source.addEventListener('error', () => {
+      this.#broken = true;
+      if (source.readyState === 2 /* CLOSED */) this.dispatchEvent(new Event('refused'));
+    });
     source.addEventListener('open', () => {
       if (this.#broken) this.dispatchEvent(new Event('resync'));
       this.#broken = false;

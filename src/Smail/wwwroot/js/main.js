@@ -1,6 +1,6 @@
 // @ts-check
 import { AccountsApi } from './accounts-api.js';
-import { ApiClient, ApiError, SIGNED_OUT_EVENT } from './api-client.js';
+import { ApiClient, SIGNED_OUT_EVENT } from './api-client.js';
 import { ChatController } from './chat-controller.js';
 import { ErrorHandler } from './error-handler.js';
 import { UiStateManager } from './ui-state-manager.js';
@@ -21,20 +21,16 @@ const $ = (id) => document.getElementById(id);
 
 // Who is here, before anything else asks the server: someone not signed in goes to sign in.
 const accounts = new AccountsApi();
-/** @type {import('./accounts-api.js').User} */
-let me;
-try {
-  me = await accounts.me();
-} catch (error) {
-  if (!(error instanceof ApiError && error.status === 401)) throw error;
+const me = (await accounts.options()).user;
+if (!me) {
   location.replace('/signin.html');
   await new Promise(() => {}); // Nothing more to do here: the sign-in page is loading.
-  throw error;
 }
+const signedOut = () => location.replace('/signin.html?status=signedout');
 // Signed out meanwhile (elsewhere, by an admin, or the sign-in expired): say so on the sign-in page.
-addEventListener(SIGNED_OUT_EVENT, () => location.replace('/signin.html?status=signedout'));
+addEventListener(SIGNED_OUT_EVENT, signedOut);
 const accountMenu = new AccountMenu($('account-button'), $('account-menu'));
-accountMenu.show(me);
+accountMenu.show(/** @type {import('./accounts-api.js').User} */ (me));
 accountMenu.addEventListener('signout', async () => {
   await accounts.signOut();
   location.replace('/signin.html?status=signedout');
@@ -177,6 +173,8 @@ changes.addEventListener('session', (event) => {
 });
 changes.addEventListener('health', (event) => models.upstreamChanged(/** @type {CustomEvent<import('./change-feed.js').HealthChange>} */ (event).detail));
 changes.addEventListener('resync', () => { refreshListSoon(); controller.sync(); });
+// The server refused the feed: most likely this browser was signed out (an admin disabled the account).
+changes.addEventListener('refused', async () => { if (!(await accounts.options()).user) signedOut(); });
 
 $('new-chat').addEventListener('click', () => { telemetry.feature('new_chat'); controller.newChat(); composer.focus(); closeSidebar(); });
 

@@ -2,7 +2,7 @@
 import { AccountsApi } from '../accounts-api.js';
 import { ApiError, SIGNED_OUT_EVENT } from '../api-client.js';
 import { Toast } from '../views/toast.js';
-import { actionButton, ago, cell, goToSignIn } from './format.js';
+import { actionButton, actionsCell, ago, cell, goToSignIn } from './format.js';
 
 /** The account page: the person's API tokens (created, shown once, revoked), and signing out. */
 
@@ -27,13 +27,11 @@ async function showTokens() {
       cell('Created', ago(token.createdAt)),
       cell('Last used', ago(token.lastUsedAt)),
     );
-    const actions = cell('', actionButton('Revoke', async () => {
+    row.append(actionsCell([actionButton('Revoke', async () => {
       await api.revokeToken(token.id);
       toast.show(`Revoked “${token.name}”. Anything using it is signed out now.`);
       await showTokens();
-    }, 'button--ghost', `Revoke “${token.name}”`));
-    actions.className = 'actions';
-    row.append(actions);
+    }, 'button--ghost', `Revoke “${token.name}”`)]));
     return row;
   });
   if (rows.length === 0) {

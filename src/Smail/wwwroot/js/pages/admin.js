@@ -1,7 +1,7 @@
 // @ts-check
 import { AccountsApi } from '../accounts-api.js';
 import { ApiError, SIGNED_OUT_EVENT } from '../api-client.js';
-import { actionButton, ago, cell, goToSignIn } from './format.js';
+import { actionButton, actionsCell, ago, cell, goToSignIn } from './format.js';
 
 /**
  * The admin page: every account with its last activity, to approve, disable, enable or delete; and the
@@ -58,17 +58,17 @@ function userRow(user, myId) {
     cell('Name', name), cell('Role', user.role), cell('Status', status), cell('Joined', ago(user.createdAt)),
     cell('Last active', ago(user.lastSeenAt)), cell('Chats', String(user.conversations)),
   );
-  const actions = cell('', '');
-  actions.className = 'actions';
+  /** @type {HTMLElement[]} */
+  const buttons = [];
   if (user.id !== myId) {
-    if (user.status === 'pending') actions.append(actionButton('Approve', () => act(() => api.changeUser(user.id, 'approve')), '', `Approve ${user.username}`));
-    if (user.status !== 'disabled') actions.append(actionButton('Disable', () => act(() => api.changeUser(user.id, 'disable')), 'button--ghost', `Disable ${user.username}`));
-    else actions.append(actionButton('Enable', () => act(() => api.changeUser(user.id, 'enable')), 'button--ghost', `Enable ${user.username}`));
-    actions.append(actionButton('Delete', async () => {
+    if (user.status === 'pending') buttons.push(actionButton('Approve', () => act(() => api.changeUser(user.id, 'approve')), '', `Approve ${user.username}`));
+    if (user.status !== 'disabled') buttons.push(actionButton('Disable', () => act(() => api.changeUser(user.id, 'disable')), 'button--ghost', `Disable ${user.username}`));
+    else buttons.push(actionButton('Enable', () => act(() => api.changeUser(user.id, 'enable')), 'button--ghost', `Enable ${user.username}`));
+    buttons.push(actionButton('Delete', async () => {
       if (await confirmDelete(user.username)) await act(() => api.deleteUser(user.id));
     }, 'button--danger', `Delete ${user.username}`));
   }
-  row.append(actions);
+  row.append(actionsCell(buttons));
   return row;
 }
 

@@ -25,6 +25,14 @@ export function cell(label, content) {
   return td;
 }
 
+/** A row's last cell: its buttons, in a box that lays them out without breaking the table. @param {HTMLElement[]} buttons */
+export function actionsCell(buttons) {
+  const box = document.createElement('div');
+  box.className = 'actions';
+  box.append(...buttons);
+  return cell('', box);
+}
+
 /** @param {string} text @param {() => void} onClick @param {string} [extraClass] @param {string} [ariaLabel] */
 export function actionButton(text, onClick, extraClass = '', ariaLabel = '') {
   const button = document.createElement('button');

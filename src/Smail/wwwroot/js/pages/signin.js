@@ -53,11 +53,7 @@ function goToChat() {
 }
 
 const settings = await api.options();
-if (settings.mode === 'none') goToChat();
-try {
-  await api.me();
-  goToChat();
-} catch { /* not signed in: this page is for that */ }
+if (settings.mode === 'none' || settings.user) goToChat();
 
 const query = new URLSearchParams(location.search);
 const status = /** @type {keyof typeof NOTICES | null} */ (query.get('status'));
