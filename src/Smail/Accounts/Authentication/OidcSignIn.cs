@@ -26,7 +26,10 @@ internal static class OidcSignIn
             options.ResponseType = "code";
             options.UsePkce = true;
             options.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
-            options.CallbackPath = "/api/auth/oidc/callback";
+            // Outside /api: the provider sends the browser back here from its own site, a navigation the API
+            // refuses. A redirect (query), not a cross-site form post, which would not carry the Lax cookies below.
+            options.CallbackPath = "/signin-oidc";
+            options.ResponseMode = "query";
             options.Scope.Clear();
             options.Scope.Add("openid");
             options.Scope.Add("profile");
@@ -36,6 +39,9 @@ internal static class OidcSignIn
             // must be Lax; Smail's own sign-in cookie stays Strict.
             options.CorrelationCookie.SameSite = SameSiteMode.Lax;
             options.NonceCookie.SameSite = SameSiteMode.Lax;
+            // Secure on HTTPS like every Smail cookie; the default (always) would lose them on a plain-HTTP LAN.
+            options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.Events.OnTokenValidated = OnTokenValidatedAsync;
             options.Events.OnRemoteFailure = context =>
             {
