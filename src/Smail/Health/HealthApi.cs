@@ -20,7 +20,8 @@ internal sealed record UpstreamHealth(bool Reachable, string? Version, string? E
     }
 }
 
-internal sealed record HealthReport(string Status, UpstreamHealth Upstream, StoreHealth Store);
+/// <summary>The store's part is null for someone not signed in: its folder and file names are not for anyone who can reach the port.</summary>
+internal sealed record HealthReport(string Status, UpstreamHealth Upstream, StoreHealth? Store);
 
 internal static class HealthApi
 {
@@ -35,13 +36,16 @@ internal static class HealthApi
 
     /// <summary>
     /// Always 200 while Smail itself runs; "degraded" when the upstream is unreachable or the store cannot
-    /// write. The store part lists conversation files that were unreadable and set aside.
+    /// write. The store part lists conversation files that were unreadable and set aside. Anyone may ask (a
+    /// load balancer does, signed in or not); only a signed-in user hears the details.
     /// </summary>
-    public static async Task<Ok<HealthReport>> GetAsync(IChatUpstream upstream, ISessionStore store, CancellationToken ct)
+    public static async Task<Ok<HealthReport>> GetAsync(HttpContext http, IChatUpstream upstream, ISessionStore store, CancellationToken ct)
     {
         var storeHealth = await store.CheckAsync(ct);
         var upstreamHealth = await UpstreamHealth.CheckAsync(upstream, ct);
         var status = upstreamHealth.Reachable && storeHealth.Writable ? "ok" : "degraded";
-        return TypedResults.Ok(new HealthReport(status, upstreamHealth, storeHealth));
+        return Accounts.SmailUser.Of(http) is null
+            ? TypedResults.Ok(new HealthReport(status, new UpstreamHealth(upstreamHealth.Reachable, null, null), null))
+            : TypedResults.Ok(new HealthReport(status, upstreamHealth, storeHealth));
     }
 }

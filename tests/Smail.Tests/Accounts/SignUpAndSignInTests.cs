@@ -85,7 +85,7 @@ public sealed class SignUpAndSignInTests : HostedTest
     public async Task Anonymous_Gets401Unauthenticated_OnEveryApiRouteButSignInAndHealth()
     {
         using var anonymous = Host.NewClient();
-        var open = new[] { "/api/auth/signup", "/api/auth/signin", "/api/auth/oidc", "/api/health" };
+        var open = new[] { "/api/auth/signup", "/api/auth/signin", "/api/auth/oidc", "/api/auth/options", "/api/health" };
         foreach (var route in Security.RouteWalker.All(Host.App.Services))
         {
             using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path())
@@ -101,6 +101,18 @@ public sealed class SignUpAndSignInTests : HostedTest
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{route}: {(int)response.StatusCode}");
             Assert.Equal("unauthenticated", await CodeOf(response));
         }
+    }
+
+    [Fact]
+    public async Task Health_AnswersAnyone_ButTellsTheStoresFolderOnlyToTheSignedIn()
+    {
+        using var anonymous = Host.NewClient();
+        var told = await anonymous.GetStringAsync("/api/health");
+        Assert.Contains("\"status\"", told, StringComparison.Ordinal);
+        Assert.DoesNotContain(Host.App.StorePath, told, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(told).RootElement.GetProperty("store").ValueKind);
+        await Host.Client.SignUpAsync("ada");
+        Assert.Equal(JsonValueKind.Object, (await Host.Client.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("store").ValueKind);
     }
 
     [Fact]
