@@ -60,6 +60,8 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
         await Sessions.Nth(0).HoverAsync();
         await ChooseInMenuAsync(Sessions.Nth(0), "Delete");
         await Assertions.Expect(Sessions).ToHaveCountAsync(1);
+        // Back to the first tab, as a person would: a tab behind another gets few frames, and a click waits for them.
+        await Page.BringToFrontAsync();
         await Page.Locator("#toast button", new() { HasText = "Undo" }).ClickAsync();
         await Assertions.Expect(Sessions).ToHaveCountAsync(2);
 
@@ -90,6 +92,8 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
         var stored = await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions");
         Assert.Equal(["Keep reading"], stored.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("title").GetString()));
 
+        // Back to the first tab, as a person would: a tab behind another gets few frames, and a click waits for them.
+        await Page.BringToFrontAsync();
         await Page.Locator("#toast button", new() { HasText = "Undo" }).ClickAsync();
         await Assertions.Expect(Sessions).ToHaveCountAsync(2);
         await Assertions.Expect(Page.Locator(".message--assistant").Last).ToContainTextAsync("Forgotten.");

@@ -39,7 +39,10 @@ public sealed class LiveChangesTests(BrowserFixture browser) : PageTest(browser)
         Assert.True(aborted == chats[^1].WhenDisconnected, "the upstream request was not aborted: " + string.Join("; ", Host.Emulator.Requests.Chats.Select(
             (c, i) => $"chat {i}: disconnected {c.Disconnected}, completed {c.Completed}, {c.ChunkSentTimestamps.Count} chunks")));
 
-        // Renamed in the first tab: the second's list and title follow.
+        // Renamed in the first tab: the second's list and title follow. The first tab is brought to the front,
+        // as a person's click would: Chromium throttles a tab behind another to a few frames a second, and
+        // each pointer action waits for frames.
+        await Page.BringToFrontAsync();
         await Sessions(Page).First.HoverAsync();
         await ChooseInMenuAsync(Sessions(Page).First, "Rename");
         await Page.Locator(".session-list__rename").FillAsync("Renamed elsewhere");
