@@ -60,13 +60,14 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
         await Sessions.Nth(0).HoverAsync();
         await ChooseInMenuAsync(Sessions.Nth(0), "Delete");
         await Assertions.Expect(Sessions).ToHaveCountAsync(1);
-        // Back to the first tab, as a person would: a tab behind another gets few frames, and a click waits for them.
-        await Page.BringToFrontAsync();
         await Page.Locator("#toast button", new() { HasText = "Undo" }).ClickAsync();
         await Assertions.Expect(Sessions).ToHaveCountAsync(2);
 
         await Sessions.Nth(1).HoverAsync();
         await ChooseInMenuAsync(Sessions.Nth(1), "Delete");
+        // The toast comes once the server has deleted it (seen failing under load: waiting only for the toast to
+        // be hidden passed before it had even shown, and the list was read while the delete was on its way).
+        await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync("Deleted “Walk in the Alps”");
         await Assertions.Expect(Page.Locator("#toast")).ToBeHiddenAsync(new() { Timeout = 8000 });
         await Assertions.Expect(Sessions).ToHaveCountAsync(1, new() { Timeout = 5000 });
         var stored = await Host.Client.GetFromJsonAsync<JsonElement>("/api/sessions");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Smail.Sessions;
@@ -22,7 +23,24 @@ internal sealed class AccountStore : IDisposable
     private readonly Revocations _revocations;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new();
-    private volatile AccountsDocument _document;
+    private volatile Snapshot _current;
+
+    /// <summary>The document and its indexes, swapped whole: every request's credential check is a few hash lookups.</summary>
+    private sealed class Snapshot(AccountsDocument document)
+    {
+        public AccountsDocument Document { get; } = document;
+        public FrozenDictionary<string, Account> ById { get; } = document.Accounts.ToFrozenDictionary(a => a.Id);
+        public FrozenDictionary<string, Account> ByName { get; } = document.Accounts.DistinctBy(a => a.Username, StringComparer.OrdinalIgnoreCase)
+            .ToFrozenDictionary(a => a.Username, StringComparer.OrdinalIgnoreCase);
+        public FrozenDictionary<string, Account> ByExternalId { get; } =
+            document.Accounts.Where(a => a.ExternalId is not null).ToFrozenDictionary(a => a.ExternalId!);
+        public FrozenDictionary<string, SignInSession> SignIns { get; } = document.SignIns.ToFrozenDictionary(s => s.Id);
+        public FrozenDictionary<string, ApiToken> TokensById { get; } = document.Tokens.ToFrozenDictionary(t => t.Id);
+        public FrozenDictionary<string, ApiToken> TokensByHash { get; } = document.Tokens.ToFrozenDictionary(t => t.Hash);
+        public Account? FirstAdmin { get; } = document.Accounts.Where(a => a.Role == Roles.Admin).MinBy(a => a.CreatedAt);
+    }
+
+    private AccountsDocument Document => _current.Document;
 
     public AccountStore(IOptions<StorageOptions> storage, TimeProvider time, Revocations revocations)
     {
@@ -31,20 +49,19 @@ internal sealed class AccountStore : IDisposable
         _path = Path.Combine(folder, FileName);
         _time = time;
         _revocations = revocations;
-        _document = Read(_path);
+        _current = new Snapshot(Read(_path));
     }
 
-    public IReadOnlyList<Account> Accounts => _document.Accounts;
+    public IReadOnlyList<Account> Accounts => Document.Accounts;
 
-    public Account? Find(string id) => _document.Accounts.Find(a => a.Id == id);
+    public Account? Find(string id) => _current.ById.GetValueOrDefault(id);
 
-    public Account? FindByName(string username) =>
-        _document.Accounts.Find(a => string.Equals(a.Username, username, StringComparison.OrdinalIgnoreCase));
+    public Account? FindByName(string username) => _current.ByName.GetValueOrDefault(username);
 
-    public Account? FindByExternalId(string externalId) => _document.Accounts.Find(a => a.ExternalId == externalId);
+    public Account? FindByExternalId(string externalId) => _current.ByExternalId.GetValueOrDefault(externalId);
 
     /// <summary>Owns the conversations stored before accounts existed: the first admin.</summary>
-    public Account? FirstAdmin => _document.Accounts.Where(a => a.Role == Roles.Admin).MinBy(a => a.CreatedAt);
+    public Account? FirstAdmin => _current.FirstAdmin;
 
     public DateTimeOffset? LastSeen(Account account) =>
         _seen.TryGetValue(account.Id, out var seen) ? seen : account.LastSeenAt;
@@ -136,7 +153,7 @@ internal sealed class AccountStore : IDisposable
 
     /// <summary>The sign-in, if it still exists and has not expired.</summary>
     public SignInSession? FindSignIn(string id) =>
-        _document.SignIns.Find(s => s.Id == id) is { } signIn && signIn.ExpiresAt > _time.GetUtcNow() ? signIn : null;
+        _current.SignIns.GetValueOrDefault(id) is { } signIn && signIn.ExpiresAt > _time.GetUtcNow() ? signIn : null;
 
     public async Task RemoveSignInAsync(string id)
     {
@@ -144,11 +161,11 @@ internal sealed class AccountStore : IDisposable
         _revocations.Revoke(Revocations.ForSignIn(id));
     }
 
-    public IReadOnlyList<ApiToken> TokensOf(string accountId) => [.. _document.Tokens.Where(t => t.AccountId == accountId)];
+    public IReadOnlyList<ApiToken> TokensOf(string accountId) => [.. Document.Tokens.Where(t => t.AccountId == accountId)];
 
-    public ApiToken? FindTokenByHash(string hash) => _document.Tokens.Find(t => t.Hash == hash);
+    public ApiToken? FindTokenByHash(string hash) => _current.TokensByHash.GetValueOrDefault(hash);
 
-    public ApiToken? FindTokenById(string id) => _document.Tokens.Find(t => t.Id == id);
+    public ApiToken? FindTokenById(string id) => _current.TokensById.GetValueOrDefault(id);
 
     public DateTimeOffset? LastUsed(ApiToken token) => _seen.TryGetValue("t:" + token.Id, out var used) ? used : token.LastUsedAt;
 
@@ -201,9 +218,9 @@ internal sealed class AccountStore : IDisposable
         await _writeLock.WaitAsync();
         try
         {
-            var changed = WithActivity(change(_document));
+            var changed = WithActivity(change(Document));
             await AtomicFile.WriteAsync(_path, JsonSerializer.SerializeToUtf8Bytes(changed, AccountsJsonContext.Default.AccountsDocument), CancellationToken.None);
-            _document = changed;
+            _current = new Snapshot(changed);
         }
         finally
         {
@@ -223,7 +240,9 @@ internal sealed class AccountStore : IDisposable
         try
         {
             using var file = File.OpenRead(path);
-            return JsonSerializer.Deserialize(file, AccountsJsonContext.Default.AccountsDocument) ?? AccountsDocument.Empty;
+            var document = JsonSerializer.Deserialize(file, AccountsJsonContext.Default.AccountsDocument) ?? AccountsDocument.Empty;
+            // A list missing from the file (written by hand, or by an older Smail) is an empty one.
+            return new AccountsDocument(document.Accounts ?? [], document.SignIns ?? [], document.Tokens ?? []);
         }
         catch (FileNotFoundException)
         {

@@ -18,6 +18,7 @@ internal static class AuthApi
         group.MapPost("/signup", SignUpAsync).AllowAnonymous();
         group.MapPost("/signin", SignInAsync).AllowAnonymous();
         group.MapPost("/signout", SignOutAsync);
+        group.MapPost("/password", ChangePasswordAsync);
         group.MapGet("/me", Me);
         group.MapGet("/options", Options).AllowAnonymous();
         group.MapGet("/oidc", OidcSignIn.Start).AllowAnonymous();
@@ -119,6 +120,46 @@ internal static class AuthApi
             audit.Record(AuditActions.SignOut, account, account);
         }
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Changes the password, given the current one. Every other sign-in and every token of the account stops
+    /// working (a new security stamp), and this browser is signed in again, so the person stays where they are.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
+        PasswordChangeRequest? request, HttpContext http, SmailUser user, IOptions<AuthOptions> options, AccountStore accounts,
+        IPasswordHasher<Account> hasher, SignInThrottle throttle, AuditLog audit)
+    {
+        if (NotLocal(options.Value) is { } wrongMode)
+        {
+            return wrongMode;
+        }
+        if (accounts.Find(user.Id) is not { PasswordHash: { } hash } account)
+        {
+            return ApiProblems.Create(StatusCodes.Status404NotFound, "not_found", "This account has no password to change.");
+        }
+        if (CheckCredentials(new CredentialsRequest(account.Username, request?.NewPassword)) is { } weak)
+        {
+            return weak;
+        }
+        if (throttle.Blocked(account.Username) is { } wait)
+        {
+            return ApiProblems.RateLimited(http, wait, $"Too many wrong passwords. Try again in {Math.Ceiling(wait.TotalMinutes)} min.");
+        }
+        if (request!.CurrentPassword is null || request.CurrentPassword.Length > Usernames.MaximumPasswordLength
+            || hasher.VerifyHashedPassword(account, hash, request.CurrentPassword) == PasswordVerificationResult.Failed)
+        {
+            throttle.Failed(account.Username);
+            audit.Record(AuditActions.SignInFailed, account, account, "wrong current password when changing it");
+            return ApiProblems.Create(StatusCodes.Status403Forbidden, "invalid_credentials", "Your current password is not that.");
+        }
+        var newHash = hasher.HashPassword(account, request.NewPassword!);
+        // This request ends its own credential; it answers all the same.
+        RevocationWatch.Release(http);
+        var changed = await accounts.UpdateAsync(account.Id, a => a with { PasswordHash = newHash, SecurityStamp = AccountStore.NewStamp() });
+        await SignInWithCookieAsync(http, changed!, accounts, options.Value);
+        audit.Record(AuditActions.PasswordSet, changed, changed, "changed by its owner; other sign-ins and tokens ended");
         return TypedResults.NoContent();
     }
 

@@ -2,6 +2,8 @@ namespace Smail.Accounts;
 
 internal sealed record CredentialsRequest(string? Username, string? Password);
 
+internal sealed record PasswordChangeRequest(string? CurrentPassword, string? NewPassword);
+
 /// <summary>An account as the API shows it. <c>mode</c> tells the page which sign-in it offers.</summary>
 internal sealed record UserView(string Id, string Username, string Role, string Status)
 {

@@ -32,6 +32,7 @@ namespace Smail.Json;
 [JsonSerializable(typeof(Smail.Changes.HealthChange))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Smail.Accounts.CredentialsRequest))]
+[JsonSerializable(typeof(Smail.Accounts.PasswordChangeRequest))]
 [JsonSerializable(typeof(Smail.Accounts.UserView))]
 [JsonSerializable(typeof(Smail.Accounts.AuthOptionsView))]
 [JsonSerializable(typeof(Smail.Accounts.CreateTokenRequest))]

@@ -104,6 +104,35 @@ public sealed class SignUpAndSignInTests : HostedTest
     }
 
     [Fact]
+    public async Task ChangingThePassword_KeepsThisBrowser_AndEndsEveryOtherSignInAndToken()
+    {
+        await Host.Client.SignUpAsync("ada");
+        using var phone = Host.NewClient();
+        (await phone.SignInAsync("ada")).EnsureSuccessStatusCode();
+        using var created = await Host.Client.PostAsJsonAsync("/api/tokens", new { name = "script" });
+        var token = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        using var script = Host.NewClient();
+        script.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/sessions")).StatusCode);
+
+        using var wrong = await Host.Client.PostAsJsonAsync("/api/auth/password", new { currentPassword = "not it at all", newPassword = "a brand new password" });
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.Equal("invalid_credentials", await CodeOf(wrong));
+        using var weak = await Host.Client.PostAsJsonAsync("/api/auth/password", new { currentPassword = Password, newPassword = "short" });
+        Assert.Equal("weak_password", await CodeOf(weak));
+
+        using var changed = await Host.Client.PostAsJsonAsync("/api/auth/password", new { currentPassword = Password, newPassword = "a brand new password" });
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Host.Client.GetAsync("/api/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await phone.GetAsync("/api/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/sessions")).StatusCode);
+        using var old = await Host.NewClient().SignInAsync("ada");
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        using var @new = await Host.NewClient().SignInAsync("ada", "a brand new password");
+        Assert.Equal(HttpStatusCode.OK, @new.StatusCode);
+    }
+
+    [Fact]
     public async Task Health_AnswersAnyone_ButTellsTheStoresFolderOnlyToTheSignedIn()
     {
         using var anonymous = Host.NewClient();

@@ -35,6 +35,9 @@ export class AccountsApi {
 
   async signOut() { await this.#json('POST', '/api/auth/signout'); }
 
+  /** Other sign-ins and tokens end; this browser stays signed in. @param {string} currentPassword @param {string} newPassword */
+  async changePassword(currentPassword, newPassword) { await this.#json('POST', '/api/auth/password', { currentPassword, newPassword }); }
+
   /** @returns {Promise<TokenInfo[]>} */
   async tokens() { return (await this.#json('GET', '/api/tokens')).tokens; }
 

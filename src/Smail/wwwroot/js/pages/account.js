@@ -67,6 +67,22 @@ $('token-copy').addEventListener('click', async () => {
   await navigator.clipboard.writeText($('token-secret').value);
   $('token-copy').textContent = 'Copied';
 });
+$('password-section').hidden = me.mode !== 'local';
+// For password managers, which file the new password under the account's name.
+$('password-form').elements.namedItem('username').value = me.username;
+$('password-form').addEventListener('submit', async (/** @type {SubmitEvent} */ event) => {
+  event.preventDefault();
+  $('password-error').hidden = true;
+  try {
+    await api.changePassword($('current-password').value, $('new-password').value);
+    $('password-form').reset();
+    toast.show('Password changed. You are signed out everywhere else, and your tokens are revoked.');
+    await showTokens();
+  } catch (error) {
+    $('password-error').textContent = error instanceof ApiError ? error.message : 'Smail could not be reached.';
+    $('password-error').hidden = false;
+  }
+});
 $('sign-out').addEventListener('click', async () => {
   await api.signOut();
   goToSignIn();
