@@ -63,12 +63,13 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
     private async Task ExpireAfterRetentionAsync(Generation generation)
     {
         await Task.Delay(options.Value.ReplayRetention, time);
+        var now = time.GetUtcNow();
+        // Known as expired before it stops being found: a request in between hears 410, never a 404 (seen in CI).
+        _expired[generation.Id] = new Expired(generation.SessionId, generation.AssistantMessageId, generation.OwnerId, now);
         if (!_byId.TryRemove(new KeyValuePair<string, Generation>(generation.Id, generation)))
         {
             return;
         }
-        var now = time.GetUtcNow();
-        _expired[generation.Id] = new Expired(generation.SessionId, generation.AssistantMessageId, generation.OwnerId, now);
         foreach (var (id, expired) in _expired)
         {
             if (now - expired.At > s_rememberExpired)
