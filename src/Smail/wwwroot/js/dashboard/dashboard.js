@@ -30,6 +30,11 @@ const panels = {
 async function refresh() {
   try {
     const response = await fetch('/api/metrics/history');
+    // Under an auth mode the dashboard is for signed-in people: someone else is sent to sign in.
+    if (response.status === 401) {
+      location.replace('/signin.html');
+      return;
+    }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const history = await response.json();
     for (const panel of Object.values(panels)) panel.show(history.buckets, history.bucketSeconds);
