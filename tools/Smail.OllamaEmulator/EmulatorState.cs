@@ -11,6 +11,9 @@ internal sealed class EmulatorState
     public ScriptQueue Scripts { get; } = new();
     public RequestLog Requests { get; } = new();
 
+    /// <summary>How the OpenAI-compatible endpoints (/v1) behave: which server they play.</summary>
+    public Wire.OpenAiSettings OpenAi { get; } = new();
+
     /// <summary>While true the server is "down": every connection is dropped before an answer, as a crashed Ollama's would be.</summary>
     public bool Down { get; set; }
 }

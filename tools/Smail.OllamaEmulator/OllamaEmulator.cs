@@ -26,6 +26,9 @@ public sealed class OllamaEmulator : IAsyncDisposable
     public RequestLog Requests => _state.Requests;
     public ModelCatalog Catalog => _state.Catalog;
 
+    /// <summary>How the OpenAI-compatible endpoints (/v1) behave: which server this instance plays.</summary>
+    public Wire.OpenAiSettings OpenAi => _state.OpenAi;
+
     /// <summary>Takes the whole server down (connections dropped unanswered) or brings it back.</summary>
     public bool Down
     {
@@ -61,6 +64,7 @@ public sealed class OllamaEmulator : IAsyncDisposable
         });
         app.MapPost("/api/chat", ChatEndpoint.HandleAsync);
         app.MapCatalog();
+        app.MapOpenAi();
         app.MapControl();
         return new OllamaEmulator(app, state);
     }

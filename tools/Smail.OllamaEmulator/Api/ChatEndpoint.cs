@@ -65,7 +65,7 @@ internal static class ChatEndpoint
                 return;
             }
             state.Catalog.MarkLoaded(model, s_defaultKeepAlive);
-            var player = new ScriptPlayer(context, request.Model, script, started, record);
+            var player = new ScriptPlayer(context, new OllamaWire(request.Model), script, started, record);
             selfAborted = request.Stream ? await player.StreamAsync(ct) : await player.WriteWholeAsync(ct);
             record.MarkCompleted();
         }

@@ -5,20 +5,23 @@ using Smail.OllamaEmulator.Wire;
 
 namespace Smail.OllamaEmulator.Api;
 
-/// <summary>Writes one script to the response as Ollama would: chunk lines, then faults or the final stats line.</summary>
-internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript script, long startedTimestamp, RecordedRequest record)
+/// <summary>
+/// Plays one script to the response: the chunks at their pace, then a fault or the end with statistics. The
+/// <see cref="IChatWire"/> frames them as the server being played would (Ollama, or OpenAI-compatible).
+/// </summary>
+internal sealed class ScriptPlayer(HttpContext context, IChatWire wire, ChatScript script, long startedTimestamp, RecordedRequest record)
 {
-    private const string MalformedLine = "{\"model\":\"broken\",\"created_at\":";
     private static readonly TimeSpan s_beforeReset = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Streams NDJSON. Returns true when the emulator itself aborted the connection (a scripted reset).</summary>
+    /// <summary>Streams the answer. Returns true when the emulator itself aborted the connection (a scripted reset).</summary>
     public async Task<bool> StreamAsync(CancellationToken ct)
     {
         var response = context.Response;
         response.StatusCode = 200;
-        response.ContentType = "application/x-ndjson";
+        response.ContentType = wire.ContentType;
         var evalStarted = Stopwatch.GetTimestamp();
         var written = 0;
+        await WriteAsync(wire.Start(), ct);
         foreach (var chunk in script.Chunks)
         {
             if (written == script.FaultAfter && await TryFaultAsync(ct) is { } aborted)
@@ -29,7 +32,7 @@ internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript
             {
                 await Task.Delay(script.ChunkDelay, ct);
             }
-            await WriteLineAsync(ChatChunk.Format(model, DateTimeOffset.UtcNow, chunk.Content, chunk.Thinking), ct);
+            await WriteAsync(wire.Chunk(chunk.Content, chunk.Thinking), ct);
             record.MarkChunkSent();
             written++;
         }
@@ -37,7 +40,7 @@ internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript
         {
             return abortedAtEnd;
         }
-        await WriteLineAsync(FinalLine(evalStarted, written), ct);
+        await WriteAsync(wire.End(script.DoneReason, Metrics(evalStarted, written)), ct);
         return false;
     }
 
@@ -48,8 +51,7 @@ internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript
         var content = string.Concat(script.Chunks.Select(c => c.Content));
         var thinking = string.Concat(script.Chunks.Select(c => c.Thinking));
         context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(
-            ChatChunk.Format(model, DateTimeOffset.UtcNow, content, thinking, true, script.DoneReason, Metrics(Stopwatch.GetTimestamp(), script.Chunks.Count)), ct);
+        await context.Response.WriteAsync(wire.Whole(content, thinking, script.DoneReason, Metrics(Stopwatch.GetTimestamp(), script.Chunks.Count)), ct);
         return false;
     }
 
@@ -66,10 +68,10 @@ internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript
                 context.Abort();
                 return true;
             case ChatFault.ErrorLineAfter:
-                await WriteLineAsync(GoJson.Error(script.ErrorMessage ?? "error"), ct);
+                await WriteAsync(wire.ErrorInStream(script.ErrorMessage ?? "error"), ct);
                 return false;
             case ChatFault.MalformedLineAfter:
-                await WriteLineAsync(MalformedLine, ct);
+                await WriteAsync(wire.Malformed(), ct);
                 return false;
             case ChatFault.StallAfter:
                 await context.Response.Body.FlushAsync(ct);
@@ -79,9 +81,6 @@ internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript
                 return null;
         }
     }
-
-    private string FinalLine(long evalStarted, int evalCount) =>
-        ChatChunk.Format(model, DateTimeOffset.UtcNow, "", null, true, script.DoneReason, Metrics(evalStarted, evalCount));
 
     private ChatMetrics Metrics(long evalStarted, int evalCount)
     {
@@ -94,9 +93,13 @@ internal sealed class ScriptPlayer(HttpContext context, string model, ChatScript
 
     private static long Nanoseconds(TimeSpan span) => span.Ticks * 100;
 
-    private async Task WriteLineAsync(string line, CancellationToken ct)
+    private async Task WriteAsync(string text, CancellationToken ct)
     {
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), ct);
+        if (text.Length == 0)
+        {
+            return;
+        }
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
         await context.Response.Body.FlushAsync(ct);
     }
 }

@@ -37,6 +37,9 @@ public sealed record ChatScript
     public string DoneReason { get; init; } = "stop";
     public int PromptEvalCount { get; init; } = 26;
 
+    /// <summary>Sent as <c>Retry-After</c> (whole seconds) with a <see cref="ChatFault.Status"/> answer on the OpenAI-compatible wire.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ChatScript Answer(params string[] chunks) =>
         new() { Chunks = [.. chunks.Select(c => new ScriptedChunk(c))] };
 
@@ -46,6 +49,8 @@ public sealed record ChatScript
 
     public static ChatScript Status(int statusCode, string message) =>
         new() { Fault = ChatFault.Status, StatusCode = statusCode, ErrorMessage = message };
+
+    public ChatScript WithRetryAfter(TimeSpan wait) => this with { RetryAfter = wait };
 
     public ChatScript WithThinking(params string[] thinking) =>
         this with { Chunks = [.. thinking.Select(t => new ScriptedChunk("", t)), .. Chunks] };

@@ -9,7 +9,8 @@ public sealed class RequestLog
 
     public IReadOnlyList<RecordedRequest> All => [.. _requests];
 
-    public IReadOnlyList<RecordedRequest> Chats => [.. _requests.Where(r => r.Path == "/api/chat")];
+    /// <summary>The chat requests, on either wire: Ollama's /api/chat or the OpenAI-compatible /v1/chat/completions.</summary>
+    public IReadOnlyList<RecordedRequest> Chats => [.. _requests.Where(r => r.Path is "/api/chat" or "/v1/chat/completions")];
 
     internal RecordedRequest Add(string path, string body)
     {
