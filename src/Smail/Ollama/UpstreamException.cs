@@ -18,6 +18,9 @@ internal enum UpstreamErrorKind
 
     /// <summary>A plain 404: the upstream does not have that route (not Ollama, or an older one).</summary>
     RouteMissing,
+
+    /// <summary>401 or 403: the upstream refused the API key (or wants one).</summary>
+    Unauthorized,
 }
 
 /// <summary>An upstream failure, before or during a stream, with a message a person can act on.</summary>
@@ -26,6 +29,9 @@ internal sealed class UpstreamException(UpstreamErrorKind kind, string message, 
 {
     public UpstreamErrorKind Kind { get; } = kind;
     public int? StatusCode { get; } = statusCode;
+
+    /// <summary>How long the upstream asked to be left alone (<c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     public string Code => Kind switch
     {
@@ -42,9 +48,11 @@ internal sealed class UpstreamException(UpstreamErrorKind kind, string message, 
         UpstreamErrorKind.Incomplete => "upstream_incomplete",
         UpstreamErrorKind.CircuitOpen => "upstream_circuit_open",
         UpstreamErrorKind.RouteMissing => "upstream_route_missing",
+        UpstreamErrorKind.Unauthorized => "upstream_unauthorized",
         _ => "upstream_error",
     };
 
     /// <summary>Whether trying the same request again may succeed; a missing model or a bad request will not.</summary>
-    public bool Retryable => Kind is not (UpstreamErrorKind.ModelNotFound or UpstreamErrorKind.BadRequest or UpstreamErrorKind.RouteMissing);
+    public bool Retryable => Kind is not (UpstreamErrorKind.ModelNotFound or UpstreamErrorKind.BadRequest or UpstreamErrorKind.RouteMissing
+        or UpstreamErrorKind.Unauthorized);
 }

@@ -20,14 +20,14 @@ export const GENERATION_STATES = /** @type {const} */ (['queued', 'connecting', 
 export const UPSTREAM_ERROR_CODES = /** @type {const} */ ([
   'upstream_unreachable', 'upstream_busy', 'upstream_error', 'upstream_timeout', 'upstream_stalled',
   'upstream_connection_lost', 'upstream_malformed_response', 'upstream_incomplete', 'upstream_bad_request',
-  'upstream_circuit_open', 'upstream_route_missing',
+  'upstream_circuit_open', 'upstream_route_missing', 'upstream_unauthorized',
 ]);
 
 /** Error codes about the model: missing, failing mid-answer, or not chosen. */
 export const MODEL_ERROR_CODES = /** @type {const} */ (['model_not_found', 'model_error', 'model_required']);
 
 /** Upstream codes that trying again cannot fix. */
-export const FINAL_UPSTREAM_ERROR_CODES = /** @type {const} */ (['upstream_bad_request', 'upstream_route_missing']);
+export const FINAL_UPSTREAM_ERROR_CODES = /** @type {const} */ (['upstream_bad_request', 'upstream_route_missing', 'upstream_unauthorized']);
 
 /** The features the page may report to /api/telemetry; the server refuses any other. */
 export const BROWSER_FEATURES = /** @type {const} */ ([

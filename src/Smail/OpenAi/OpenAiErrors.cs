@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+using Smail.Ollama;
+
+namespace Smail.OpenAi;
+
+/// <summary>Turns an OpenAI-compatible server's status codes and <c>{"error": {…}}</c> bodies into <see cref="UpstreamException"/>s.</summary>
+internal static class OpenAiErrors
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    public static async Task<UpstreamException> FromResponseAsync(HttpResponseMessage response, string? model, string upstream, CancellationToken ct)
+    {
+        var (detail, code) = await ReadErrorAsync(response, ct);
+        var status = (int)response.StatusCode;
+        var retryAfter = response.Headers.RetryAfter is { } header
+            ? header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+            : null;
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new UpstreamException(UpstreamErrorKind.Unauthorized,
+                $"The upstream '{upstream}' refused Smail's API key (HTTP {status}: {detail}). Set Upstreams:{upstream}:ApiKey to a valid key.", status),
+            HttpStatusCode.NotFound when model is not null && (code == "model_not_found" || detail.Contains(model, StringComparison.Ordinal)) =>
+                new UpstreamException(UpstreamErrorKind.ModelNotFound, $"The upstream '{upstream}' has no model '{model}' ({detail}).", status),
+            HttpStatusCode.NotFound => new UpstreamException(UpstreamErrorKind.RouteMissing,
+                $"The upstream '{upstream}' has no {response.RequestMessage?.RequestUri?.AbsolutePath} ({detail}). Does Upstreams:{upstream}:BaseUrl end in /v1?", status),
+            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => new UpstreamException(UpstreamErrorKind.Busy,
+                $"The upstream '{upstream}' is busy or rate-limited: {detail}", status) { RetryAfter = retryAfter is { } wait && wait > TimeSpan.Zero ? wait : null },
+            HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new UpstreamException(UpstreamErrorKind.BadRequest,
+                $"The upstream '{upstream}' rejected the request: {detail}", status),
+            _ => new UpstreamException(UpstreamErrorKind.ServerError, $"The upstream '{upstream}' failed with HTTP {status}: {detail}", status),
+        };
+    }
+
+    public static UpstreamException Unreachable(string upstream, Uri baseAddress, Exception inner) =>
+        new(UpstreamErrorKind.Unreachable, $"Cannot reach the upstream '{upstream}' at {baseAddress}. Check Upstreams:{upstream}:BaseUrl.", inner: inner);
+
+    public static UpstreamException FirstByteTimeout(string upstream, TimeSpan timeout) =>
+        new(UpstreamErrorKind.Timeout, $"The upstream '{upstream}' did not start answering within {timeout.TotalSeconds:0} s.");
+
+    public static UpstreamException Stalled(string upstream, TimeSpan timeout) =>
+        new(UpstreamErrorKind.Stalled, $"The upstream '{upstream}' stopped sending for {timeout.TotalSeconds:0.#} s in the middle of the answer.");
+
+    public static UpstreamException ConnectionLost(string upstream, Exception inner) =>
+        new(UpstreamErrorKind.ConnectionLost, $"The connection to the upstream '{upstream}' was lost in the middle of the answer.", inner: inner);
+
+    public static UpstreamException StreamError(string message) =>
+        new(UpstreamErrorKind.StreamError, $"The model failed while answering: {message}");
+
+    public static UpstreamException Malformed(string upstream, Exception? inner = null) =>
+        new(UpstreamErrorKind.MalformedResponse, $"The upstream '{upstream}' sent a stream event that is not valid JSON.", inner: inner);
+
+    public static UpstreamException Incomplete(string upstream) =>
+        new(UpstreamErrorKind.Incomplete, $"The upstream '{upstream}' closed the stream before the answer was done.");
+
+    private static async Task<(string Detail, string? Code)> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        string text;
+        try
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+            text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxErrorBodyBytes));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return (response.ReasonPhrase ?? "no details", null);
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error))
+            {
+                if (error.ValueKind == JsonValueKind.Object)
+                {
+                    var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+                    var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                    return (Shorten(message ?? error.ToString()), code);
+                }
+                return (Shorten(error.ToString()), null);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's HTML page, say): show the start of it instead.
+        }
+        return (string.IsNullOrWhiteSpace(text) ? response.ReasonPhrase ?? "no details" : Shorten(text.Trim()), null);
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+}

@@ -1,0 +1,28 @@
+namespace Smail.OpenAi;
+
+/// <summary>One OpenAI-compatible upstream (<c>Upstreams:{name}</c> with <c>Type: openai</c>).</summary>
+internal sealed class OpenAiUpstreamOptions
+{
+    /// <summary>The upstream's name in configuration, used in messages that say which setting to fix.</summary>
+    public string Name { get; set; } = "openai";
+
+    /// <summary>The URL that ends in <c>/v1</c>.</summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>Sent as <c>Authorization: Bearer</c>; never logged, shown or measured.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>For servers without a usable <c>/v1/models</c>.</summary>
+    public List<string> Models { get; set; } = [];
+
+    /// <summary>
+    /// The server continues a trailing assistant message when asked with vLLM's <c>continue_final_message</c>.
+    /// llama.cpp and LM Studio continue one without being asked; the official API rejects the parameter.
+    /// </summary>
+    public bool ContinueFinalMessage { get; set; }
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan FirstByteTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}
