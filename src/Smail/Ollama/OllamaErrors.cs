@@ -22,7 +22,7 @@ internal static class OllamaErrors
                 $"The upstream has no {response.RequestMessage?.RequestUri?.AbsolutePath} (it answered: {detail}). Is the base URL an Ollama server?", status),
             HttpStatusCode.BadRequest => new UpstreamException(UpstreamErrorKind.BadRequest, $"Ollama rejected the request: {detail}", status),
             HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests => new UpstreamException(UpstreamErrorKind.Busy,
-                $"Ollama is busy with other requests: {detail}", status),
+                $"Ollama is busy with other requests: {detail}", status) { RetryAfter = RetryAfterHeader.Read(response) },
             _ => new UpstreamException(UpstreamErrorKind.ServerError, $"Ollama failed with HTTP {status}: {detail}", status),
         };
     }

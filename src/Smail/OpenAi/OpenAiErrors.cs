@@ -13,9 +13,7 @@ internal static class OpenAiErrors
     {
         var (detail, code) = await ReadErrorAsync(response, ct);
         var status = (int)response.StatusCode;
-        var retryAfter = response.Headers.RetryAfter is { } header
-            ? header.Delta ?? (header.Date is { } date ? date - DateTimeOffset.UtcNow : null)
-            : null;
+        var retryAfter = RetryAfterHeader.Read(response);
         return response.StatusCode switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new UpstreamException(UpstreamErrorKind.Unauthorized,
@@ -25,7 +23,7 @@ internal static class OpenAiErrors
             HttpStatusCode.NotFound => new UpstreamException(UpstreamErrorKind.RouteMissing,
                 $"The upstream '{upstream}' has no {response.RequestMessage?.RequestUri?.AbsolutePath} ({detail}). Does Upstreams:{upstream}:BaseUrl end in /v1?", status),
             HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => new UpstreamException(UpstreamErrorKind.Busy,
-                $"The upstream '{upstream}' is busy or rate-limited: {detail}", status) { RetryAfter = retryAfter is { } wait && wait > TimeSpan.Zero ? wait : null },
+                $"The upstream '{upstream}' is busy or rate-limited: {detail}", status) { RetryAfter = retryAfter },
             HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new UpstreamException(UpstreamErrorKind.BadRequest,
                 $"The upstream '{upstream}' rejected the request: {detail}", status),
             _ => new UpstreamException(UpstreamErrorKind.ServerError, $"The upstream '{upstream}' failed with HTTP {status}: {detail}", status),

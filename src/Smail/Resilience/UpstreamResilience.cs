@@ -40,6 +40,11 @@ internal static class UpstreamResilience
                     MaxDelay = options.MaxRetryDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
+                    // An upstream that says when to come back (429 or 503 with Retry-After) is taken at its word, up to a
+                    // minute; otherwise the backoff above.
+                    DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is UpstreamException { RetryAfter: { } wait }
+                        ? (TimeSpan?)(wait < RetryAfterHeader.Longest ? wait : RetryAfterHeader.Longest)
+                        : null),
                     OnRetry = args =>
                     {
                         if (args.Outcome.Exception is UpstreamException reason && args.Context.Properties.TryGetValue(OnRetryKey, out var onRetry))

@@ -55,6 +55,24 @@ public sealed class RecoveryTests
     }
 
     [Fact]
+    public async Task A429WithRetryAfter_IsRetriedNoSoonerThanItSays_AndAnnouncedWithThatDelay()
+    {
+        // The tests' own backoff is 10-50 ms: only the upstream's Retry-After can make the retry wait a second.
+        await using var host = await TestHost.StartAsync();
+        host.Emulator.Scripts.Enqueue(ChatScript.Status(429, "too many requests") with { RetryAfter = TimeSpan.FromSeconds(1) }, ChatScript.Answer(s_chunks));
+
+        var (events, stored) = await AskAsync(host);
+
+        AssertComplete(events, stored, Full);
+        var retry = Assert.Single(Retrying(events));
+        Assert.Equal("upstream_busy", retry.GetProperty("reason").GetString());
+        Assert.Equal(1000, retry.GetProperty("delayMs").GetInt32());
+        var chats = host.Emulator.Requests.Chats;
+        var waited = System.Diagnostics.Stopwatch.GetElapsedTime(chats[0].ReceivedTimestamp, chats[1].ReceivedTimestamp);
+        Assert.True(waited >= TimeSpan.FromSeconds(1), $"retried after {waited.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
     public async Task ARefusedConnection_IsRetriedWithBackoff_ThenReportedWithTheAnswerKeptAsAnError()
     {
         await using var host = await TestHost.StartAsync(new Dictionary<string, string?> { ["Resilience:MaxRetryAttempts"] = "2" },

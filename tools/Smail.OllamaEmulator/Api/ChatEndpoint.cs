@@ -61,6 +61,10 @@ internal static class ChatEndpoint
             await Task.Delay(script.HeadersDelay, ct);
             if (script.Fault == ChatFault.Status)
             {
+                if (script.RetryAfter is { } wait)
+                {
+                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
                 await WriteErrorAsync(context, script.StatusCode, script.ErrorMessage ?? "error");
                 return;
             }
