@@ -183,6 +183,10 @@ public sealed class AccountPagesTests(BrowserFixture browser) : PageTest(browser
                 await Page.GotoAsync(path);
                 await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
                 violations.AddRange((await AxeViolationsAsync(Page)).Select(v => $"{theme} {(phone ? "phone" : "desktop")} {path}: {v}"));
+                if (phone && path == "/admin.html")
+                {
+                    await ScreenshotAsync("admin-phone.png");
+                }
             }
             await Page.ClickAsync("#account-button");
             violations.AddRange((await AxeViolationsAsync(Page)).Select(v => $"{theme} {(phone ? "phone" : "desktop")} account menu: {v}"));
