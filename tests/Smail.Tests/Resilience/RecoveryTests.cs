@@ -69,7 +69,8 @@ public sealed class RecoveryTests
         Assert.Equal(1000, retry.GetProperty("delayMs").GetInt32());
         var chats = host.Emulator.Requests.Chats;
         var waited = System.Diagnostics.Stopwatch.GetElapsedTime(chats[0].ReceivedTimestamp, chats[1].ReceivedTimestamp);
-        Assert.True(waited >= TimeSpan.FromSeconds(1), $"retried after {waited.TotalMilliseconds:0} ms");
+        // The timer that waits and the clock that measures are not the same clock: a few milliseconds of slack.
+        Assert.True(waited >= TimeSpan.FromMilliseconds(980), $"retried after {waited.TotalMilliseconds:0.0} ms");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Smail.OllamaEmulator.Scripting;
 using Smail.OllamaEmulator.Wire;
@@ -52,31 +51,9 @@ internal static class ChatEndpoint
         var script = state.Scripts.TryDequeue(out var queued)
             ? queued
             : GeneratedAnswer.For(request.LastUserMessage, model, state.Catalog.IsLoaded(model));
-        var selfAborted = false;
-        using var _ = ct.Register(() => { if (!selfAborted) record.MarkDisconnected(); });
-
-        try
-        {
-            var started = Stopwatch.GetTimestamp();
-            await Task.Delay(script.HeadersDelay, ct);
-            if (script.Fault == ChatFault.Status)
-            {
-                if (script.RetryAfter is { } wait)
-                {
-                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-                await WriteErrorAsync(context, script.StatusCode, script.ErrorMessage ?? "error");
-                return;
-            }
-            state.Catalog.MarkLoaded(model, s_defaultKeepAlive);
-            var player = new ScriptPlayer(context, new OllamaWire(request.Model), script, started, record);
-            selfAborted = request.Stream ? await player.StreamAsync(ct) : await player.WriteWholeAsync(ct);
-            record.MarkCompleted();
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The client left; the registration above has recorded when.
-        }
+        await ScriptPlayer.PlayAsync(context, script, record, request.Stream, new OllamaWire(request.Model),
+            (status, message) => WriteErrorAsync(context, status, message),
+            answering: () => state.Catalog.MarkLoaded(model, s_defaultKeepAlive));
     }
 
     internal static Task WriteErrorAsync(HttpContext context, int status, string message)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Smail.OllamaEmulator.Scripting;
@@ -46,9 +44,8 @@ internal static class OpenAiEndpoints
 
     private static async Task ChatAsync(HttpContext context, EmulatorState state)
     {
-        var ct = context.RequestAborted;
         using var reader = new StreamReader(context.Request.Body);
-        var body = await reader.ReadToEndAsync(ct);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
         var record = state.Requests.Add(ChatPath, body);
         if (!await AuthorizedAsync(context, state))
         {
@@ -79,30 +76,8 @@ internal static class OpenAiEndpoints
         var script = state.Scripts.TryDequeue(out var queued)
             ? queued
             : GeneratedAnswer.For(request.LastUserMessage, model, state.Catalog.IsLoaded(model));
-        var selfAborted = false;
-        using var _ = ct.Register(() => { if (!selfAborted) record.MarkDisconnected(); });
-        try
-        {
-            var started = Stopwatch.GetTimestamp();
-            await Task.Delay(script.HeadersDelay, ct);
-            if (script.Fault == ChatFault.Status)
-            {
-                if (script.RetryAfter is { } wait)
-                {
-                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                }
-                await WriteErrorAsync(context, script.StatusCode, script.ErrorMessage ?? "error", CodeFor(script.StatusCode));
-                return;
-            }
-            var wire = new OpenAiWire(request.Model, state.OpenAi, request.IncludeUsage);
-            var player = new ScriptPlayer(context, wire, script, started, record);
-            selfAborted = request.Stream ? await player.StreamAsync(ct) : await player.WriteWholeAsync(ct);
-            record.MarkCompleted();
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The client left; the registration above has recorded when.
-        }
+        await ScriptPlayer.PlayAsync(context, script, record, request.Stream, new OpenAiWire(request.Model, state.OpenAi, request.IncludeUsage),
+            (status, message) => WriteErrorAsync(context, status, message, CodeFor(status)));
     }
 
     private static async Task<bool> AuthorizedAsync(HttpContext context, EmulatorState state)

@@ -13,6 +13,41 @@ internal sealed class ScriptPlayer(HttpContext context, IChatWire wire, ChatScri
 {
     private static readonly TimeSpan s_beforeReset = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Answers one chat request with <paramref name="script"/>, on either wire: waits for the headers, answers a
+    /// scripted status with <paramref name="writeStatus"/> (and <c>Retry-After</c> when the script has one), or
+    /// plays the answer; records when the client leaves, unless the emulator itself cut the connection.
+    /// </summary>
+    public static async Task PlayAsync(HttpContext context, ChatScript script, RecordedRequest record, bool stream, IChatWire wire,
+        Func<int, string, Task> writeStatus, Action? answering = null)
+    {
+        var ct = context.RequestAborted;
+        var selfAborted = false;
+        using var _ = ct.Register(() => { if (!selfAborted) record.MarkDisconnected(); });
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            await Task.Delay(script.HeadersDelay, ct);
+            if (script.Fault == ChatFault.Status)
+            {
+                if (script.RetryAfter is { } wait)
+                {
+                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                await writeStatus(script.StatusCode, script.ErrorMessage ?? "error");
+                return;
+            }
+            answering?.Invoke();
+            var player = new ScriptPlayer(context, wire, script, started, record);
+            selfAborted = stream ? await player.StreamAsync(ct) : await player.WriteWholeAsync(ct);
+            record.MarkCompleted();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client left; the registration above has recorded when.
+        }
+    }
+
     /// <summary>Streams the answer. Returns true when the emulator itself aborted the connection (a scripted reset).</summary>
     public async Task<bool> StreamAsync(CancellationToken ct)
     {
