@@ -11,6 +11,7 @@ using Smail.Ollama;
 using Smail.Problems;
 using Smail.Security;
 using Smail.Sessions;
+using Smail.Upstreams;
 
 if (UsersCommand.IsRequested(args, out var configurationArgs))
 {
@@ -25,6 +26,7 @@ builder.AddSmailTelemetry();
 builder.Services.AddApiProblems();
 builder.Services.AddSmailJson();
 builder.Services.AddOllama();
+builder.AddUpstreams();
 builder.Services.AddSessionStore();
 builder.Services.AddChangeFeed();
 builder.Services.AddAnswerJournal();

@@ -39,4 +39,11 @@ internal sealed record UpstreamChunk(string Content, string? Thinking, bool Done
 internal sealed record UpstreamStats(
     int PromptTokens, int OutputTokens, TimeSpan LoadDuration, TimeSpan PromptEvalDuration, TimeSpan EvalDuration, TimeSpan TotalDuration);
 
-internal sealed record UpstreamModel(string Name, string Family, string ParameterSize, long SizeBytes, IReadOnlyList<string> Capabilities);
+internal sealed record UpstreamModel(string Name, string Family, string ParameterSize, long SizeBytes, IReadOnlyList<string> Capabilities)
+{
+    /// <summary>What requests send as <c>model</c>: the name itself with one upstream, <c>{upstream}/{name}</c> with several.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>The configured upstream the model runs on.</summary>
+    public string? Upstream { get; init; }
+}

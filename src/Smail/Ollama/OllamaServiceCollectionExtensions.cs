@@ -14,7 +14,8 @@ internal static class OllamaServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelCapabilityCache>();
-        services.AddHttpClient<IChatUpstream, OllamaClient>((sp, http) =>
+        // The client of the upstream named "ollama" (Ollama:BaseUrl, OLLAMA_HOST); AddUpstreams puts it behind the router.
+        services.AddHttpClient<OllamaClient>((sp, http) =>
             {
                 var options = sp.GetRequiredService<IOptions<OllamaOptions>>().Value;
                 http.BaseAddress = OllamaBaseUrl.Resolve(options.BaseUrl, Environment.GetEnvironmentVariable("OLLAMA_HOST"));

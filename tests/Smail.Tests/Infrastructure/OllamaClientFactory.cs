@@ -18,7 +18,7 @@ public static class OllamaClientFactory
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
             .AddOllama()
             .BuildServiceProvider();
-        return (services.GetRequiredService<IChatUpstream>(), services);
+        return (services.GetRequiredService<OllamaClient>(), services);
     }
 
     /// <summary>A loopback port nothing listens on, for "connection refused".</summary>

@@ -1,7 +1,8 @@
 // @ts-check
 
 /**
- * @typedef {{ name: string, family: string, parameterSize: string, sizeBytes: number, capabilities: string[] }} ModelInfo
+ * @typedef {{ id: string, name: string, upstream: string, family: string, parameterSize: string, sizeBytes: number, capabilities: string[] }} ModelInfo
+ * @typedef {{ name: string, type: string, reachable: boolean, error: string | null, code: string | null }} UpstreamStatus
  * @typedef {{ promptTokens: number, outputTokens: number, ttftMs: number, durationMs: number, tokensPerSecond: number }} Stats
  * @typedef {{ id: string, role: 'user' | 'assistant' | 'system', content: string, thinking?: string, status: string,
  *             createdAt: string, stats?: Stats, error?: { code: string, message: string } }} ChatMessage
@@ -37,8 +38,8 @@ export class ApiClient {
   /** @returns {Promise<Health>} */
   health() { return this.#json('GET', '/api/health'); }
 
-  /** @returns {Promise<ModelInfo[]>} */
-  async models() { return (await this.#json('GET', '/api/models')).models; }
+  /** Every upstream's models, and each upstream's state (a down one says why). @returns {Promise<{ models: ModelInfo[], upstreams: UpstreamStatus[] }>} */
+  models() { return this.#json('GET', '/api/models'); }
 
   /** @param {{ title?: string, model?: string, systemPrompt?: string }} init @returns {Promise<Session>} */
   createSession(init) { return this.#json('POST', '/api/sessions', init); }

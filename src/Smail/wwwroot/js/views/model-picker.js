@@ -5,8 +5,9 @@
 const MODEL_KEY = 'smail.model';
 
 /**
- * The model list from the upstream, remembering the last choice. When the upstream cannot be
- * reached, shows a banner that says why and how to fix it, with a Retry.
+ * The models of every upstream, remembering the last choice. Each option's value is the model's id (what
+ * requests send). With several upstreams the models are grouped by upstream, and one that is down shows as a
+ * greyed-out entry with its reason. When no upstream can be reached, a banner says why, with a Retry.
  */
 export class ModelPicker {
   #select;
@@ -39,13 +40,30 @@ export class ModelPicker {
 
   async load() {
     try {
-      const models = await this.#api.models();
+      const { models, upstreams } = await this.#api.models();
       const remembered = localStorage.getItem(MODEL_KEY);
-      this.#select.replaceChildren(...models.map((m) => {
-        const option = new Option(`${m.name}${m.parameterSize ? ` · ${m.parameterSize}` : ''}`, m.name);
-        option.selected = m.name === remembered;
-        return option;
-      }));
+      /** @param {import('../api-client.js').ModelInfo} m */
+      const option = (m) => {
+        const entry = new Option(`${m.name}${m.parameterSize ? ` · ${m.parameterSize}` : ''}`, m.id);
+        entry.selected = m.id === remembered;
+        return entry;
+      };
+      if (upstreams.length > 1) {
+        this.#select.replaceChildren(...upstreams.map((u) => {
+          const group = document.createElement('optgroup');
+          group.label = u.name;
+          const own = models.filter((m) => m.upstream === u.name);
+          if (u.reachable) group.append(...own.map(option));
+          else {
+            const down = new Option(`Unavailable: ${u.error ?? 'cannot be reached'}`, '');
+            down.disabled = true;
+            group.append(down);
+          }
+          return group;
+        }));
+      } else {
+        this.#select.replaceChildren(...models.map(option));
+      }
       this.#select.disabled = models.length === 0;
       this.#banner.hidden = models.length > 0;
       if (models.length === 0) this.#showBanner('Ollama has no models yet. Pull one with `ollama pull llama3.2`, then retry.');
