@@ -22,14 +22,7 @@ internal static class OllamaServiceCollectionExtensions
                 // A stream's lifetime is governed by OllamaOptions' first-byte and idle timeouts, not by one total.
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-            {
-                ConnectTimeout = sp.GetRequiredService<IOptions<OllamaOptions>>().Value.ConnectTimeout,
-                // Never drain an abandoned answer: closing the socket is what tells Ollama to stop the model.
-                ResponseDrainTimeout = TimeSpan.Zero,
-                MaxResponseDrainSize = 0,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            });
+            .ConfigurePrimaryHttpMessageHandler(sp => UpstreamHttpHandler.Create(sp.GetRequiredService<IOptions<OllamaOptions>>().Value.ConnectTimeout));
         return services;
     }
 }

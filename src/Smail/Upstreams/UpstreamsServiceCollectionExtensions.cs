@@ -33,13 +33,7 @@ internal static class UpstreamsServiceCollectionExtensions
                         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", settings.ApiKey);
                     }
                 })
-                .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-                {
-                    ConnectTimeout = sp.GetRequiredService<IOptions<OllamaOptions>>().Value.ConnectTimeout,
-                    ResponseDrainTimeout = TimeSpan.Zero,
-                    MaxResponseDrainSize = 0,
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                });
+                .ConfigurePrimaryHttpMessageHandler(sp => UpstreamHttpHandler.Create(sp.GetRequiredService<IOptions<OllamaOptions>>().Value.ConnectTimeout));
         }
         // Ollama's own settings make an upstream named "ollama" when nothing else is configured, or when they are set.
         var legacy = configured.Count == 0
