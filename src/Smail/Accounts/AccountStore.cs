@@ -97,16 +97,17 @@ internal sealed class AccountStore : IDisposable
     /// </summary>
     public async Task<Account?> UpdateAsync(string id, Func<Account, Account> change)
     {
-        Account? before = null, after = null;
+        Account? after = null;
+        var revoked = false;
         await ChangeAsync(document =>
         {
-            before = document.Accounts.Find(a => a.Id == id);
+            var before = document.Accounts.Find(a => a.Id == id);
             if (before is null)
             {
                 return document;
             }
             after = change(before);
-            var revoked = !after.IsActive || after.SecurityStamp != before.SecurityStamp;
+            revoked = !after.IsActive || after.SecurityStamp != before.SecurityStamp;
             return document with
             {
                 Accounts = document.Accounts.Replace(before, after),
@@ -114,7 +115,7 @@ internal sealed class AccountStore : IDisposable
                 Tokens = revoked ? document.Tokens.RemoveAll(t => t.AccountId == id) : document.Tokens,
             };
         });
-        if (before is not null && after is not null && (!after.IsActive || after.SecurityStamp != before.SecurityStamp))
+        if (revoked)
         {
             _revocations.Revoke(Revocations.ForAccount(id));
         }
@@ -167,7 +168,7 @@ internal sealed class AccountStore : IDisposable
 
     public ApiToken? FindTokenById(string id) => _current.TokensById.GetValueOrDefault(id);
 
-    public DateTimeOffset? LastUsed(ApiToken token) => _seen.TryGetValue("t:" + token.Id, out var used) ? used : token.LastUsedAt;
+    public DateTimeOffset? LastUsed(ApiToken token) => _seen.TryGetValue(SeenKey(token), out var used) ? used : token.LastUsedAt;
 
     public async Task<ApiToken> CreateTokenAsync(string accountId, string name, string hash)
     {
@@ -201,13 +202,16 @@ internal sealed class AccountStore : IDisposable
         if (token is not null)
         {
             stale |= now - (LastUsed(token) ?? DateTimeOffset.MinValue) > s_seenPrecision;
-            _seen["t:" + token.Id] = now;
+            _seen[SeenKey(token)] = now;
         }
         if (stale)
         {
             _ = ChangeAsync(document => document).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
     }
+
+    // Tokens' last use sits beside the accounts' last activity, under keys that cannot be an account id.
+    private static string SeenKey(ApiToken token) => "t:" + token.Id;
 
     public static string NewStamp() => Guid.NewGuid().ToString("N");
 
@@ -232,7 +236,7 @@ internal sealed class AccountStore : IDisposable
     private AccountsDocument WithActivity(AccountsDocument document) => document with
     {
         Accounts = [.. document.Accounts.Select(a => _seen.TryGetValue(a.Id, out var seen) ? a with { LastSeenAt = seen } : a)],
-        Tokens = [.. document.Tokens.Select(t => _seen.TryGetValue("t:" + t.Id, out var used) ? t with { LastUsedAt = used } : t)],
+        Tokens = [.. document.Tokens.Select(t => _seen.TryGetValue(SeenKey(t), out var used) ? t with { LastUsedAt = used } : t)],
     };
 
     private static AccountsDocument Read(string path)

@@ -111,9 +111,9 @@ internal static class AuthApi
         var credential = RevocationWatch.CredentialOf(http);
         // This request is answered; the others of this sign-in end now.
         RevocationWatch.Release(http);
-        if (credential is not null && credential.StartsWith("s:", StringComparison.Ordinal))
+        if (credential is not null && Revocations.SignInOf(credential) is { } signInId)
         {
-            await accounts.RemoveSignInAsync(credential[2..]);
+            await accounts.RemoveSignInAsync(signInId);
         }
         if (accounts.Find(user.Id) is { } account)
         {

@@ -19,6 +19,12 @@ internal sealed class Revocations
     /// <summary>A request a trusted proxy vouched for: revoked only with its account.</summary>
     public static string ForProxy(string accountId) => "p:" + accountId;
 
+    /// <summary>The sign-in a key of <see cref="ForSignIn"/> names; null for any other key.</summary>
+    public static string? SignInOf(string key) => key.StartsWith("s:", StringComparison.Ordinal) ? key[2..] : null;
+
+    /// <summary>The token a key of <see cref="ForToken"/> names; null for any other key.</summary>
+    public static string? TokenOf(string key) => key.StartsWith("t:", StringComparison.Ordinal) ? key[2..] : null;
+
     /// <summary>Aborts <paramref name="context"/> when any of <paramref name="keys"/> is revoked; dispose when the request ends.</summary>
     public IDisposable Watch(HttpContext context, params ReadOnlySpan<string> keys)
     {

@@ -17,7 +17,7 @@ internal static class ApiProblems
         context.Response.StatusCode = status;
         if (retryAfter is { } wait)
         {
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            SetRetryAfter(context.Response, wait);
         }
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
@@ -29,9 +29,13 @@ internal static class ApiProblems
     /// <summary>429 <c>rate_limited</c>, with <c>Retry-After</c> in whole seconds.</summary>
     public static ProblemHttpResult RateLimited(HttpContext context, TimeSpan retryAfter, string detail)
     {
-        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRetryAfter(context.Response, retryAfter);
         return Create(StatusCodes.Status429TooManyRequests, "rate_limited", detail);
     }
+
+    /// <summary><c>Retry-After</c> in whole seconds, rounded up and at least 1, so a client never retries too soon.</summary>
+    private static void SetRetryAfter(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static ProblemHttpResult Invalid(string code, string detail) => Create(StatusCodes.Status400BadRequest, code, detail);
 

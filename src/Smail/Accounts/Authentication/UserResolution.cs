@@ -33,9 +33,9 @@ internal sealed class UserResolution(RequestDelegate next, IOptions<AuthOptions>
         var accountId = claims.FindFirstValue(SmailClaims.AccountId) ?? "";
         using var watch = revocations.Watch(context, Revocations.ForAccount(accountId), credential);
         context.Features.Set(new RevocationWatch(watch, credential));
-        if (Check(claims, accountId, credential) is { } account)
+        if (Check(claims, accountId, credential) is ({ } account, var token))
         {
-            accounts.Seen(account, credential.StartsWith("t:", StringComparison.Ordinal) ? accounts.FindTokenById(credential[2..]) : null);
+            accounts.Seen(account, token);
             Authenticate(context, new SmailUser(account.Id, account.Username, account.Role));
         }
         else
@@ -50,22 +50,23 @@ internal sealed class UserResolution(RequestDelegate next, IOptions<AuthOptions>
         await next(context);
     }
 
-    private Account? Check(ClaimsPrincipal claims, string accountId, string credential)
+    /// <summary>The account, and the token when the credential is one; null when the credential is not good now.</summary>
+    private (Account Account, ApiToken? Token)? Check(ClaimsPrincipal claims, string accountId, string credential)
     {
         if (accounts.Find(accountId) is not { IsActive: true } account
             || claims.FindFirstValue(SmailClaims.SecurityStamp) != account.SecurityStamp)
         {
             return null;
         }
-        var valid = credential[..2] switch
+        if (Revocations.TokenOf(credential) is { } tokenId)
         {
-            "s:" => accounts.FindSignIn(credential[2..])?.AccountId == accountId,
-            "t:" => accounts.FindTokenById(credential[2..])?.AccountId == accountId,
+            return accounts.FindTokenById(tokenId) is { } token && token.AccountId == accountId ? (account, token) : null;
+        }
+        var valid = Revocations.SignInOf(credential) is { } signInId
+            ? accounts.FindSignIn(signInId)?.AccountId == accountId
             // The proxy vouches for each request itself; its handler made this principal on this request.
-            "p:" => credential == Revocations.ForProxy(accountId),
-            _ => false,
-        };
-        return valid ? account : null;
+            : credential == Revocations.ForProxy(accountId);
+        return valid ? (account, null) : null;
     }
 
     private static void Authenticate(HttpContext context, SmailUser user)
