@@ -24,7 +24,13 @@ internal static class SessionChanges
 
 internal sealed record SessionChange(string Id, string Change);
 
-internal sealed record HealthChange(bool UpstreamReachable, string? Error);
+/// <summary>The upstreams as one (reachable while any is, with the reason when none is) and each one by name.</summary>
+internal sealed record HealthChange(bool UpstreamReachable, string? Error)
+{
+    public IReadOnlyList<UpstreamReachability> Upstreams { get; init; } = [];
+}
+
+internal sealed record UpstreamReachability(string Name, bool Reachable, string? Error);
 
 /// <summary>
 /// What changed, for every open page: conversations created, renamed, deleted or answered (told only to the
@@ -89,10 +95,10 @@ internal sealed class ChangeFeed
         Publish(Frame(ChangeTypes.Session, new SessionChange(id, change), SmailJsonContext.Default.SessionChange),
             subscriber => _ownership.Owns(subscriber.User, storedOwnerId));
 
-    /// <summary>The model server's reachability; published only when it changes.</summary>
-    public void HealthChanged(bool reachable, string? error)
+    /// <summary>The model servers' reachability; published only when it changes.</summary>
+    public void HealthChanged(HealthChange change)
     {
-        var frame = Frame(ChangeTypes.Health, new HealthChange(reachable, error), SmailJsonContext.Default.HealthChange);
+        var frame = Frame(ChangeTypes.Health, change, SmailJsonContext.Default.HealthChange);
         lock (_lock)
         {
             if (frame.AsSpan().SequenceEqual(_health))

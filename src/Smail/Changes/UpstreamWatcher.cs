@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Smail.Health;
-using Smail.Ollama;
+using Smail.Upstreams;
 
 namespace Smail.Changes;
 
@@ -12,26 +12,24 @@ internal sealed class ChangesOptions
     public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>Watches the model server's reachability and tells the change feed when it changes.</summary>
-internal sealed class UpstreamWatcher(IChatUpstream upstream, ChangeFeed feed, IOptions<ChangesOptions> options) : BackgroundService
+/// <summary>Watches every model server's reachability and tells the change feed when it changes.</summary>
+internal sealed class UpstreamWatcher(RoutingUpstream upstreams, ChangeFeed feed, IOptions<ChangesOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.HealthInterval);
         do
         {
-            try
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            // At least 3 s: a cold first connection, or a busy machine, is not an outage.
+            attempt.CancelAfter(TimeSpan.FromTicks(Math.Max(options.Value.HealthInterval.Ticks, TimeSpan.FromSeconds(3).Ticks)));
+            var each = await UpstreamHealth.CheckEachAsync(upstreams, attempt.Token);
+            stoppingToken.ThrowIfCancellationRequested();
+            var overall = UpstreamHealth.Overall(each);
+            feed.HealthChanged(new HealthChange(overall.Reachable, overall.Error)
             {
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                // At least 3 s: a cold first connection, or a busy machine, is not an outage.
-                attempt.CancelAfter(TimeSpan.FromTicks(Math.Max(options.Value.HealthInterval.Ticks, TimeSpan.FromSeconds(3).Ticks)));
-                var health = await UpstreamHealth.CheckAsync(upstream, attempt.Token);
-                feed.HealthChanged(health.Reachable, health.Error);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                feed.HealthChanged(reachable: false, "The model server did not answer in time.");
-            }
+                Upstreams = [.. each.Select(u => new UpstreamReachability(u.Name, u.Reachable, u.Error))],
+            });
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -6,27 +6,27 @@ using Smail.Sessions;
 
 namespace Smail.Generations;
 
-// The upstream attempts of one answer, run through the shared resilience pipeline. A retry after text has
+// The upstream attempts of one answer, run through its upstream's resilience pipeline. A retry after text has
 // arrived asks the model to continue that text, so listeners see one seamless answer.
 internal sealed partial class GenerationRunner
 {
     /// <summary>Streams the answer to its end through retries; returns the done reason ("stop" or "length").</summary>
     private async Task<string> StreamWithRetriesAsync(
-        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, Action onRetry)
+        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, string upstream, Action onRetry)
     {
-        var pipeline = pipelines.GetPipeline(UpstreamResilience.PipelineKey);
+        var pipeline = pipelines.GetPipeline(UpstreamResilience.PipelineKeyOf(upstream));
         var context = ResilienceContextPool.Shared.Get(generation.StopToken);
         context.Properties.Set(UpstreamResilience.OnRetryKey, (attempt, delay, reason) =>
         {
             onRetry();
             LogRetrying(attempt, delay.TotalMilliseconds, reason.Code, reason.Message);
-            metrics.Retried(reason.Code);
+            metrics.Retried(reason.Code, upstream);
             generation.PublishRetrying(attempt, delay, reason.Code);
         });
         try
         {
             return await pipeline.ExecuteAsync(
-                async ctx => await AttemptAsync(generation, session, options, ctx.CancellationToken), context);
+                async ctx => await AttemptAsync(generation, session, options, upstream, ctx.CancellationToken), context);
         }
         finally
         {
@@ -35,10 +35,10 @@ internal sealed partial class GenerationRunner
     }
 
     private async ValueTask<string> AttemptAsync(
-        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, CancellationToken ct)
+        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, string upstream, CancellationToken ct)
     {
         generation.PublishStatus(GenerationStates.Connecting);
-        var capabilities = await upstream.GetCapabilitiesAsync(generation.Model, ct);
+        var capabilities = await upstreams.GetCapabilitiesAsync(generation.Model, ct);
         if (!await IsLoadedAsync(generation.Model, ct))
         {
             generation.PublishStatus(GenerationStates.LoadingModel);
@@ -47,11 +47,11 @@ internal sealed partial class GenerationRunner
         var request = UpstreamRequestBuilder.Build(
             session, generation.AssistantMessageId, generation.Model, capabilities.Contains("thinking"), options, generation.PartialAnswer);
         string? doneReason = null;
-        await foreach (var chunk in upstream.StreamChatAsync(request, ct))
+        await foreach (var chunk in upstreams.StreamChatAsync(request, ct))
         {
             if (!generation.HasFirstToken && (chunk.Content.Length > 0 || !string.IsNullOrEmpty(chunk.Thinking)))
             {
-                metrics.FirstChunk(generation.Model, time.GetUtcNow() - generation.StartedAt);
+                metrics.FirstChunk(generation.Model, upstream, time.GetUtcNow() - generation.StartedAt);
             }
             generation.Add(chunk);
             journal.Text(generation, chunk);
@@ -65,7 +65,7 @@ internal sealed partial class GenerationRunner
     {
         try
         {
-            return await upstream.IsLoadedAsync(model, ct);
+            return await upstreams.IsLoadedAsync(model, ct);
         }
         catch (UpstreamException)
         {

@@ -8,6 +8,7 @@ using Smail.Metrics;
 using Smail.Ollama;
 using Smail.Resilience;
 using Smail.Sessions;
+using Smail.Upstreams;
 
 namespace Smail.Generations;
 
@@ -18,7 +19,7 @@ namespace Smail.Generations;
 /// after <c>done</c> finds the answer there. Whatever throws, the generation ends and frees its conversation.
 /// </summary>
 internal sealed partial class GenerationRunner(
-    IChatUpstream upstream,
+    RoutingUpstream upstreams,
     ISessionStore store,
     AnswerJournal journal,
     GenerationRegistry registry,
@@ -68,6 +69,7 @@ internal sealed partial class GenerationRunner(
         activity?.SetTag("smail.generation.id", generation.Id);
         activity?.SetTag("smail.session.id", generation.SessionId);
         activity?.SetTag("gen_ai.request.model", generation.Model);
+        var upstream = upstreams.Resolve(generation.Model).Upstream.Name;
         var started = Stopwatch.GetTimestamp();
         metrics.GenerationStarted();
         var ending = GenerationEnding.InternalError;
@@ -75,13 +77,13 @@ internal sealed partial class GenerationRunner(
         try
         {
             var retries = 0;
-            ending = await StreamToEndingAsync(generation, session, options, () => retries++);
+            ending = await StreamToEndingAsync(generation, session, options, upstream, () => retries++);
             if (retries > 0)
             {
                 metrics.Recovered(ending.Status == MessageStatus.Complete);
             }
             stats = generation.Stats();
-            metrics.GenerationEnded(generation.Model, ending.Status, Stopwatch.GetElapsedTime(started),
+            metrics.GenerationEnded(generation.Model, upstream, generation.HasFirstToken, ending.Status, Stopwatch.GetElapsedTime(started),
                 ending.Status == MessageStatus.Complete ? stats.TokensPerSecond : 0, ending.Error?.Code);
             activity?.SetTag("smail.generation.outcome", ending.Status);
             if (!await StoreAsync(generation, ending, stats))
@@ -105,11 +107,11 @@ internal sealed partial class GenerationRunner(
     }
 
     private async Task<GenerationEnding> StreamToEndingAsync(
-        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, Action onRetry)
+        Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, string upstream, Action onRetry)
     {
         try
         {
-            return GenerationEnding.Completed(await StreamWithRetriesAsync(generation, session, options, onRetry));
+            return GenerationEnding.Completed(await StreamWithRetriesAsync(generation, session, options, upstream, onRetry));
         }
         catch (OperationCanceledException) when (generation.Interrupted)
         {
@@ -121,7 +123,7 @@ internal sealed partial class GenerationRunner(
         }
         catch (BrokenCircuitException ex)
         {
-            return Failed(UpstreamResilience.CircuitOpen(ex, resilience.Value.BreakerBreakDuration));
+            return Failed(UpstreamResilience.CircuitOpen(upstream, ex, resilience.Value.BreakerBreakDuration));
         }
         catch (UpstreamException ex)
         {

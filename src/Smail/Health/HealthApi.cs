@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Smail.Ollama;
 using Smail.Sessions;
+using Smail.Upstreams;
 
 namespace Smail.Health;
 
 internal sealed record UpstreamHealth(bool Reachable, string? Version, string? Error)
 {
-    /// <summary>Asks the model server for its version: reachable with it, or not with the reason. The health route and the change feed's watcher both ask this way.</summary>
+    /// <summary>Asks a model server for its version: reachable with it, or not with the reason.</summary>
     public static async Task<UpstreamHealth> CheckAsync(IChatUpstream upstream, CancellationToken cancellationToken)
     {
         try
@@ -17,11 +18,40 @@ internal sealed record UpstreamHealth(bool Reachable, string? Version, string? E
         {
             return new UpstreamHealth(false, null, ex.Message);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller's patience ran out: this one server is late, the others still answer for themselves.
+            return new UpstreamHealth(false, null, "The model server did not answer in time.");
+        }
     }
+
+    /// <summary>Every upstream asked at once. The health route and the change feed's watcher both ask this way.</summary>
+    public static async Task<IReadOnlyList<NamedUpstreamHealth>> CheckEachAsync(RoutingUpstream upstreams, CancellationToken cancellationToken) =>
+        await Task.WhenAll(upstreams.Upstreams.Select(async u =>
+        {
+            var health = await CheckAsync(u.Client, cancellationToken);
+            return new NamedUpstreamHealth(u.Name, u.Type, health.Reachable, health.Version, health.Error);
+        }));
+
+    /// <summary>All of them as one: reachable while any is (each one's state is in the list beside it).</summary>
+    public static UpstreamHealth Overall(IReadOnlyList<NamedUpstreamHealth> each) => each.Count == 1
+        ? new UpstreamHealth(each[0].Reachable, each[0].Version, each[0].Error)
+        : new UpstreamHealth(each.Any(u => u.Reachable),
+            string.Join("; ", each.Where(u => u.Reachable).Select(u => $"{u.Name} {u.Version}")) is { Length: > 0 } versions ? versions : null,
+            each.All(u => !u.Reachable) ? each[0].Error : null);
 }
 
-/// <summary>The store's part is null for someone not signed in: its folder and file names are not for anyone who can reach the port.</summary>
-internal sealed record HealthReport(string Status, UpstreamHealth Upstream, StoreHealth? Store);
+/// <summary>One configured upstream's state, under its name.</summary>
+internal sealed record NamedUpstreamHealth(string Name, string Type, bool Reachable, string? Version, string? Error);
+
+/// <summary>
+/// <c>upstream</c> is all upstreams as one (v1's shape), <c>upstreams</c> each of them. Versions, errors and the
+/// store's part are null for someone not signed in: its folder and file names are not for anyone who can reach the port.
+/// </summary>
+internal sealed record HealthReport(string Status, UpstreamHealth Upstream, StoreHealth? Store)
+{
+    public IReadOnlyList<NamedUpstreamHealth> Upstreams { get; init; } = [];
+}
 
 internal static class HealthApi
 {
@@ -35,17 +65,21 @@ internal static class HealthApi
     }
 
     /// <summary>
-    /// Always 200 while Smail itself runs; "degraded" when the upstream is unreachable or the store cannot
+    /// Always 200 while Smail itself runs; "degraded" when an upstream is unreachable or the store cannot
     /// write. The store part lists conversation files that were unreadable and set aside. Anyone may ask (a
     /// load balancer does, signed in or not); only a signed-in user hears the details.
     /// </summary>
-    public static async Task<Ok<HealthReport>> GetAsync(HttpContext http, IChatUpstream upstream, ISessionStore store, CancellationToken ct)
+    public static async Task<Ok<HealthReport>> GetAsync(HttpContext http, RoutingUpstream upstreams, ISessionStore store, CancellationToken ct)
     {
-        var storeHealth = await store.CheckAsync(ct);
-        var upstreamHealth = await UpstreamHealth.CheckAsync(upstream, ct);
-        var status = upstreamHealth.Reachable && storeHealth.Writable ? "ok" : "degraded";
+        var storeHealth = store.CheckAsync(ct);
+        var each = await UpstreamHealth.CheckEachAsync(upstreams, ct);
+        var overall = UpstreamHealth.Overall(each);
+        var status = each.All(u => u.Reachable) && (await storeHealth).Writable ? "ok" : "degraded";
         return Accounts.SmailUser.Of(http) is null
-            ? TypedResults.Ok(new HealthReport(status, new UpstreamHealth(upstreamHealth.Reachable, null, null), null))
-            : TypedResults.Ok(new HealthReport(status, upstreamHealth, storeHealth));
+            ? TypedResults.Ok(new HealthReport(status, new UpstreamHealth(overall.Reachable, null, null), null)
+            {
+                Upstreams = [.. each.Select(u => u with { Version = null, Error = null })],
+            })
+            : TypedResults.Ok(new HealthReport(status, overall, await storeHealth) { Upstreams = each });
     }
 }

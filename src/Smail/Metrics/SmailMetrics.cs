@@ -27,6 +27,9 @@ internal sealed class SmailMetrics
     private readonly Histogram<double> _browserFirstText;
     private readonly Histogram<double> _browserRender;
     private readonly Counter<long> _browserReconnects;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _models = new(StringComparer.Ordinal);
+
+    private const int MaxModels = 64;
 
     // Bucket boundaries that fit each quantity (the SDK's defaults are for milliseconds).
     private static readonly InstrumentAdvice<double> s_responseSeconds = new()
@@ -69,20 +72,24 @@ internal sealed class SmailMetrics
 
     public void GenerationStarted() => _activeGenerations.Add(1);
 
-    public void FirstChunk(string model, TimeSpan elapsed) => _timeToFirstChunk.Record(elapsed.TotalSeconds, Model(model));
+    public void FirstChunk(string model, string upstream, TimeSpan elapsed) =>
+        _timeToFirstChunk.Record(elapsed.TotalSeconds, Model(model, served: true), Upstream(upstream));
 
-    /// <summary>An answer ended: <paramref name="outcome"/> is its stored status; errors also count by code.</summary>
-    public void GenerationEnded(string model, string outcome, TimeSpan duration, double tokensPerSecond, string? errorCode)
+    /// <summary>
+    /// An answer ended: <paramref name="outcome"/> is its stored status; errors also count by code. A model the
+    /// upstream never answered for is counted as "unknown": a request may name any model, the tag may not.
+    /// </summary>
+    public void GenerationEnded(string model, string upstream, bool served, string outcome, TimeSpan duration, double tokensPerSecond, string? errorCode)
     {
         _activeGenerations.Add(-1);
-        _duration.Record(duration.TotalSeconds, Model(model), new("outcome", outcome));
+        _duration.Record(duration.TotalSeconds, Model(model, served), Upstream(upstream), new("outcome", outcome));
         if (tokensPerSecond > 0)
         {
-            _tokensPerSecond.Record(tokensPerSecond, Model(model));
+            _tokensPerSecond.Record(tokensPerSecond, Model(model, served), Upstream(upstream));
         }
         if (errorCode is not null)
         {
-            _errors.Add(1, new KeyValuePair<string, object?>("code", errorCode));
+            _errors.Add(1, new KeyValuePair<string, object?>("code", errorCode), Upstream(upstream));
         }
     }
 
@@ -99,7 +106,7 @@ internal sealed class SmailMetrics
         }
     }
 
-    public void Retried(string reason) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void Retried(string reason, string upstream) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason), Upstream(upstream));
 
     public void Recovered(bool success) => _recoveries.Add(1, new KeyValuePair<string, object?>("outcome", success ? "success" : "failure"));
 
@@ -111,7 +118,25 @@ internal sealed class SmailMetrics
 
     public void BrowserReconnect() => _browserReconnects.Add(1);
 
-    private static KeyValuePair<string, object?> Model(string model) => new("model", model);
+    /// <summary>
+    /// The model as a tag, for models an upstream has served: at most <see cref="MaxModels"/> of them, and any
+    /// beyond as "other", so neither a typo nor a hostile client can grow the series without end.
+    /// </summary>
+    private KeyValuePair<string, object?> Model(string model, bool served)
+    {
+        if (!served)
+        {
+            return new("model", "unknown");
+        }
+        if (!_models.ContainsKey(model) && (_models.Count >= MaxModels || !_models.TryAdd(model, 0)))
+        {
+            return new("model", "other");
+        }
+        return new("model", model);
+    }
+
+    /// <summary>Upstream names come from configuration, so their number is bounded by it.</summary>
+    private static KeyValuePair<string, object?> Upstream(string upstream) => new("upstream", upstream);
 }
 
 /// <summary>The features counted in <c>smail.feature.usage</c>: a fixed list, so the tag stays bounded.</summary>

@@ -26,6 +26,8 @@ public sealed class TwoUpstreamsTests : IAsyncLifetime
             ["Upstreams:vllm:Type"] = "openai",
             ["Upstreams:vllm:BaseUrl"] = new Uri(_vllm.BaseAddress, "v1").ToString(),
             ["Upstreams:vllm:ApiKey"] = ApiKey,
+            ["Resilience:MaxRetryAttempts"] = "1",
+            ["Resilience:BreakerMinimumThroughput"] = "2",
         });
     }
 
@@ -79,6 +81,39 @@ public sealed class TwoUpstreamsTests : IAsyncLifetime
 
         _host.Emulator.Scripts.Enqueue(ChatScript.Answer("Still ", "here."));
         Assert.Equal("Still here.", (await AskAsync("ollama/llama3.2:latest", "Anyone?")).AnswerText());
+
+        var health = await _host.Client.GetFromJsonAsync<JsonElement>("/api/health");
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.True(health.GetProperty("upstream").GetProperty("reachable").GetBoolean());
+        var each = health.GetProperty("upstreams").EnumerateArray().ToDictionary(u => u.GetProperty("name").GetString()!);
+        Assert.True(each["ollama"].GetProperty("reachable").GetBoolean());
+        Assert.Equal("ollama", each["ollama"].GetProperty("type").GetString());
+        Assert.False(each["vllm"].GetProperty("reachable").GetBoolean());
+        Assert.Equal("openai", each["vllm"].GetProperty("type").GetString());
+        Assert.Contains("Upstreams:vllm:BaseUrl", each["vllm"].GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OneThatKeepsFailing_OpensOnlyItsOwnCircuit_AndItsMetricsSayWhichUpstream()
+    {
+        _vllm.Scripts.Enqueue(ChatScript.Status(500, "boom"), ChatScript.Status(500, "boom"));
+
+        var failed = await AskAsync("vllm/qwen3:8b", "one");
+        var refused = await AskAsync("vllm/qwen3:8b", "two");
+        _host.Emulator.Scripts.Enqueue(ChatScript.Answer("Unaffected."));
+        var other = await AskAsync("ollama/llama3.2:latest", "three");
+
+        Assert.Equal("upstream_error", failed[^1].Data.GetProperty("code").GetString());
+        Assert.Equal("upstream_circuit_open", refused[^1].Data.GetProperty("code").GetString());
+        Assert.Contains("'vllm'", refused[^1].Data.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, _vllm.Requests.Chats.Count);
+        Assert.Equal("Unaffected.", other.AnswerText());
+
+        var metrics = PrometheusText.Parse(await _host.Client.GetStringAsync("/metrics"));
+        Assert.Equal(1, metrics.Value("smail_upstream_retries_total", ("reason", "upstream_error"), ("upstream", "vllm")));
+        Assert.Equal(1, metrics.Value("smail_generation_errors_total", ("code", "upstream_circuit_open"), ("upstream", "vllm")));
+        Assert.True(metrics.Value("smail_generation_duration_seconds_count", ("model", "ollama/llama3.2:latest"), ("upstream", "ollama"), ("outcome", "complete")) >= 1);
+        Assert.Equal(0, metrics.Value("smail_generation_duration_seconds_count", ("model", "vllm/qwen3:8b"), ("outcome", "error")));
     }
 
     [Fact]

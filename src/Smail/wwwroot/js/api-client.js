@@ -12,6 +12,7 @@
  *             activeGenerationId: string | null }} SessionSummary
  * @typedef {{ userMessageId: string, assistantMessageId: string, generationId: string, eventsUrl: string }} GenerationAccepted
  * @typedef {{ status: string, upstream: { reachable: boolean, version: string | null, error: string | null },
+ *   upstreams: { name: string, type: string, reachable: boolean, version: string | null, error: string | null }[],
  *   store: { path: string, writable: boolean, quarantined: { file: string, movedTo: string, reason: string }[] } }} Health
  */
 

@@ -3,7 +3,8 @@ import { CHANGE_TYPES } from './contract.js';
 
 /**
  * @typedef {{ id: string, change: (typeof import('./contract.js').SESSION_CHANGES)[number] }} SessionChange
- * @typedef {{ upstreamReachable: boolean, error: string | null }} HealthChange
+ * @typedef {{ upstreamReachable: boolean, error: string | null,
+ *   upstreams: { name: string, reachable: boolean, error: string | null }[] }} HealthChange
  */
 
 /**

@@ -13,6 +13,8 @@ export class ModelPicker {
   #select;
   #banner;
   #api;
+  /** Each upstream's reachability as the list shows it, so a change the feed reports can be told from none. @type {Map<string, boolean>} */
+  #shown = new Map();
 
   /** @param {HTMLSelectElement} select @param {HTMLElement} banner @param {ApiClient} api */
   constructor(select, banner, api) {
@@ -35,12 +37,13 @@ export class ModelPicker {
    */
   upstreamChanged(health) {
     if (!health.upstreamReachable) this.#showBanner(health.error ?? 'The model server cannot be reached.');
-    else if (!this.#banner.hidden) this.load();
+    else if (!this.#banner.hidden || health.upstreams.some((u) => this.#shown.get(u.name) !== u.reachable)) this.load();
   }
 
   async load() {
     try {
       const { models, upstreams } = await this.#api.models();
+      this.#shown = new Map(upstreams.map((u) => [u.name, u.reachable]));
       const remembered = localStorage.getItem(MODEL_KEY);
       /** @param {import('../api-client.js').ModelInfo} m */
       const option = (m) => {
