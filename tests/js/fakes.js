@@ -104,6 +104,7 @@ export function recordingDelegate() {
     onText: (kind, text) => calls.push(['text', kind, text]),
     onDone: (data) => calls.push(['done', data.reason]),
     onError: (data) => calls.push(['error', data.code]),
+    onRestart: (data) => calls.push(['restart', data.reason]),
     onReconnecting: (attempt) => calls.push(['reconnecting', attempt]),
     onReconnected: () => calls.push(['reconnected']),
     onLost: (error) => calls.push(['lost', error.code]),

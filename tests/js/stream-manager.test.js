@@ -37,6 +37,23 @@ test('reveals the text in order and hands on done only after the last character'
   assert.equal(source.closed, true, 'closes the EventSource so it does not reconnect after done');
 });
 
+test('a restart is handed on between the text before it and the text after it, and the live count starts again', () => {
+  manager.connect('/events');
+  const source = FakeEventSource.last;
+  source.emit(1, 'delta', { text: 'Once upon', elapsedMs: 10 });
+  source.emit(2, 'delta', { text: ' a ti', elapsedMs: 20 });
+  source.emit(3, 'restart', { reason: 'upstream_connection_lost' });
+  source.emit(4, 'delta', { text: 'Once upon a time.', elapsedMs: 900 });
+
+  frames.flush();
+
+  const restartAt = delegate.calls.findIndex((c) => c[0] === 'restart');
+  assert.deepEqual(delegate.calls[restartAt], ['restart', 'upstream_connection_lost']);
+  assert.equal(delegate.calls.slice(0, restartAt).filter((c) => c[0] === 'text').map((c) => c[2]).join(''), 'Once upon a ti');
+  assert.equal(delegate.calls.slice(restartAt).filter((c) => c[0] === 'text').map((c) => c[2]).join(''), 'Once upon a time.');
+  assert.equal(manager.deltaEvents, 1);
+});
+
 test('spreads a burst evenly over CATCH_UP_FRAMES frames, never more', () => {
   manager.connect('/events');
   FakeEventSource.last.emit(1, 'delta', { text: 'x'.repeat(800) });

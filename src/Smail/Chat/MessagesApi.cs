@@ -5,6 +5,7 @@ using Smail.Generations;
 using Smail.Metrics;
 using Smail.Problems;
 using Smail.Sessions;
+using Smail.Upstreams;
 
 namespace Smail.Chat;
 
@@ -88,8 +89,8 @@ internal static class MessagesApi
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> RegenerateAsync(
         string id, string messageId, RegenerateRequest? request, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
-        Counted(AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, options.Value, ct), metrics, Features.Regenerate);
+        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
+        Counted(AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, upstreams, options.Value, ct), metrics, Features.Regenerate);
 
     /// <summary>
     /// Continues the latest answer where it ended (interrupted, stopped, failed or cut at the length limit):
@@ -97,12 +98,12 @@ internal static class MessagesApi
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> ContinueAsync(
         string id, string messageId, RegenerateRequest? request, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
-        Counted(AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, options.Value, ct), metrics, Features.Continue);
+        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
+        Counted(AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, upstreams, options.Value, ct), metrics, Features.Continue);
 
     private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AnswerAgainAsync(
         string id, string messageId, RegenerateRequest? request, bool continuing, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, GenerationOptions options, CancellationToken ct)
+        GenerationRunner runner, RoutingUpstream upstreams, GenerationOptions options, CancellationToken ct)
     {
         request ??= new RegenerateRequest(null, null);
         if (SessionValidation.Check(null, request.Model, null, request.Options) is { } invalid)
@@ -131,6 +132,11 @@ internal static class MessagesApi
         if (string.IsNullOrEmpty(model))
         {
             return ApiProblems.Invalid("model_required", "Choose a model for this conversation first.");
+        }
+        if (continuing && upstreams.Resolve(model).Upstream is { Continues: false } server)
+        {
+            return ApiProblems.Create(StatusCodes.Status409Conflict, "cannot_continue",
+                $"The model server '{server.Name}' cannot continue an answer where it ended (Upstreams:{server.Name}:Continuation is restart). Regenerate it instead.");
         }
         var seed = continuing ? new AnswerSeed(answer.Content, answer.Thinking) : null;
         var kind = continuing ? GenerationKind.Continue : GenerationKind.Regenerate;

@@ -41,6 +41,15 @@ internal sealed class Answer
         _upstream = null;
     }
 
+    /// <summary>The answer is written again from its beginning: its text so far, a continuation's seed too, is dropped.</summary>
+    public void Restart()
+    {
+        _content.Clear();
+        _thinking.Clear();
+        _chunks = 0;
+        _chunksBeforeAttempt = 0;
+    }
+
     public void Add(UpstreamChunk chunk)
     {
         if (chunk.Content.Length > 0 || !string.IsNullOrEmpty(chunk.Thinking))

@@ -135,7 +135,12 @@ internal sealed class EventLog
         var thinking = new System.Text.StringBuilder();
         foreach (var item in ReadAll(0))
         {
-            if (item.Type is EventTypes.Delta or EventTypes.Thinking)
+            if (item.Type == EventTypes.Restart)
+            {
+                content.Clear();
+                thinking.Clear();
+            }
+            else if (item.Type is EventTypes.Delta or EventTypes.Thinking)
             {
                 (item.Type == EventTypes.Delta ? content : thinking).Append(EventFrames.ReadText(item));
             }

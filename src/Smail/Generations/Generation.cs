@@ -18,6 +18,8 @@ internal sealed class Generation(
     private readonly Answer _answer = new(seed);
     private readonly long _startedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
     private string? _announced;
+    private string? _lastRetryReason;
+    private bool _restartPending;
 
     public string Id { get; } = id;
     public string SessionId { get; } = sessionId;
@@ -87,21 +89,44 @@ internal sealed class Generation(
 
     public void PublishStatus(string state) => _log.TryAppend(EventTypes.Status, new StatusEventData(state), SmailJsonContext.Default.StatusEventData);
 
-    public void PublishRetrying(int attempt, TimeSpan delay, string reason) =>
+    public void PublishRetrying(int attempt, TimeSpan delay, string reason)
+    {
+        _lastRetryReason = reason;
         _log.TryAppend(EventTypes.Status,
             new StatusEventData(GenerationStates.Retrying) { Attempt = attempt, DelayMs = (int)delay.TotalMilliseconds, Reason = reason },
             SmailJsonContext.Default.StatusEventData);
+    }
 
-    /// <summary>A new upstream attempt: it announces its own thinking or generating state, and counts its own tokens.</summary>
-    public void BeginAttempt()
+    /// <summary>
+    /// A new upstream attempt: it announces its own thinking or generating state, and counts its own tokens.
+    /// With <paramref name="fromTheStart"/> (the server cannot continue) and text already written, its first text
+    /// restarts the answer.
+    /// </summary>
+    public void BeginAttempt(bool fromTheStart = false)
     {
         _announced = null;
+        _restartPending = fromTheStart && _answer.HasText;
         _answer.BeginAttempt();
     }
 
-    /// <summary>Adds a chunk to the answer and tells listeners, announcing the state the first time it changes.</summary>
-    public void Add(UpstreamChunk chunk)
+    /// <summary>Set once the answer was written again from its beginning: the code of the failure that broke it off.</summary>
+    public string? RestartedAfter { get; private set; }
+
+    /// <summary>
+    /// Adds a chunk to the answer and tells listeners, announcing the state the first time it changes. True when
+    /// the chunk restarted the answer (the text before it is gone).
+    /// </summary>
+    public bool Add(UpstreamChunk chunk)
     {
+        var restarted = false;
+        if (_restartPending && (chunk.Content.Length > 0 || !string.IsNullOrEmpty(chunk.Thinking)))
+        {
+            _restartPending = false;
+            restarted = true;
+            RestartedAfter = _lastRetryReason ?? "upstream_error";
+            _answer.Restart();
+            _log.TryAppend(EventTypes.Restart, new RestartEventData(RestartedAfter), SmailJsonContext.Default.RestartEventData);
+        }
         if (!string.IsNullOrEmpty(chunk.Thinking))
         {
             if (_announced is null && !_answer.HasContent)
@@ -119,6 +144,7 @@ internal sealed class Generation(
             AppendText(EventTypes.Delta, chunk.Content);
         }
         _answer.Add(chunk);
+        return restarted;
     }
 
     public bool HasFirstToken => _answer.HasFirstToken;
@@ -138,6 +164,7 @@ internal sealed class Generation(
         Stats = stats,
         Error = ending.Error,
         Model = Model,
+        RestartedAfter = RestartedAfter,
     };
 
     public MessageStats Stats() => _answer.Stats();

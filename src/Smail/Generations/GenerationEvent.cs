@@ -27,6 +27,13 @@ internal static class EventTypes
     public const string Delta = "delta";
     public const string Done = "done";
     public const string Error = "error";
+
+    /// <summary>
+    /// The text so far is discarded and the answer is written again from its beginning: a retry on a server that
+    /// cannot continue a broken-off answer. Sent with the new attempt's first text, never before, so an answer
+    /// whose retries all fail keeps what it had.
+    /// </summary>
+    public const string Restart = "restart";
 }
 
 /// <summary>The contract's <c>status</c> states.</summary>
@@ -61,3 +68,6 @@ internal sealed record DoneEventData(string Reason, DoneStats Stats);
 internal sealed record DoneStats(int PromptTokens, int OutputTokens, long TtftMs, long DurationMs, double TokensPerSecond);
 
 internal sealed record ErrorEventData(string Code, string Message, bool Retryable);
+
+/// <summary>Why the answer restarted: the code of the failure that broke it off.</summary>
+internal sealed record RestartEventData(string Reason);

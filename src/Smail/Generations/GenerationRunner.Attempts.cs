@@ -43,9 +43,12 @@ internal sealed partial class GenerationRunner
         {
             generation.PublishStatus(GenerationStates.LoadingModel);
         }
-        generation.BeginAttempt();
+        // A server that cannot continue is asked for the whole answer again; its first text replaces what was written.
+        var fromTheStart = !upstreams.Resolve(generation.Model).Upstream.Continues;
+        generation.BeginAttempt(fromTheStart);
         var request = UpstreamRequestBuilder.Build(
-            session, generation.AssistantMessageId, generation.Model, capabilities.Contains("thinking"), options, generation.PartialAnswer);
+            session, generation.AssistantMessageId, generation.Model, capabilities.Contains("thinking"), options,
+            fromTheStart ? null : generation.PartialAnswer);
         string? doneReason = null;
         await foreach (var chunk in upstreams.StreamChatAsync(request, ct))
         {
@@ -53,7 +56,10 @@ internal sealed partial class GenerationRunner
             {
                 metrics.FirstChunk(generation.Model, upstream, time.GetUtcNow() - generation.StartedAt);
             }
-            generation.Add(chunk);
+            if (generation.Add(chunk))
+            {
+                journal.Restarted(generation);
+            }
             journal.Text(generation, chunk);
             doneReason = chunk.DoneReason ?? doneReason;
         }

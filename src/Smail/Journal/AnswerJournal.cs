@@ -36,6 +36,10 @@ internal sealed class AnswerJournal(JournalWriter writer)
         }
     }
 
+    /// <summary>The answer restarted: the text journaled before this line is no longer its text.</summary>
+    public void Restarted(Generation generation) =>
+        writer.Append(new JournalEntry(JournalEntry.Restart, generation.Id) { Reason = generation.RestartedAfter });
+
     public Task FinishAsync(Generation generation, ChatMessage stored) =>
         writer.AppendAndCommitAsync(new JournalEntry(JournalEntry.Finish, generation.Id)
         {

@@ -17,6 +17,9 @@ internal sealed record JournalEntry(string Type, string Id)
     /// <summary>Text of an answer in progress, in the order listeners saw it.</summary>
     public const string Text = "text";
 
+    /// <summary>The answer restarted from its beginning (<see cref="Reason"/>): only the text lines after the last one count.</summary>
+    public const string Restart = "restart";
+
     /// <summary>How the answer ended: status, stats and error (the text is the sum of its text lines).</summary>
     public const string Finish = "finish";
 
@@ -36,6 +39,7 @@ internal sealed record JournalEntry(string Type, string Id)
     public string? Status { get; init; }
     public MessageStats? Stats { get; init; }
     public MessageError? Error { get; init; }
+    public string? Reason { get; init; }
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

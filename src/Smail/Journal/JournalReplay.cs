@@ -57,8 +57,11 @@ internal sealed partial class JournalReplay(
         {
             return;
         }
-        var content = string.Concat(entries.Where(e => e.Type == JournalEntry.Text).Select(e => e.Content));
-        var thinking = string.Concat(entries.Where(e => e.Type == JournalEntry.Text).Select(e => e.Thinking));
+        // After a restart, only the text written since counts, and the continued answer's seed is gone too.
+        var restart = entries.LastOrDefault(e => e.Type == JournalEntry.Restart);
+        var written = restart is null ? entries : entries.SkipWhile(e => !ReferenceEquals(e, restart)).ToList();
+        var content = string.Concat(written.Where(e => e.Type == JournalEntry.Text).Select(e => e.Content));
+        var thinking = string.Concat(written.Where(e => e.Type == JournalEntry.Text).Select(e => e.Thinking));
         var finish = entries.FirstOrDefault(e => e.Type == JournalEntry.Finish);
         await store.UpdateAsync(sessionId, session =>
         {
@@ -69,7 +72,7 @@ internal sealed partial class JournalReplay(
                 // A regeneration that wrote nothing leaves the answer it would have replaced.
                 return session;
             }
-            if (begin.Kind == GenerationKind.Continue)
+            if (begin.Kind == GenerationKind.Continue && restart is null)
             {
                 content = Prefix(stored.Content, begin.SeedLength) + content;
                 thinking = Prefix(stored.Thinking, begin.SeedThinkingLength) + thinking;
@@ -81,6 +84,7 @@ internal sealed partial class JournalReplay(
                 Status = finish?.Status ?? MessageStatus.Interrupted,
                 Stats = finish?.Stats ?? stored.Stats,
                 Error = finish is null ? new MessageError("interrupted", InterruptedMessage) : finish.Error,
+                RestartedAfter = restart?.Reason ?? stored.RestartedAfter,
             };
             return session.ReplaceMessage(replayed, time.GetUtcNow());
         }, ct);

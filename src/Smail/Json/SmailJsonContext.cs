@@ -24,6 +24,7 @@ namespace Smail.Json;
 [JsonSerializable(typeof(TextEventData))]
 [JsonSerializable(typeof(DoneEventData))]
 [JsonSerializable(typeof(ErrorEventData))]
+[JsonSerializable(typeof(RestartEventData))]
 [JsonSerializable(typeof(BrowserTelemetry))]
 [JsonSerializable(typeof(TelemetryReceipt))]
 [JsonSerializable(typeof(List<RejectedMeasurement>))]

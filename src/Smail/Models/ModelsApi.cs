@@ -8,8 +8,11 @@ namespace Smail.Models;
 /// <summary>A model as the page sees it: <c>id</c> is what requests send as <c>model</c>; <c>upstream</c> is where it runs.</summary>
 internal sealed record ModelInfo(string Id, string Name, string Upstream, string Family, string ParameterSize, long SizeBytes, IReadOnlyList<string> Capabilities);
 
-/// <summary>Whether an upstream answered the listing, and why not; its models are missing from the list while it is down.</summary>
-internal sealed record UpstreamStatus(string Name, string Type, bool Reachable, string? Error, string? Code);
+/// <summary>
+/// Whether an upstream answered the listing, and why not (its models are missing from the list while it is down);
+/// <c>continues</c> says whether a broken-off answer can be continued there, or restarts (and has no Continue).
+/// </summary>
+internal sealed record UpstreamStatus(string Name, string Type, bool Reachable, string? Error, string? Code, bool Continues);
 
 internal sealed record ModelList(IReadOnlyList<ModelInfo> Models)
 {
@@ -43,7 +46,7 @@ internal static class ModelsApi
         return TypedResults.Ok(new ModelList([.. listings.SelectMany(l => l.Models).Select(m =>
             new ModelInfo(m.Id ?? m.Name, m.Name, m.Upstream ?? "", m.Family, m.ParameterSize, m.SizeBytes, m.Capabilities))])
         {
-            Upstreams = [.. listings.Select(l => new UpstreamStatus(l.Upstream.Name, l.Upstream.Type, l.Error is null, l.Error?.Message, l.Error?.Code))],
+            Upstreams = [.. listings.Select(l => new UpstreamStatus(l.Upstream.Name, l.Upstream.Type, l.Error is null, l.Error?.Message, l.Error?.Code, l.Upstream.Continues))],
         });
     }
 }

@@ -113,8 +113,11 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
     public Task<IReadOnlyList<string>> GetCapabilitiesAsync(string model, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(["completion"]);
 
-    /// <summary>Unknown on this API: a slow first byte is reported as connecting, never as a model load it cannot see.</summary>
-    public Task<bool> IsLoadedAsync(string model, CancellationToken cancellationToken) => Task.FromResult(false);
+    /// <summary>
+    /// Unknown on this API, so taken as loaded: a slow first byte is reported as connecting, never as a model load
+    /// Smail cannot see (the generation announces loading only for a model said to be unloaded).
+    /// </summary>
+    public Task<bool> IsLoadedAsync(string model, CancellationToken cancellationToken) => Task.FromResult(true);
 
     private static UpstreamModel Describe(string name) => new(name, "", "", 0, ["completion"]);
 
@@ -201,7 +204,7 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
                 body[wireName] = JsonNode.Parse(value.GetRawText());
             }
         }
-        if (options.ContinueFinalMessage && request.Messages.Count > 0 && request.Messages[^1].Role == "assistant")
+        if (options.Continuation == Upstreams.UpstreamContinuation.ContinueFinalMessage && request.Messages.Count > 0 && request.Messages[^1].Role == "assistant")
         {
             // vLLM's way to continue the last message; llama.cpp and LM Studio continue a trailing assistant message anyway.
             body["continue_final_message"] = true;

@@ -16,10 +16,11 @@ internal sealed class OpenAiUpstreamOptions
     public List<string> Models { get; set; } = [];
 
     /// <summary>
-    /// The server continues a trailing assistant message when asked with vLLM's <c>continue_final_message</c>.
-    /// llama.cpp and LM Studio continue one without being asked; the official API rejects the parameter.
+    /// How the server continues a broken-off answer (<see cref="Upstreams.UpstreamContinuation"/>): vLLM wants
+    /// <c>continue_final_message</c>; llama.cpp and LM Studio continue a trailing assistant message without being
+    /// asked; the official API rejects the parameter and cannot continue, so answers restart.
     /// </summary>
-    public bool ContinueFinalMessage { get; set; }
+    public string Continuation { get; set; } = Upstreams.UpstreamContinuation.Restart;
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan FirstByteTimeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -87,6 +87,9 @@ internal sealed record ChatMessage(string Id, string Role, string Content, strin
     public string? Model { get; init; }
     public MessageStats? Stats { get; init; }
     public MessageError? Error { get; init; }
+
+    /// <summary>Set when the answer was written again from its beginning after a failure (the failure's code): its server cannot continue one.</summary>
+    public string? RestartedAfter { get; init; }
 }
 
 /// <summary>The messages an edit replaced (the edited message and all after it), and the message sent in their place.</summary>

@@ -3,8 +3,12 @@ using Smail.Ollama;
 
 namespace Smail.Upstreams;
 
-/// <summary>One configured model server and its client.</summary>
-internal sealed record NamedUpstream(string Name, string Type, IChatUpstream Client);
+/// <summary>One configured model server, its client, and how it carries on a broken-off answer (<see cref="UpstreamContinuation"/>).</summary>
+internal sealed record NamedUpstream(string Name, string Type, IChatUpstream Client, string Continuation)
+{
+    /// <summary>Whether it continues the text so far, so a retry mid-answer is seamless; otherwise the answer restarts.</summary>
+    public bool Continues => Continuation != UpstreamContinuation.Restart;
+}
 
 /// <summary>What one upstream said when asked for its models: the models, or why not.</summary>
 internal sealed record UpstreamListing(NamedUpstream Upstream, IReadOnlyList<UpstreamModel> Models, UpstreamException? Error);

@@ -47,7 +47,7 @@ internal static class UpstreamsServiceCollectionExtensions
             var upstreams = new List<NamedUpstream>();
             if (legacy)
             {
-                upstreams.Add(new NamedUpstream(LegacyName, UpstreamTypes.Ollama, sp.GetRequiredService<OllamaClient>()));
+                upstreams.Add(new NamedUpstream(LegacyName, UpstreamTypes.Ollama, sp.GetRequiredService<OllamaClient>(), UpstreamContinuation.Prefill));
             }
             foreach (var (name, settings) in configured)
             {
@@ -58,13 +58,14 @@ internal static class UpstreamsServiceCollectionExtensions
                         Name = name,
                         BaseUrl = settings.BaseUrl,
                         Models = settings.Models,
-                        ContinueFinalMessage = settings.ContinueFinalMessage,
+                        Continuation = settings.ContinuationOrDefault,
                         ConnectTimeout = ollama.Value.ConnectTimeout,
                         FirstByteTimeout = ollama.Value.FirstByteTimeout,
                         IdleTimeout = ollama.Value.IdleTimeout,
                         RequestTimeout = ollama.Value.RequestTimeout,
                     })
-                    : new OllamaClient(http, ollama, sp.GetRequiredService<ModelCapabilityCache>())));
+                    : new OllamaClient(http, ollama, sp.GetRequiredService<ModelCapabilityCache>()),
+                    settings.ContinuationOrDefault));
             }
             return new RoutingUpstream(upstreams);
         });
@@ -85,6 +86,10 @@ internal static class UpstreamsServiceCollectionExtensions
         if (settings.Type is not (UpstreamTypes.Ollama or UpstreamTypes.OpenAi))
         {
             throw new InvalidOperationException($"Upstreams:{name}:Type is '{settings.Type}'; use ollama or openai.");
+        }
+        if (settings.ContinuationOrDefault is not (UpstreamContinuation.Prefill or UpstreamContinuation.ContinueFinalMessage or UpstreamContinuation.Restart))
+        {
+            throw new InvalidOperationException($"Upstreams:{name}:Continuation is '{settings.Continuation}'; use prefill, continue_final_message or restart.");
         }
         if (settings.BaseUrl is not { IsAbsoluteUri: true } url || url.Scheme is not ("http" or "https"))
         {

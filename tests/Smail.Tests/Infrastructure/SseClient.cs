@@ -47,11 +47,26 @@ public sealed class SseClient(HttpClient client, string eventsUrl)
 
 public static class ReceivedEventExtensions
 {
+    /// <summary>The answer as a client rebuilds it: the deltas, from the last <c>restart</c> on (a restart drops the text before it).</summary>
     public static string AnswerText(this IEnumerable<ReceivedEvent> events) =>
-        string.Concat(events.Where(e => e.Type == "delta").Select(e => e.Text));
+        string.Concat(SinceLastRestart(events).Where(e => e.Type == "delta").Select(e => e.Text));
 
     public static string ThinkingText(this IEnumerable<ReceivedEvent> events) =>
-        string.Concat(events.Where(e => e.Type == "thinking").Select(e => e.Text));
+        string.Concat(SinceLastRestart(events).Where(e => e.Type == "thinking").Select(e => e.Text));
+
+    private static IEnumerable<ReceivedEvent> SinceLastRestart(IEnumerable<ReceivedEvent> events)
+    {
+        var list = events as IReadOnlyList<ReceivedEvent> ?? [.. events];
+        var last = -1;
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i].Type == "restart")
+            {
+                last = i;
+            }
+        }
+        return list.Skip(last + 1);
+    }
 
     public static IEnumerable<string> States(this IEnumerable<ReceivedEvent> events) =>
         events.Where(e => e.Type == "status").Select(e => e.Data.GetProperty("state").GetString()!);

@@ -23,14 +23,19 @@ public abstract class OllamaClientTest(IDictionary<string, string?>? settings = 
     }
 }
 
-/// <summary>Base for end-to-end tests: a fresh emulator and Smail per test.</summary>
-public abstract class HostedTest : IAsyncLifetime
+/// <summary>
+/// Base for end-to-end tests: a fresh emulator and Smail per test, speaking the given wire. A suite that must hold
+/// for both wires is an abstract class with one sealed subclass per wire (<c>…OverOllama</c>, <c>…OverOpenAi</c>).
+/// </summary>
+public abstract class HostedTest(UpstreamWire wire = UpstreamWire.Ollama) : IAsyncLifetime
 {
     protected TestHost Host { get; private set; } = null!;
 
+    protected UpstreamWire Wire => wire;
+
     public virtual Task InitializeAsync() => InitializeAsync(null);
 
-    protected async Task InitializeAsync(IDictionary<string, string?>? settings) => Host = await TestHost.StartAsync(settings);
+    protected async Task InitializeAsync(IDictionary<string, string?>? settings) => Host = await TestHost.StartAsync(settings, wire: wire);
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }

@@ -23,10 +23,10 @@ public sealed class TestHost : IAsyncDisposable
     public SmailApplication App { get; }
     public HttpClient Client { get; }
 
-    public static async Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, Uri? upstream = null)
+    public static async Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, Uri? upstream = null, UpstreamWire wire = UpstreamWire.Ollama)
     {
         var emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
-        return new TestHost(emulator, new SmailApplication(upstream ?? emulator.BaseAddress, settings));
+        return new TestHost(emulator, new SmailApplication(upstream ?? emulator.BaseAddress, settings, wire));
     }
 
     public async Task<string> CreateSessionAsync(string? model = "llama3.2", string? systemPrompt = null)

@@ -199,7 +199,7 @@ public sealed class OpenAiChatClientTests : IAsyncLifetime
         Assert.False(plain.TryGetProperty("num_ctx", out _));
         Assert.False(plain.TryGetProperty("continue_final_message", out _));
 
-        _client = new OpenAiChatClient(_http, new OpenAiUpstreamOptions { Name = "vllm", ContinueFinalMessage = true });
+        _client = new OpenAiChatClient(_http, new OpenAiUpstreamOptions { Name = "vllm", Continuation = Smail.Upstreams.UpstreamContinuation.ContinueFinalMessage });
         _emulator.Scripts.Enqueue(ChatScript.Answer("lo"));
         await ReadAllAsync(continuing);
         var vllm = _emulator.Requests.Chats[^1].Json;

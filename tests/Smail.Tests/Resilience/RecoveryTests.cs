@@ -6,10 +6,13 @@ namespace Smail.Tests.Resilience;
 
 /// <summary>
 /// One test per fault of the emulator: what listeners see, and what is stored. Failures before the first
-/// token are retried; failures mid-answer are continued, and the reassembled answer is exact.
+/// token are retried; failures mid-answer are continued, and the reassembled answer is exact. Over both wires.
 /// </summary>
-public sealed class RecoveryTests
+public abstract class RecoveryTests(UpstreamWire wire)
 {
+    private Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, Uri? upstream = null) =>
+        TestHost.StartAsync(settings, upstream, wire);
+
     private const string Full = "Once upon a time, 🐉 a dragon \"guarded\" the\nhill.";
     private static readonly string[] s_chunks = [.. ChatScript.Answer(Full, elementsPerChunk: 4).Chunks.Select(c => c.Content)];
 
@@ -42,7 +45,7 @@ public sealed class RecoveryTests
     [InlineData(503, "server busy, please try again.  maximum pending requests exceeded", "upstream_busy")]
     public async Task AnErrorStatusBeforeTheFirstToken_IsRetried_AndAnnounced(int status, string message, string reason)
     {
-        await using var host = await TestHost.StartAsync();
+        await using var host = await StartAsync();
         host.Emulator.Scripts.Enqueue(ChatScript.Status(status, message), ChatScript.Answer(s_chunks));
 
         var (events, stored) = await AskAsync(host);
@@ -58,7 +61,7 @@ public sealed class RecoveryTests
     public async Task A429WithRetryAfter_IsRetriedNoSoonerThanItSays_AndAnnouncedWithThatDelay()
     {
         // The tests' own backoff is 10-50 ms: only the upstream's Retry-After can make the retry wait a second.
-        await using var host = await TestHost.StartAsync();
+        await using var host = await StartAsync();
         host.Emulator.Scripts.Enqueue(ChatScript.Status(429, "too many requests") with { RetryAfter = TimeSpan.FromSeconds(1) }, ChatScript.Answer(s_chunks));
 
         var (events, stored) = await AskAsync(host);
@@ -76,7 +79,7 @@ public sealed class RecoveryTests
     [Fact]
     public async Task ARefusedConnection_IsRetriedWithBackoff_ThenReportedWithTheAnswerKeptAsAnError()
     {
-        await using var host = await TestHost.StartAsync(new Dictionary<string, string?> { ["Resilience:MaxRetryAttempts"] = "2" },
+        await using var host = await StartAsync(new Dictionary<string, string?> { ["Resilience:MaxRetryAttempts"] = "2" },
             OllamaClientFactory.RefusingAddress());
 
         var (events, stored) = await AskAsync(host);
@@ -90,7 +93,7 @@ public sealed class RecoveryTests
     [Fact]
     public async Task AModelThatIsNotInstalled_IsNotRetried()
     {
-        await using var host = await TestHost.StartAsync();
+        await using var host = await StartAsync();
         host.Emulator.Scripts.Enqueue(ChatScript.Status(404, "model 'llama3.2' not found"));
 
         var (events, _) = await AskAsync(host);
@@ -107,7 +110,7 @@ public sealed class RecoveryTests
     [InlineData("stall", 4)]
     public async Task AFailureMidAnswer_IsContinued_SoListenersSeeOneSeamlessAnswer(string fault, int atChunk)
     {
-        await using var host = await TestHost.StartAsync(new Dictionary<string, string?> { ["Ollama:IdleTimeout"] = "00:00:00.300" });
+        await using var host = await StartAsync(new Dictionary<string, string?> { ["Ollama:IdleTimeout"] = "00:00:00.300" });
         var first = ChatScript.Answer(s_chunks);
         host.Emulator.Scripts.Enqueue(fault switch
         {
@@ -130,7 +133,7 @@ public sealed class RecoveryTests
     [Fact]
     public async Task WhenEveryRetryFailsMidAnswer_ThePartialAnswerIsKeptAsAnError_AndCanBeContinued()
     {
-        await using var host = await TestHost.StartAsync(new Dictionary<string, string?> { ["Resilience:MaxRetryAttempts"] = "1" });
+        await using var host = await StartAsync(new Dictionary<string, string?> { ["Resilience:MaxRetryAttempts"] = "1" });
         host.Emulator.Scripts.Enqueue(ChatScript.Answer(s_chunks).ResetAfter(3), ChatScript.Answer(s_chunks[3..]).ErrorLineAfter(2), Rest(5));
         var session = await host.CreateSessionAsync();
         var accepted = await host.SendAsync(session, "Tell me a story");
@@ -154,7 +157,7 @@ public sealed class RecoveryTests
     [Fact]
     public async Task AnUpstreamThatKeepsFailing_OpensTheCircuit_AndLaterAnswersDoNotCallIt()
     {
-        await using var host = await TestHost.StartAsync(new Dictionary<string, string?>
+        await using var host = await StartAsync(new Dictionary<string, string?>
         {
             ["Resilience:MaxRetryAttempts"] = "1",
             ["Resilience:BreakerMinimumThroughput"] = "2",
@@ -171,3 +174,7 @@ public sealed class RecoveryTests
         Assert.Equal("upstream_circuit_open", stored.GetProperty("error").GetProperty("code").GetString());
     }
 }
+
+public sealed class RecoveryTestsOverOllama() : RecoveryTests(UpstreamWire.Ollama);
+
+public sealed class RecoveryTestsOverOpenAi() : RecoveryTests(UpstreamWire.OpenAi);

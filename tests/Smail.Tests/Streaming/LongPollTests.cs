@@ -7,7 +7,7 @@ using Smail.Tests.Infrastructure;
 namespace Smail.Tests.Streaming;
 
 /// <summary>The fallback for clients that cannot hold an SSE stream: same events, same ids, same guarantees.</summary>
-public sealed class LongPollTests : HostedTest
+public abstract class LongPollTests(UpstreamWire wire) : HostedTest(wire)
 {
     public override Task InitializeAsync() => InitializeAsync(new Dictionary<string, string?> { ["Generations:PollWait"] = "00:00:01" });
 
@@ -69,3 +69,7 @@ public sealed class LongPollTests : HostedTest
         Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromMilliseconds(500));
     }
 }
+
+public sealed class LongPollTestsOverOllama() : LongPollTests(UpstreamWire.Ollama);
+
+public sealed class LongPollTestsOverOpenAi() : LongPollTests(UpstreamWire.OpenAi);

@@ -6,7 +6,7 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Streaming;
 
-public sealed class RegenerateTests : HostedTest
+public abstract class RegenerateTests(UpstreamWire wire) : HostedTest(wire)
 {
     private async Task<(string Session, TestHost.Accepted First)> AnswerOnceAsync(string answer)
     {
@@ -85,3 +85,7 @@ public sealed class RegenerateTests : HostedTest
         Assert.Equal("message_not_found", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 }
+
+public sealed class RegenerateTestsOverOllama() : RegenerateTests(UpstreamWire.Ollama);
+
+public sealed class RegenerateTestsOverOpenAi() : RegenerateTests(UpstreamWire.OpenAi);

@@ -4,7 +4,7 @@ using Smail.Tests.Infrastructure;
 namespace Smail.Tests.Streaming;
 
 /// <summary>A dropped connection resumed with Last-Event-ID gets exactly what it missed: no gap, no duplicate.</summary>
-public sealed class ResumeTests : HostedTest
+public abstract class ResumeTests(UpstreamWire wire) : HostedTest(wire)
 {
     private const string Answer = "Zürich → 東京: 🚄💨 \"fast\"\r\nline\nend.";
 
@@ -92,3 +92,7 @@ public sealed class ResumeTests : HostedTest
         Assert.Equal(string.Concat(Enumerable.Range(0, 60).Select(i => $"{i},")), first.Concat(rest).AnswerText());
     }
 }
+
+public sealed class ResumeTestsOverOllama() : ResumeTests(UpstreamWire.Ollama);
+
+public sealed class ResumeTestsOverOpenAi() : ResumeTests(UpstreamWire.OpenAi);

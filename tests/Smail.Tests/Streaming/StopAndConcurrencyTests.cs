@@ -7,7 +7,7 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Streaming;
 
-public sealed class StopAndConcurrencyTests : HostedTest
+public abstract class StopAndConcurrencyTests(UpstreamWire wire) : HostedTest(wire)
 {
     private static ChatScript SlowAnswer() =>
         ChatScript.Answer(Enumerable.Range(0, 500).Select(i => $" w{i}").ToArray()).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
@@ -108,3 +108,7 @@ public sealed class StopAndConcurrencyTests : HostedTest
         Assert.Equal("Tea or coffee?", both[0].AnswerText());
     }
 }
+
+public sealed class StopAndConcurrencyTestsOverOllama() : StopAndConcurrencyTests(UpstreamWire.Ollama);
+
+public sealed class StopAndConcurrencyTestsOverOpenAi() : StopAndConcurrencyTests(UpstreamWire.OpenAi);

@@ -6,7 +6,7 @@ using Smail.Tests.Infrastructure;
 namespace Smail.Tests.Streaming;
 
 /// <summary>Stop is real: Ollama sees the disconnect at once, every listener hears it, the partial answer is kept.</summary>
-public sealed class StopTests : HostedTest
+public abstract class StopTests(UpstreamWire wire) : HostedTest(wire)
 {
     [Fact]
     public async Task Stop_ReachesOllamaAtOnce_TellsEveryListener_AndStoresWhatWasStreamed()
@@ -53,3 +53,7 @@ public sealed class StopTests : HostedTest
         Assert.Equal("stop", replay[^1].Data.GetProperty("reason").GetString());
     }
 }
+
+public sealed class StopTestsOverOllama() : StopTests(UpstreamWire.Ollama);
+
+public sealed class StopTestsOverOpenAi() : StopTests(UpstreamWire.OpenAi);

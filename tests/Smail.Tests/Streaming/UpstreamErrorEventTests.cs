@@ -7,8 +7,11 @@ namespace Smail.Tests.Streaming;
 /// After the SSE headers, an upstream failure that is not retried is an error event with a stable code, and
 /// the answer is stored as failed. Retries are off here; RecoveryTests cover them.
 /// </summary>
-public sealed class UpstreamErrorEventTests
+public abstract class UpstreamErrorEventTests(UpstreamWire wire)
 {
+    private Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, Uri? upstream = null) =>
+        TestHost.StartAsync(settings, upstream, wire);
+
     private static readonly Dictionary<string, string?> s_noRetries = new() { ["Resilience:MaxRetryAttempts"] = "0" };
 
     private static async Task<(List<ReceivedEvent> Events, System.Text.Json.JsonElement Stored)> RunAsync(
@@ -23,14 +26,16 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AModelThatIsNotInstalled_IsAModelNotFoundError_ThatSaysHowToPullIt()
     {
-        await using var host = await TestHost.StartAsync(s_noRetries);
+        await using var host = await StartAsync(s_noRetries);
 
         var (events, stored) = await RunAsync(host, "mistral:7b");
 
         var error = events[^1];
         Assert.Equal("error", error.Type);
         Assert.Equal("model_not_found", error.Data.GetProperty("code").GetString());
-        Assert.Contains("ollama pull mistral:7b", error.Data.GetProperty("message").GetString(), StringComparison.Ordinal);
+        // Ollama can pull it; an OpenAI-compatible server is told which upstream lacks which model.
+        Assert.Contains(wire == UpstreamWire.Ollama ? "ollama pull mistral:7b" : "'emulator' has no model 'mistral:7b'",
+            error.Data.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.False(error.Data.GetProperty("retryable").GetBoolean());
         Assert.Equal("error", stored.GetProperty("status").GetString());
     }
@@ -38,7 +43,7 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AnUpstreamThatIsDown_IsAnUnreachableError()
     {
-        await using var host = await TestHost.StartAsync(s_noRetries, OllamaClientFactory.RefusingAddress());
+        await using var host = await StartAsync(s_noRetries, OllamaClientFactory.RefusingAddress());
 
         var (events, stored) = await RunAsync(host);
 
@@ -50,7 +55,7 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AnUpstream500_IsAnUpstreamError_WithOllamasMessage()
     {
-        await using var host = await TestHost.StartAsync(s_noRetries);
+        await using var host = await StartAsync(s_noRetries);
         host.Emulator.Scripts.Enqueue(ChatScript.Status(500, "llama runner process has terminated: signal: killed"));
 
         var (events, _) = await RunAsync(host);
@@ -62,7 +67,7 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AnErrorLineMidAnswer_EndsTheStreamWithAModelError_AndKeepsThePartialAnswer()
     {
-        await using var host = await TestHost.StartAsync(s_noRetries);
+        await using var host = await StartAsync(s_noRetries);
         host.Emulator.Scripts.Enqueue(ChatScript.Answer("Once", " upon", " a", " time").ErrorLineAfter(2));
 
         var (events, stored) = await RunAsync(host);
@@ -76,7 +81,7 @@ public sealed class UpstreamErrorEventTests
     [Fact]
     public async Task AMalformedLine_IsAMalformedResponseError()
     {
-        await using var host = await TestHost.StartAsync(s_noRetries);
+        await using var host = await StartAsync(s_noRetries);
         host.Emulator.Scripts.Enqueue(ChatScript.Answer("Once", " upon").MalformedLineAfter(1));
 
         var (events, _) = await RunAsync(host);
@@ -85,3 +90,7 @@ public sealed class UpstreamErrorEventTests
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
     }
 }
+
+public sealed class UpstreamErrorEventTestsOverOllama() : UpstreamErrorEventTests(UpstreamWire.Ollama);
+
+public sealed class UpstreamErrorEventTestsOverOpenAi() : UpstreamErrorEventTests(UpstreamWire.OpenAi);

@@ -2,10 +2,11 @@
 
 /**
  * @typedef {{ id: string, name: string, upstream: string, family: string, parameterSize: string, sizeBytes: number, capabilities: string[] }} ModelInfo
- * @typedef {{ name: string, type: string, reachable: boolean, error: string | null, code: string | null }} UpstreamStatus
+ * @typedef {{ name: string, type: string, reachable: boolean, error: string | null, code: string | null, continues: boolean }} UpstreamStatus
  * @typedef {{ promptTokens: number, outputTokens: number, ttftMs: number, durationMs: number, tokensPerSecond: number }} Stats
  * @typedef {{ id: string, role: 'user' | 'assistant' | 'system', content: string, thinking?: string, status: string,
- *             createdAt: string, stats?: Stats, error?: { code: string, message: string } }} ChatMessage
+ *             createdAt: string, stats?: Stats, error?: { code: string, message: string }, model?: string,
+ *             restartedAfter?: string }} ChatMessage
  * @typedef {{ id: string, title: string, model: string | null, systemPrompt: string | null,
  *             options: Record<string, unknown> | null, activeGenerationId: string | null, messages: ChatMessage[] }} Session
  * @typedef {{ id: string, title: string, model: string | null, updatedAt: string, messageCount: number,

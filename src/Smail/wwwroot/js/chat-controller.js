@@ -75,7 +75,8 @@ export class ChatController extends EventTarget {
       const last = session.messages.at(-1);
       if (session.activeGenerationId && last?.role === 'assistant') {
         // Replays from the first event, so the text is rebuilt exactly.
-        this.#follow({ generationId: session.activeGenerationId, eventsUrl: `/api/generations/${session.activeGenerationId}/events`, assistantMessageId: last.id }, { existing: true });
+        this.#follow({ generationId: session.activeGenerationId, eventsUrl: `/api/generations/${session.activeGenerationId}/events`, assistantMessageId: last.id },
+          { existing: true, model: last.model });
       }
     } catch (error) {
       // Another conversation was opened meanwhile: this one's answer must not land there.
@@ -131,7 +132,7 @@ export class ChatController extends EventTarget {
       const question = new MessageView('user', accepted.userMessageId);
       question.setContent(content);
       this.#chat.add(question);
-      this.#follow(accepted, { existing: false });
+      this.#follow(accepted, { existing: false, model });
     });
   }
 
@@ -149,7 +150,7 @@ export class ChatController extends EventTarget {
       sent = accepted.userMessageId;
       this.#session = await this.#api.session(session.id, view);
       this.#chat.showMessages(this.#session.messages.slice(0, -1));
-      this.#follow(accepted, { existing: false });
+      this.#follow(accepted, { existing: false, model });
     });
     return asked ? sent : null;
   }
@@ -177,7 +178,7 @@ export class ChatController extends EventTarget {
       // The stored answer is unchanged until the new one streams: show it until then.
       this.#session = await this.#api.session(session.id, view);
       const previous = this.#session.messages.find((m) => m.id === messageId);
-      this.#follow(accepted, { existing: true, previous });
+      this.#follow(accepted, { existing: true, previous, model: model ?? previous?.model });
     });
   }
 
@@ -189,7 +190,7 @@ export class ChatController extends EventTarget {
       const accepted = await this.#api.continueAnswer(session.id, messageId);
       this.#session = await this.#api.session(session.id, view);
       const previous = this.#session.messages.find((m) => m.id === messageId);
-      this.#follow(accepted, { existing: true, previous });
+      this.#follow(accepted, { existing: true, previous, model: previous?.model });
     });
   }
 
@@ -222,14 +223,15 @@ export class ChatController extends EventTarget {
 
   /**
    * @param {Pick<GenerationAccepted, 'generationId' | 'eventsUrl' | 'assistantMessageId'>} accepted
-   * @param {{ existing: boolean, previous?: import('./api-client.js').ChatMessage }} how
-   *   previous: an answer to keep on screen until the new one has its first text
+   * @param {{ existing: boolean, previous?: import('./api-client.js').ChatMessage, model?: string }} how
+   *   previous: an answer to keep on screen until the new one has its first text; model: the one writing it
    */
-  #follow({ generationId, eventsUrl, assistantMessageId }, { existing, previous }) {
+  #follow({ generationId, eventsUrl, assistantMessageId }, { existing, previous, model }) {
     this.#generationId = generationId;
     this.#chunks = 0;
     const answer = previous ? MessageView.from(previous) : new MessageView('assistant', assistantMessageId);
     if (previous) answer.replaceOnNextText();
+    if (model) answer.setModel(model);
     const old = existing ? this.#chat.find(assistantMessageId) : null;
     answer.setStatus('streaming');
     const announcer = this.#announcer;
@@ -307,6 +309,10 @@ export class ChatController extends EventTarget {
       this.#answer?.showError(data.message);
       this.#fail(data.message, true);
       this.#refresh();
+    },
+    onRestart: ({ reason }) => {
+      const answer = this.#answer;
+      if (answer) this.#chat.keepPinned(() => answer.restart(reason));
     },
     onReconnecting: (attempt) => {
       if (attempt === 1) this.#telemetry?.reconnect();

@@ -7,7 +7,7 @@
  */
 
 /** The event stream's event names. */
-export const EVENT_NAMES = /** @type {const} */ (['status', 'thinking', 'delta', 'done', 'error']);
+export const EVENT_NAMES = /** @type {const} */ (['status', 'thinking', 'delta', 'restart', 'done', 'error']);
 
 /** The change feed's (/api/changes) event names, and the kinds of change to a conversation it tells of. */
 export const CHANGE_TYPES = /** @type {const} */ (['session', 'health']);

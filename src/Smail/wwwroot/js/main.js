@@ -11,6 +11,7 @@ import { ChangeFeed } from './change-feed.js';
 import { describeShortcuts, handleShortcut } from './shortcuts.js';
 import { AccountMenu } from './views/account-menu.js';
 import { ModelPicker } from './views/model-picker.js';
+import { PopoverMenu } from './views/popover-menu.js';
 import { SessionListView } from './views/session-list-view.js';
 import { SettingsDialog } from './views/settings-dialog.js';
 import { TelemetryReporter } from './telemetry.js';
@@ -47,6 +48,10 @@ const chat = new ChatView($('messages'), $('conversation'), $('jump-latest'));
 const telemetry = new TelemetryReporter();
 const controller = new ChatController({ api, ui, errors, chat, telemetry, announcer, smooth: !matchMedia('(prefers-reduced-motion: reduce)').matches });
 const models = new ModelPicker($('model'), $('upstream-banner'), api);
+models.addEventListener('models', () => chat.setContinuable((model) => models.continues(model)));
+/** "Regenerate with…": the models, to write one answer again with another. */
+const modelMenu = new PopoverMenu('model-menu');
+document.body.append(modelMenu.element);
 const sessions = new SessionListView($('session-list'), $('session-search'));
 const settings = new SettingsDialog($('settings-dialog'));
 const composer = new Composer($('composer'), $('prompt'), $('send'));
@@ -98,6 +103,8 @@ chat.addEventListener('message-action', async (event) => {
     }
     case 'regenerate':
     case 'retry': return controller.regenerate(messageId, models.selected || undefined);
+    case 'regenerate-with':
+      return modelMenu.open(button, 'Regenerate with', models.menuItems(message?.model ?? ''), (model) => controller.regenerate(messageId, model));
     case 'continue': return controller.continueAnswer(messageId);
     case 'edit': {
       const messages = controller.session?.messages ?? [];

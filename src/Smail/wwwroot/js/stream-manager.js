@@ -11,7 +11,8 @@ import { LongPollSource } from './long-poll-source.js';
  * @typedef {'delta' | 'thinking'} TextKind
  * @typedef {{
  *   onStatus?(data: any): void, onText?(kind: TextKind, text: string): void, onDone?(data: any): void,
- *   onError?(data: any): void, onReconnecting?(attempt: number): void, onReconnected?(): void,
+ *   onError?(data: any): void, onRestart?(data: { reason: string }): void,
+ *   onReconnecting?(attempt: number): void, onReconnected?(): void,
  *   onLost?(error: { code: string, message: string }): void }} StreamDelegate
  * @typedef {{ kind: 'text', type: TextKind, text: string } | { kind: 'event', name: string, data: any }} QueueItem
  */
@@ -169,6 +170,7 @@ export class StreamManager {
     }
     this.#receivedAny = true;
     const data = JSON.parse(event.data);
+    if (name === 'restart') this.#deltaEvents = 0; // the rate and the count start again with the answer
     if (name === 'delta') {
       if (this.#deltaEvents++ === 0) this.#firstDeltaMs = data.elapsedMs ?? 0;
       this.#lastDeltaMs = data.elapsedMs ?? 0;
@@ -280,6 +282,7 @@ export class StreamManager {
   #deliver(name, data) {
     switch (name) {
       case 'status': this.#safely(() => this.#delegate.onStatus?.(data)); break;
+      case 'restart': this.#safely(() => this.#delegate.onRestart?.(data)); break;
       case 'done': this.#ended = true; this.#safely(() => this.#delegate.onDone?.(data)); break;
       case 'error': this.#ended = true; this.#safely(() => this.#delegate.onError?.(data)); break;
     }

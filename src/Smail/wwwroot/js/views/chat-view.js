@@ -16,6 +16,8 @@ export class ChatView extends EventTarget {
   #editable = true;
   /** Whether the reader was at the end when they last scrolled (or the page last took them there). */
   #atEnd = true;
+  /** Whether an answer by this model can be continued where it ended; set by whoever knows the models. @type {(model: string) => boolean} */
+  #continues = () => true;
 
   /** @param {HTMLElement} list @param {HTMLElement} scroller @param {HTMLElement} jumpButton */
   constructor(list, scroller, jumpButton) {
@@ -94,9 +96,22 @@ export class ChatView extends EventTarget {
 
   clear() { this.#list.replaceChildren(); }
 
+  /**
+   * Tells the list which models can continue an answer (Continue is not offered for the others); marks the shown
+   * answers again, for the list of models arrives after the conversation may have.
+   * @param {(model: string) => boolean} continues
+   */
+  setContinuable(continues) {
+    this.#continues = continues;
+    this.#markLatest();
+  }
+
   #markLatest() {
-    const answers = this.#list.querySelectorAll('.message--assistant');
-    answers.forEach((a, i) => a.toggleAttribute('data-latest', i === answers.length - 1));
+    const answers = /** @type {NodeListOf<HTMLElement>} */ (this.#list.querySelectorAll('.message--assistant'));
+    answers.forEach((a, i) => {
+      a.toggleAttribute('data-latest', i === answers.length - 1);
+      a.toggleAttribute('data-cannot-continue', Boolean(a.dataset.model) && !this.#continues(a.dataset.model ?? ''));
+    });
     this.#markEditable();
   }
 

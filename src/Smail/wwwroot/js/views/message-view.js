@@ -3,11 +3,19 @@ import { StreamingMarkdown } from '../streaming-markdown.js';
 import { spokenText } from './announcer.js';
 
 /** @typedef {import('../api-client.js').ChatMessage} ChatMessage */
-/** @typedef {'copy' | 'edit' | 'regenerate' | 'retry' | 'continue'} MessageAction */
+/** @typedef {'copy' | 'edit' | 'regenerate' | 'regenerate-with' | 'retry' | 'continue'} MessageAction */
+
+/** What an answer that was written again from its beginning says, by the failure that broke it off. */
+const RESTART_NOTES = /** @type {Record<string, string>} */ ({
+  upstream_connection_lost: 'Restarted after a dropped connection',
+  upstream_incomplete: 'Restarted after a dropped connection',
+  upstream_stalled: 'Restarted after the model server went silent',
+});
 
 /**
  * One message in the list: its text (markdown for answers, plain for the person's), the reasoning block,
- * a footer with stats or the error, and its actions as buttons with `data-action` (the list handles them).
+ * a footer with the model that wrote it and its stats or error, and its actions as buttons with `data-action`
+ * (the list handles them).
  */
 export class MessageView {
   #role;
@@ -17,6 +25,9 @@ export class MessageView {
   #thinkingBlock;
   #thinkingBody;
   #footer;
+  #model;
+  #meta;
+  #notice;
   #actions;
   #plainText = '';
   #replaceOnNextText = false;
@@ -45,17 +56,27 @@ export class MessageView {
 
     this.#footer = document.createElement('div');
     this.#footer.className = 'message__footer';
+    this.#model = document.createElement('span');
+    this.#model.className = 'message__model';
+    this.#meta = document.createElement('span');
+    this.#meta.className = 'message__meta';
+    this.#footer.append(this.#model, this.#meta);
+    // Said where the answer begins, so it is read before the text it explains.
+    this.#notice = document.createElement('p');
+    this.#notice.className = 'message__notice';
+    this.#notice.hidden = true;
     this.#actions = document.createElement('div');
     this.#actions.className = 'message__actions';
     // Each name says what it acts on: a page of answers has many "Copy" buttons.
     if (role === 'user') this.#actions.append(actionButton('copy', 'Copy', 'Copy message'), actionButton('edit', 'Edit', 'Edit message'));
     else {
       this.#actions.append(actionButton('copy', 'Copy', 'Copy answer'), actionButton('continue', 'Continue', 'Continue answer'),
-        actionButton('regenerate', 'Regenerate', 'Regenerate answer'), actionButton('retry', 'Retry', 'Retry answer'));
+        actionButton('regenerate', 'Regenerate', 'Regenerate answer'), actionButton('retry', 'Retry', 'Retry answer'),
+        actionButton('regenerate-with', 'Regenerate with…', 'Regenerate answer with another model'));
     }
 
     // Only answers can have reasoning; a person's message has no place for it.
-    if (role === 'assistant') this.element.append(this.#thinkingBlock);
+    if (role === 'assistant') this.element.append(this.#notice, this.#thinkingBlock);
     // Empty until its first text: an empty answer has nothing to Continue.
     if (role === 'assistant') this.element.toggleAttribute('data-empty', true);
     this.element.append(this.#body, this.#footer, this.#actions);
@@ -64,6 +85,8 @@ export class MessageView {
   /** @param {ChatMessage} message */
   static from(message) {
     const view = new MessageView(message.role === 'user' ? 'user' : 'assistant', message.id);
+    if (message.model && message.role === 'assistant') view.setModel(message.model);
+    if (message.restartedAfter) view.#showRestarted(message.restartedAfter);
     if (message.thinking) view.appendThinking(message.thinking);
     view.setContent(message.content);
     view.setStatus(message.status);
@@ -75,6 +98,26 @@ export class MessageView {
   get id() { return /** @type {string} */ (this.element.dataset.messageId); }
 
   get role() { return this.#role; }
+
+  /** The model that writes or wrote this answer, as requests name it. */
+  get model() { return this.element.dataset.model ?? ''; }
+
+  /** @param {string} model */
+  setModel(model) {
+    this.element.dataset.model = model;
+    this.#model.textContent = model;
+  }
+
+  /**
+   * The answer is written again from its beginning (its server cannot continue one that broke off): the text so
+   * far goes, and a note says why, so nobody takes the new start for a glitch.
+   * @param {string} reason the code of the failure that broke it off
+   */
+  restart(reason) {
+    this.#replaceOnNextText = false;
+    this.#startOver();
+    this.#showRestarted(reason);
+  }
 
   get content() { return this.#markdown?.text ?? this.#plainText; }
 
@@ -134,7 +177,7 @@ export class MessageView {
 
   /** @param {import('../api-client.js').Stats} stats */
   showStats(stats) {
-    this.#footer.textContent = statsText(stats);
+    this.#meta.textContent = statsText(stats);
   }
 
   /** @param {string} message */
@@ -142,7 +185,13 @@ export class MessageView {
     const note = document.createElement('p');
     note.className = 'message__error';
     note.textContent = message;
-    this.#footer.replaceChildren(note);
+    this.#meta.replaceChildren(note);
+  }
+
+  /** @param {string} reason */
+  #showRestarted(reason) {
+    this.#notice.textContent = RESTART_NOTES[reason] ?? 'Restarted after the model server failed';
+    this.#notice.hidden = false;
   }
 
   #startOver() {
@@ -150,7 +199,8 @@ export class MessageView {
     this.#thinking = '';
     this.#thinkingBody.textContent = '';
     this.#thinkingBlock.hidden = true;
-    this.#footer.replaceChildren();
+    this.#meta.replaceChildren();
+    this.#notice.hidden = true;
     this.setContent('');
   }
 }

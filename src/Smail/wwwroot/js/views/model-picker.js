@@ -1,6 +1,8 @@
 // @ts-check
 
 /** @typedef {import('../api-client.js').ApiClient} ApiClient */
+/** @typedef {import('../api-client.js').ModelInfo} ModelInfo */
+/** @typedef {import('../api-client.js').UpstreamStatus} UpstreamStatus */
 
 const MODEL_KEY = 'smail.model';
 
@@ -8,16 +10,22 @@ const MODEL_KEY = 'smail.model';
  * The models of every upstream, remembering the last choice. Each option's value is the model's id (what
  * requests send). With several upstreams the models are grouped by upstream, and one that is down shows as a
  * greyed-out entry with its reason. When no upstream can be reached, a banner says why, with a Retry.
+ * Raises `models` each time the list is loaded.
  */
-export class ModelPicker {
+export class ModelPicker extends EventTarget {
   #select;
   #banner;
   #api;
   /** Each upstream's reachability as the list shows it, so a change the feed reports can be told from none. @type {Map<string, boolean>} */
   #shown = new Map();
+  /** @type {ModelInfo[]} */
+  #models = [];
+  /** @type {UpstreamStatus[]} */
+  #upstreams = [];
 
   /** @param {HTMLSelectElement} select @param {HTMLElement} banner @param {ApiClient} api */
   constructor(select, banner, api) {
+    super();
     this.#select = select;
     this.#banner = banner;
     this.#api = api;
@@ -25,6 +33,32 @@ export class ModelPicker {
   }
 
   get selected() { return this.#select.value; }
+
+  /**
+   * Whether an answer by this model can be continued where it ended: its upstream continues (true for a
+   * model no upstream lists, so nothing is hidden on a guess). @param {string} id
+   */
+  continues(id) {
+    const upstream = this.#models.find((m) => m.id === id)?.upstream;
+    return this.#upstreams.find((u) => u.name === upstream)?.continues ?? true;
+  }
+
+  /**
+   * The models as menu entries, grouped by upstream when there are several; a down upstream's entry says why.
+   * @param {string} current the model that wrote the answer: marked so
+   * @returns {(import('./popover-menu.js').MenuEntry | import('./popover-menu.js').MenuGroup)[]}
+   */
+  menuItems(current) {
+    /** @param {ModelInfo} m */
+    const entry = (m) => ({ value: m.id, label: m.id === current ? `${m.name} (this answer)` : m.name });
+    if (this.#upstreams.length <= 1) return this.#models.map(entry);
+    return this.#upstreams.map((u) => ({
+      group: u.name,
+      entries: u.reachable
+        ? this.#models.filter((m) => m.upstream === u.name).map(entry)
+        : [{ value: '', label: `Unavailable: ${u.error ?? 'cannot be reached'}`, disabled: true }],
+    }));
+  }
 
   /** Shows a conversation's model, if the upstream has it. @param {string} name */
   select(name) {
@@ -44,6 +78,8 @@ export class ModelPicker {
     try {
       const { models, upstreams } = await this.#api.models();
       this.#shown = new Map(upstreams.map((u) => [u.name, u.reachable]));
+      this.#models = models;
+      this.#upstreams = upstreams;
       const remembered = localStorage.getItem(MODEL_KEY);
       /** @param {import('../api-client.js').ModelInfo} m */
       const option = (m) => {
@@ -70,6 +106,7 @@ export class ModelPicker {
       this.#select.disabled = models.length === 0;
       this.#banner.hidden = models.length > 0;
       if (models.length === 0) this.#showBanner('Ollama has no models yet. Pull one with `ollama pull llama3.2`, then retry.');
+      this.dispatchEvent(new Event('models'));
     } catch (error) {
       this.#select.replaceChildren(new Option('No models', ''));
       this.#select.disabled = true;

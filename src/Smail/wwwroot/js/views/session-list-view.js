@@ -1,4 +1,5 @@
 // @ts-check
+import { PopoverMenu } from './popover-menu.js';
 
 /** @typedef {{ id: string, title: string, updatedAt: string, activeGenerationId: string | null }} SessionSummary */
 
@@ -21,17 +22,15 @@ export class SessionListView extends EventTarget {
   #debounce = 0;
   /** Conversations whose deletion can still be undone: hidden in every rendering of the list, not just the current one. */
   #hiddenIds = new Set();
-  #menu;
-  /** The ⋯ button whose menu is open. @type {HTMLElement | null} */
-  #menuButton = null;
+  /** One menu for every ⋯ button. */
+  #menu = new PopoverMenu('session-menu');
 
   /** @param {HTMLElement} list @param {HTMLInputElement} search */
   constructor(list, search) {
     super();
     this.#list = list;
     this.#search = search;
-    this.#menu = this.#createMenu();
-    list.after(this.#menu);
+    list.after(this.#menu.element);
     list.addEventListener('click', this.#onClick);
     list.addEventListener('keydown', this.#onKeyDown);
     search.addEventListener('input', () => {
@@ -55,7 +54,7 @@ export class SessionListView extends EventTarget {
     const focused = /** @type {HTMLElement | null} */ (this.#list.contains(document.activeElement) ? document.activeElement : null);
     const focusedId = /** @type {HTMLElement | null} */ (focused?.closest('[data-session-id]'))?.dataset.sessionId;
     const focusedAction = focused?.dataset.action;
-    const menuFor = /** @type {HTMLElement | undefined} */ (this.#menuButton?.closest('[data-session-id]'))?.dataset.sessionId;
+    const menuFor = /** @type {HTMLElement | undefined} */ (this.#menu.button?.closest('[data-session-id]'))?.dataset.sessionId;
     this.#list.replaceChildren(...sessions.map((s) => this.#item(s)));
     const again = focusedId && this.#list.querySelector(`[data-session-id="${CSS.escape(focusedId)}"] [data-action="${focusedAction}"]`);
     this.#rove(again instanceof HTMLElement ? again : this.#current(), Boolean(focused));
@@ -65,13 +64,7 @@ export class SessionListView extends EventTarget {
   /** After a redraw, the open menu belongs to the new ⋯ button of its conversation, or closes if that is gone. @param {string} id */
   #keepMenuOpenFor(id) {
     const button = this.#list.querySelector(`[data-session-id="${CSS.escape(id)}"] [data-action="menu"]`);
-    if (button instanceof HTMLElement) {
-      this.#menuButton = button;
-      button.setAttribute('aria-expanded', 'true');
-    } else {
-      this.#menuButton = null;
-      this.#menu.hidePopover();
-    }
+    this.#menu.reanchor(button instanceof HTMLElement ? button : null);
   }
 
   /** The items a person can reach, in order. @returns {HTMLElement[]} */
@@ -170,7 +163,7 @@ export class SessionListView extends EventTarget {
     more.setAttribute('aria-label', `Actions for “${session.title}”`);
     more.setAttribute('aria-haspopup', 'menu');
     more.setAttribute('aria-expanded', 'false');
-    more.setAttribute('aria-controls', this.#menu.id);
+    more.setAttribute('aria-controls', this.#menu.element.id);
     item.append(open, more);
     return item;
   }
@@ -194,65 +187,16 @@ export class SessionListView extends EventTarget {
     else this.#emit('delete', { id, title });
   }
 
-  /** The one menu every ⋯ button opens: a popover, so it is in the top layer and closes on Escape or a click elsewhere. */
-  #createMenu() {
-    const menu = document.createElement('div');
-    menu.id = 'session-menu';
-    menu.className = 'session-menu';
-    menu.popover = 'auto';
-    menu.setAttribute('role', 'menu');
-    for (const [action, label] of MENU_ACTIONS) {
-      const entry = document.createElement('button');
-      entry.type = 'button';
-      entry.className = 'session-menu__item';
-      entry.setAttribute('role', 'menuitem');
-      entry.tabIndex = -1;
-      entry.dataset.action = action;
-      entry.textContent = label;
-      menu.append(entry);
-    }
-    menu.addEventListener('click', (event) => {
-      const entry = /** @type {HTMLElement} */ (event.target).closest('[role="menuitem"]');
-      const item = /** @type {HTMLElement | null} */ (this.#menuButton?.closest('[data-session-id]') ?? null);
-      if (!(entry instanceof HTMLElement) || !item) return;
-      this.#menuButton = null; // the action takes the focus, not the ⋯ button
-      menu.hidePopover();
-      this.#act(/** @type {'rename' | 'delete'} */ (entry.dataset.action), item);
-    });
-    menu.addEventListener('keydown', (event) => {
-      const entries = [...menu.querySelectorAll('[role="menuitem"]')].map((e) => /** @type {HTMLElement} */ (e));
-      const at = entries.indexOf(/** @type {HTMLElement} */ (document.activeElement));
-      const next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: entries.length - 1 }[event.key];
-      if (next === undefined) return;
-      event.preventDefault();
-      entries[(next + entries.length) % entries.length].focus();
-    });
-    menu.addEventListener('toggle', (event) => {
-      // The event is queued: a menu closed and opened again for another ⋯ button before it fired is open now.
-      if (/** @type {ToggleEvent} */ (event).newState === 'open' || menu.matches(':popover-open')) return;
-      const button = this.#menuButton;
-      this.#menuButton = null;
-      for (const b of this.#list.querySelectorAll('[aria-expanded="true"]')) b.setAttribute('aria-expanded', 'false');
-      // Closed by Escape or by a click elsewhere: the focus goes back where the menu came from.
-      if (button?.isConnected && (menu.contains(document.activeElement) || document.activeElement === document.body)) button.focus();
-    });
-    return menu;
-  }
-
-  /** Opens the menu under (or, near the bottom, above) its ⋯ button, with the focus on its first entry. @param {HTMLElement} button */
+  /** Opens the menu of the conversation whose ⋯ button this is. @param {HTMLElement} button */
   #openMenu(button) {
-    if (this.#menu.matches(':popover-open')) this.#menu.hidePopover();
-    this.#menuButton = button;
-    button.setAttribute('aria-expanded', 'true');
     const title = button.closest('[data-session-id]')?.querySelector('.session-list__title')?.textContent ?? '';
-    this.#menu.setAttribute('aria-label', `Actions for “${title}”`);
-    this.#menu.showPopover();
-    const anchor = button.getBoundingClientRect();
-    const { width, height } = this.#menu.getBoundingClientRect();
-    const below = anchor.bottom + 4 + height <= innerHeight;
-    this.#menu.style.top = `${below ? anchor.bottom + 4 : Math.max(4, anchor.top - 4 - height)}px`;
-    this.#menu.style.left = `${Math.max(4, Math.min(anchor.right - width, innerWidth - width - 4))}px`;
-    /** @type {HTMLElement | null} */ (this.#menu.querySelector('[role="menuitem"]'))?.focus();
+    this.#menu.open(button, `Actions for “${title}”`,
+      MENU_ACTIONS.map(([value, label]) => ({ value, label, danger: value === 'delete' })),
+      // The button of the moment: the list may have been drawn again while the menu was open.
+      (action, from) => {
+        const item = from.closest('[data-session-id]');
+        if (item instanceof HTMLElement) this.#act(/** @type {'rename' | 'delete'} */ (action), item);
+      });
   }
 
   /** Inline rename: Enter saves, Escape cancels. @param {HTMLElement} item @param {string} id @param {string} title */
