@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Smail.OllamaEmulator.Scripting;
 
@@ -33,6 +34,10 @@ public sealed class DashboardTests(BrowserFixture browser) : PageTest(browser)
         await Assertions.Expect(totals.Locator(".total", new() { HasText = "Answers" }).Locator("b")).ToHaveTextAsync("3");
         await Assertions.Expect(totals.Locator(".total", new() { HasText = "Retries" }).Locator("b")).ToHaveTextAsync("1");
         await Assertions.Expect(totals.Locator(".total", new() { HasText = "Error rate" }).Locator("b")).ToHaveTextAsync("33.3 %");
+        // Each model server: its state now, and its own answers, errors and retries.
+        var ollama = Page.GetByRole(AriaRole.Row, new() { Name = "ollama" });
+        await Assertions.Expect(ollama.GetByRole(AriaRole.Cell)).ToHaveTextAsync(
+            [new Regex("^ollama$"), new Regex("^Up · \\d"), new Regex("^3$"), new Regex("^1$"), new Regex("^1$")]);
         // The time-to-first-chunk chart has points: uPlot's legend shows the latest non-empty values on hover.
         var drawn = await Page.EvaluateAsync<int>("""
             () => [...document.querySelectorAll('.chart canvas')].filter(c => {

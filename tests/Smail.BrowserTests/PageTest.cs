@@ -32,7 +32,7 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
         Page = await NewPageAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var other in _otherBrowsers)
         {

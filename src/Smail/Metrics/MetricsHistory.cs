@@ -10,7 +10,13 @@ internal sealed record MetricsBucket(
 internal sealed record MetricsTotals(
     long Generations, long Errors, long Retries, long Recoveries, long Drops, long MessagesSent, long Stops, long MemoryBytes);
 
-internal sealed record MetricsHistoryView(int BucketSeconds, IReadOnlyList<MetricsBucket> Buckets, MetricsTotals Totals);
+/// <summary>One upstream's counts since start, from the metrics' <c>upstream</c> tag.</summary>
+internal sealed record UpstreamTotals(string Name, long Generations, long Errors, long Retries);
+
+internal sealed record MetricsHistoryView(int BucketSeconds, IReadOnlyList<MetricsBucket> Buckets, MetricsTotals Totals)
+{
+    public IReadOnlyList<UpstreamTotals> Upstreams { get; init; } = [];
+}
 
 /// <summary>
 /// The dashboard's source: listens to Smail's own instruments (the same measurements /metrics exports)
@@ -28,6 +34,8 @@ internal sealed class MetricsHistory : IHostedService, IDisposable
     private readonly Queue<Bucket> _buckets = new();
     private Bucket? _last;
     private long _active, _connections, _generations, _errors, _retries, _recoveries, _drops, _messages, _stops;
+    // Keyed by the upstream tag, whose values come from configuration: bounded.
+    private readonly SortedDictionary<string, (long Generations, long Errors, long Retries)> _upstreams = new(StringComparer.Ordinal);
 
     private static readonly HashSet<string> s_charted =
     [
@@ -63,7 +71,10 @@ internal sealed class MetricsHistory : IHostedService, IDisposable
                 b.Start, b.Generations, b.Errors, b.Retries, Percentile(b.FirstChunks, 0.50), Percentile(b.FirstChunks, 0.95),
                 b.Speeds.Count == 0 ? null : b.Speeds.Average(), b.Active, b.Connections)).ToList();
             return new MetricsHistoryView(BucketSeconds, buckets,
-                new MetricsTotals(_generations, _errors, _retries, _recoveries, _drops, _messages, _stops, Environment.WorkingSet));
+                new MetricsTotals(_generations, _errors, _retries, _recoveries, _drops, _messages, _stops, Environment.WorkingSet))
+            {
+                Upstreams = [.. _upstreams.Select(u => new UpstreamTotals(u.Key, u.Value.Generations, u.Value.Errors, u.Value.Retries))],
+            };
         }
     }
 
@@ -71,9 +82,20 @@ internal sealed class MetricsHistory : IHostedService, IDisposable
     {
         var feature = Tag(tags, "feature");
         var outcome = Tag(tags, "outcome");
+        var upstream = Tag(tags, "upstream");
         lock (_lock)
         {
             var bucket = Current();
+            if (upstream is not null && name is MetricNames.GenerationDuration or MetricNames.Errors or MetricNames.Retries)
+            {
+                var (generations, errors, retries) = _upstreams.GetValueOrDefault(upstream);
+                _upstreams[upstream] = name switch
+                {
+                    MetricNames.GenerationDuration => (generations + 1, errors, retries),
+                    MetricNames.Errors => (generations, errors + 1, retries),
+                    _ => (generations, errors, retries + 1),
+                };
+            }
             switch (name)
             {
                 case MetricNames.TimeToFirstChunk: bucket.FirstChunks.Add(value); break;

@@ -51,7 +51,7 @@ const models = new ModelPicker($('model'), $('upstream-banner'), api);
 models.addEventListener('models', () => chat.setContinuable((model) => models.continues(model)));
 /** "Regenerate with…": the models, to write one answer again with another. */
 const modelMenu = new PopoverMenu('model-menu');
-document.body.append(modelMenu.element);
+$('conversation').append(modelMenu.element); // in the main landmark: a popover shows in the top layer wherever it is
 const sessions = new SessionListView($('session-list'), $('session-search'));
 const settings = new SettingsDialog($('settings-dialog'));
 const composer = new Composer($('composer'), $('prompt'), $('send'));

@@ -2,6 +2,7 @@
 import { ChartPanel } from './chart-panel.js';
 import { renderTotals } from './totals.js';
 import { perMinute } from './rates.js';
+import { renderUpstreams } from './upstreams.js';
 
 /** @typedef {import('./chart-panel.js').Series} Series */
 
@@ -39,6 +40,8 @@ async function refresh() {
     const history = await response.json();
     for (const panel of Object.values(panels)) panel.show(history.buckets, history.bucketSeconds);
     renderTotals($('totals'), history.totals);
+    const health = await (await fetch('/api/health')).json();
+    renderUpstreams(/** @type {HTMLTableSectionElement} */ ($('upstreams')), health.upstreams, history.upstreams);
     $('updated').textContent = `Updated ${new Date().toLocaleTimeString()} · ${history.buckets.length * history.bucketSeconds < 120 ? 'since start' : `last ${Math.round(history.buckets.length * history.bucketSeconds / 60)} min`}`;
   } catch (error) {
     $('updated').textContent = `Could not read Smail's metrics: ${error instanceof Error ? error.message : error}`;

@@ -72,7 +72,7 @@ export class MessageView {
     else {
       this.#actions.append(actionButton('copy', 'Copy', 'Copy answer'), actionButton('continue', 'Continue', 'Continue answer'),
         actionButton('regenerate', 'Regenerate', 'Regenerate answer'), actionButton('retry', 'Retry', 'Retry answer'),
-        actionButton('regenerate-with', 'Regenerate with…', 'Regenerate answer with another model'));
+        actionButton('regenerate-with', 'Regenerate with…', 'Regenerate with… another model'));
     }
 
     // Only answers can have reasoning; a person's message has no place for it.

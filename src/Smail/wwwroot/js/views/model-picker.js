@@ -83,7 +83,9 @@ export class ModelPicker extends EventTarget {
       const remembered = localStorage.getItem(MODEL_KEY);
       /** @param {import('../api-client.js').ModelInfo} m */
       const option = (m) => {
-        const entry = new Option(`${m.name}${m.parameterSize ? ` · ${m.parameterSize}` : ''}`, m.id);
+        // With several upstreams the closed picker still says where the model runs (the same name may run on two).
+        const where = upstreams.length > 1 ? ` — ${m.upstream}` : '';
+        const entry = new Option(`${m.name}${m.parameterSize ? ` · ${m.parameterSize}` : ''}${where}`, m.id);
         entry.selected = m.id === remembered;
         return entry;
       };
