@@ -4,7 +4,7 @@ using Smail.Tests.Infrastructure;
 
 // Streaming benchmarks: Smail as its own process, the Ollama emulator and the listeners in this one;
 // then the page's rendering cost in headless Chromium.
-// Usage: dotnet run -c Release --project benchmarks/Smail.Benchmarks [streaming|render]
+// Usage: dotnet run -c Release --project benchmarks/Smail.Benchmarks [history|journal|stop|concurrency|render]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
@@ -53,6 +53,22 @@ if (only is null or "journal")
     Console.WriteLine($"| {kills} | {withLoss} | {window:0.0} ms | {lost} |");
 }
 if (only is "journal")
+{
+    return;
+}
+
+if (only is null or "stop")
+{
+    Console.WriteLine();
+    Console.WriteLine($"Stop: POST …/stop sent → the emulator sees the upstream request's connection close (target {StopBenchmark.TargetMs:0} ms)");
+    Console.WriteLine("| wire | stops | p50 ms | p99 ms | max ms | within target |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | --- |");
+    foreach (var r in await StopBenchmark.RunAsync(emulator, 50))
+    {
+        Console.WriteLine($"| {r.Wire} | {r.Stops} | {r.P50:0.0} | {r.P99:0.0} | {r.Max:0.0} | {(r.Max <= StopBenchmark.TargetMs ? "yes" : "no")} |");
+    }
+}
+if (only is "stop")
 {
     return;
 }

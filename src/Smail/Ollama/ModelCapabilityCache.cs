@@ -4,16 +4,17 @@ namespace Smail.Ollama;
 
 /// <summary>
 /// Remembers each model's capabilities for a minute: every generation asks (to know whether to request
-/// the thinking channel), and /api/show is not free. A singleton, because the typed client is transient.
+/// the thinking channel), and /api/show is not free. A singleton, because the typed client is transient. Keyed by
+/// server and model: two Ollama servers may each have a model of the same name, built differently.
 /// </summary>
 internal sealed class ModelCapabilityCache(TimeProvider time)
 {
     private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, (IReadOnlyList<string> Capabilities, DateTimeOffset Until)> _entries = new();
+    private readonly ConcurrentDictionary<(Uri? Server, string Model), (IReadOnlyList<string> Capabilities, DateTimeOffset Until)> _entries = new();
 
-    public bool TryGet(string model, out IReadOnlyList<string> capabilities)
+    public bool TryGet(Uri? server, string model, out IReadOnlyList<string> capabilities)
     {
-        if (_entries.TryGetValue(model, out var entry) && entry.Until > time.GetUtcNow())
+        if (_entries.TryGetValue((server, model), out var entry) && entry.Until > time.GetUtcNow())
         {
             capabilities = entry.Capabilities;
             return true;
@@ -22,6 +23,6 @@ internal sealed class ModelCapabilityCache(TimeProvider time)
         return false;
     }
 
-    public void Set(string model, IReadOnlyList<string> capabilities) =>
-        _entries[model] = (capabilities, time.GetUtcNow() + s_lifetime);
+    public void Set(Uri? server, string model, IReadOnlyList<string> capabilities) =>
+        _entries[(server, model)] = (capabilities, time.GetUtcNow() + s_lifetime);
 }

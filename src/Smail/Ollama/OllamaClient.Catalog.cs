@@ -20,7 +20,7 @@ internal sealed partial class OllamaClient
 
     public async Task<IReadOnlyList<string>> GetCapabilitiesAsync(string model, CancellationToken cancellationToken)
     {
-        if (capabilityCache.TryGet(model, out var cached))
+        if (capabilityCache.TryGet(http.BaseAddress, model, out var cached))
         {
             return cached;
         }
@@ -37,7 +37,7 @@ internal sealed partial class OllamaClient
             // No /api/show there (an older server, or a proxy that passes only chat): chat without capabilities.
             capabilities = ["completion"];
         }
-        capabilityCache.Set(model, capabilities);
+        capabilityCache.Set(http.BaseAddress, model, capabilities);
         return capabilities;
     }
 
