@@ -22,7 +22,7 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
         var reader = new UpstreamLineReader(body);
         while (true)
         {
-            var (read, line) = await ReadLineAsync(reader, deadline, cancellationToken);
+            var (read, line) = await reader.ReadLineAsync(deadline, _options.IdleTimeout, OllamaErrors.StreamFaults, cancellationToken);
             if (!read)
             {
                 throw OllamaErrors.Incomplete();
@@ -86,29 +86,6 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
             }
         }
         return response;
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(bool Read, ReadOnlyMemory<byte> Line)> ReadLineAsync(
-        UpstreamLineReader reader, CancellationTokenSource deadline, CancellationToken cancellationToken)
-    {
-        deadline.CancelAfter(_options.IdleTimeout);
-        try
-        {
-            return await reader.ReadLineAsync(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw OllamaErrors.Stalled(_options.IdleTimeout);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new UpstreamException(UpstreamErrorKind.MalformedResponse, ex.Message, inner: ex);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            throw OllamaErrors.ConnectionLost(ex);
-        }
     }
 
     private static UpstreamChunk ToUpstreamChunk(OllamaChatChunk chunk)

@@ -7,8 +7,6 @@ namespace Smail.Ollama;
 /// <summary>Turns Ollama's status codes, <c>{"error"}</c> bodies and socket failures into <see cref="UpstreamException"/>s.</summary>
 internal static class OllamaErrors
 {
-    private const int MaxErrorBodyBytes = 64 * 1024;
-
     public static async Task<UpstreamException> FromResponseAsync(HttpResponseMessage response, string model, CancellationToken ct)
     {
         var (detail, fromOllama) = await ReadErrorAsync(response, ct);
@@ -53,30 +51,30 @@ internal static class OllamaErrors
     /// <summary>The error's text, and whether it came as Ollama's own <c>{"error"}</c> JSON.</summary>
     private static async Task<(string Detail, bool FromOllama)> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        string text;
+        var text = await UpstreamErrorBody.ReadAsync(response, ct);
         try
         {
-            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-            text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxErrorBodyBytes));
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            return (response.ReasonPhrase ?? "no details", false);
-        }
-        try
-        {
-            var error = JsonSerializer.Deserialize(text, OllamaJsonContext.Default.OllamaError);
-            if (!string.IsNullOrWhiteSpace(error?.Error))
+            if (text is not null && JsonSerializer.Deserialize(text, OllamaJsonContext.Default.OllamaError) is { Error: { } error } && !string.IsNullOrWhiteSpace(error))
             {
-                return (error.Error, true);
+                return (error, true);
             }
         }
         catch (JsonException)
         {
-            // Not Ollama's JSON (a proxy's HTML page, say): show the start of it instead.
+            // Not Ollama's JSON: the fallback below.
         }
-        return (string.IsNullOrWhiteSpace(text) ? response.ReasonPhrase ?? "no details" : Shorten(text.Trim()), false);
+        return (UpstreamErrorBody.Fallback(response, text), false);
     }
 
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    private static string Shorten(string text) => UpstreamErrorBody.Shorten(text);
+
+    /// <summary>A stream's faults in Ollama's words.</summary>
+    public static readonly IStreamFaults StreamFaults = new OllamaStreamFaults();
+
+    private sealed class OllamaStreamFaults : IStreamFaults
+    {
+        public UpstreamException Stalled(TimeSpan idle) => OllamaErrors.Stalled(idle);
+
+        public UpstreamException ConnectionLost(Exception inner) => OllamaErrors.ConnectionLost(inner);
+    }
 }

@@ -56,6 +56,34 @@ internal sealed class UpstreamLineReader(Stream body)
         }
     }
 
+    /// <summary>
+    /// The next line within <paramref name="idle"/> of asking: <paramref name="deadline"/> (linked to the caller's
+    /// token) is pushed back on every call, and its firing, not the caller's cancel, is a stall. A broken body is
+    /// the client's own connection-lost, and an endless line a malformed response.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<(bool Read, ReadOnlyMemory<byte> Line)> ReadLineAsync(
+        CancellationTokenSource deadline, TimeSpan idle, IStreamFaults faults, CancellationToken cancellationToken)
+    {
+        deadline.CancelAfter(idle);
+        try
+        {
+            return await ReadLineAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw faults.Stalled(idle);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UpstreamException(UpstreamErrorKind.MalformedResponse, ex.Message, inner: ex);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw faults.ConnectionLost(ex);
+        }
+    }
+
     // Moves the partial line to the front, and grows the buffer only for a line longer than it.
     private void MakeRoom(ref int scanned)
     {

@@ -17,6 +17,8 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
     private static readonly byte[] s_dataPrefix = "data:"u8.ToArray();
     private static readonly byte[] s_done = "[DONE]"u8.ToArray();
 
+    private readonly OpenAiErrors.StreamFaults _faults = new(options.Name);
+
     public string Name => options.Name;
 
     public async IAsyncEnumerable<UpstreamChunk> StreamChatAsync(UpstreamChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -33,7 +35,7 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
         var outputPieces = 0;
         while (true)
         {
-            var (read, line) = await ReadLineAsync(reader, deadline, cancellationToken);
+            var (read, line) = await reader.ReadLineAsync(deadline, options.IdleTimeout, _faults, cancellationToken);
             if (!read)
             {
                 // The body ended. Without a finish reason the answer was cut off; with one, [DONE] was merely left out.
@@ -211,28 +213,5 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
             body["add_generation_prompt"] = false;
         }
         return body.ToJsonString();
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(bool Read, ReadOnlyMemory<byte> Line)> ReadLineAsync(
-        UpstreamLineReader reader, CancellationTokenSource deadline, CancellationToken cancellationToken)
-    {
-        deadline.CancelAfter(options.IdleTimeout);
-        try
-        {
-            return await reader.ReadLineAsync(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw OpenAiErrors.Stalled(options.Name, options.IdleTimeout);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new UpstreamException(UpstreamErrorKind.MalformedResponse, ex.Message, inner: ex);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            throw OpenAiErrors.ConnectionLost(options.Name, ex);
-        }
     }
 }

@@ -7,8 +7,6 @@ namespace Smail.OpenAi;
 /// <summary>Turns an OpenAI-compatible server's status codes and <c>{"error": {…}}</c> bodies into <see cref="UpstreamException"/>s.</summary>
 internal static class OpenAiErrors
 {
-    private const int MaxErrorBodyBytes = 64 * 1024;
-
     public static async Task<UpstreamException> FromResponseAsync(HttpResponseMessage response, string? model, string upstream, CancellationToken ct)
     {
         var (detail, code) = await ReadErrorAsync(response, ct);
@@ -53,36 +51,33 @@ internal static class OpenAiErrors
 
     private static async Task<(string Detail, string? Code)> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        string text;
+        var text = await UpstreamErrorBody.ReadAsync(response, ct);
         try
         {
-            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-            text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxErrorBodyBytes));
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            return (response.ReasonPhrase ?? "no details", null);
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error))
+            using var document = text is null ? null : JsonDocument.Parse(text);
+            if (document?.RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("error", out var error))
             {
                 if (error.ValueKind == JsonValueKind.Object)
                 {
                     var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
                     var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-                    return (Shorten(message ?? error.ToString()), code);
+                    return (UpstreamErrorBody.Shorten(message ?? error.ToString()), code);
                 }
-                return (Shorten(error.ToString()), null);
+                return (UpstreamErrorBody.Shorten(error.ToString()), null);
             }
         }
         catch (JsonException)
         {
-            // Not JSON (a proxy's HTML page, say): show the start of it instead.
+            // Not JSON: the fallback below.
         }
-        return (string.IsNullOrWhiteSpace(text) ? response.ReasonPhrase ?? "no details" : Shorten(text.Trim()), null);
+        return (UpstreamErrorBody.Fallback(response, text), null);
     }
 
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    /// <summary>A stream's faults, naming the upstream <paramref name="Upstream"/>.</summary>
+    public sealed record StreamFaults(string Upstream) : IStreamFaults
+    {
+        public UpstreamException Stalled(TimeSpan idle) => OpenAiErrors.Stalled(Upstream, idle);
+
+        public UpstreamException ConnectionLost(Exception inner) => OpenAiErrors.ConnectionLost(Upstream, inner);
+    }
 }

@@ -1,30 +1,16 @@
 using System.Net;
 using System.Text.Json;
 using Smail.OllamaEmulator.Scripting;
+using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Emulator;
 
 /// <summary>The emulator is only useful if it speaks Ollama's wire format exactly; these pin the details.</summary>
-public sealed class EmulatorWireFormatTests : IAsyncLifetime
+public sealed class EmulatorWireFormatTests : EmulatorTest
 {
-    private OllamaEmulator.OllamaEmulator _emulator = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
-        _http = new HttpClient { BaseAddress = _emulator.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
     private async Task<(HttpResponseMessage Response, string[] Lines)> ChatAsync(string body)
     {
-        var response = await _http.PostAsync("/api/chat", new StringContent(body));
+        var response = await Http.PostAsync("/api/chat", new StringContent(body));
         var text = await response.Content.ReadAsStringAsync();
         return (response, text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
@@ -32,7 +18,7 @@ public sealed class EmulatorWireFormatTests : IAsyncLifetime
     [Fact]
     public async Task Chat_IsCompactNdjson_WithGoEscaping_AndAFinalLineInOllamasFieldOrder()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("<b>&ü") with { PromptEvalCount = 3 });
+        Emulator.Scripts.Enqueue(ChatScript.Answer("<b>&ü") with { PromptEvalCount = 3 });
 
         var (response, lines) = await ChatAsync("""{"model":"llama3.2","messages":[{"role":"user","content":"hi"}],"unknown":true}""");
 
@@ -58,6 +44,6 @@ public sealed class EmulatorWireFormatTests : IAsyncLifetime
     [Fact]
     public async Task Root_SaysOllamaIsRunning()
     {
-        Assert.Equal("Ollama is running", await _http.GetStringAsync("/"));
+        Assert.Equal("Ollama is running", await Http.GetStringAsync("/"));
     }
 }

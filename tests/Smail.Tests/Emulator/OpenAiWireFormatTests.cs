@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Smail.OllamaEmulator.Scripting;
+using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Emulator;
 
@@ -11,23 +12,8 @@ namespace Smail.Tests.Emulator;
 /// the role-only first chunk, deltas, <c>finish_reason</c>, the usage chunk with no choices, <c>[DONE]</c>,
 /// reasoning fields, error bodies, <c>Retry-After</c>, an error inside a 200 stream, and prompt disconnects.
 /// </summary>
-public sealed class OpenAiWireFormatTests : IAsyncLifetime
+public sealed class OpenAiWireFormatTests : EmulatorTest
 {
-    private OllamaEmulator.OllamaEmulator _emulator = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
-        _http = new HttpClient { BaseAddress = _emulator.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
     private static object Request(bool stream = true, bool usage = true, string model = "llama3.2") => new
     {
         model,
@@ -39,7 +25,7 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     /// <summary>The <c>data:</c> payloads of a stream, in order; every event ends with a blank line.</summary>
     private async Task<(HttpResponseMessage Response, List<string> Data)> StreamAsync(object body)
     {
-        var response = await _http.PostAsJsonAsync("/v1/chat/completions", body);
+        var response = await Http.PostAsJsonAsync("/v1/chat/completions", body);
         var text = await response.Content.ReadAsStringAsync();
         var events = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.All(events, e => Assert.StartsWith("data: ", e, StringComparison.Ordinal));
@@ -51,7 +37,7 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     [Fact]
     public async Task AStream_StartsWithTheRole_CarriesTheText_ThenTheReason_TheUsage_AndDone()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("Hel", "lo <b>", "ü") with { PromptEvalCount = 7 });
+        Emulator.Scripts.Enqueue(ChatScript.Answer("Hel", "lo <b>", "ü") with { PromptEvalCount = 7 });
 
         var (response, data) = await StreamAsync(Request());
 
@@ -74,7 +60,7 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     [Fact]
     public async Task WithoutIncludeUsage_ThereIsNoUsageChunk_AndALengthCutSaysLength()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("a", "b") with { DoneReason = "length" });
+        Emulator.Scripts.Enqueue(ChatScript.Answer("a", "b") with { DoneReason = "length" });
         var (_, data) = await StreamAsync(Request(usage: false));
         Assert.Equal("length", JsonDocument.Parse(data[^2]).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
         Assert.DoesNotContain(data, d => d.Contains("\"usage\"", StringComparison.Ordinal));
@@ -85,8 +71,8 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     [InlineData("reasoning")]
     public async Task Reasoning_ArrivesInTheFieldTheServerUses(string field)
     {
-        _emulator.OpenAi.ReasoningField = field;
-        _emulator.Scripts.Enqueue(ChatScript.Answer("Answer.").WithThinking("Let me ", "think."));
+        Emulator.OpenAi.ReasoningField = field;
+        Emulator.Scripts.Enqueue(ChatScript.Answer("Answer.").WithThinking("Let me ", "think."));
         var (_, data) = await StreamAsync(Request());
         Assert.Equal("Let me think.", string.Concat(data.Skip(1).Take(2).Select(d => Delta(d).GetProperty(field).GetString())));
         Assert.Equal("Answer.", Delta(data[3]).GetProperty("content").GetString());
@@ -95,7 +81,7 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     [Fact]
     public async Task AnErrorInsideTheStream_IsADataLineWithAnErrorObject_AndNoDone()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer("one", "two", "three").ErrorLineAfter(2, "CUDA error: out of memory"));
+        Emulator.Scripts.Enqueue(ChatScript.Answer("one", "two", "three").ErrorLineAfter(2, "CUDA error: out of memory"));
         var (response, data) = await StreamAsync(Request());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var error = JsonDocument.Parse(data[^1]).RootElement.GetProperty("error");
@@ -106,8 +92,8 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     [Fact]
     public async Task Errors_HaveOpenAisBody_AndA429SaysWhenToRetry()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Status(429, "Rate limit reached") with { RetryAfter = TimeSpan.FromSeconds(1) });
-        using var limited = await _http.PostAsJsonAsync("/v1/chat/completions", Request());
+        Emulator.Scripts.Enqueue(ChatScript.Status(429, "Rate limit reached") with { RetryAfter = TimeSpan.FromSeconds(1) });
+        using var limited = await Http.PostAsJsonAsync("/v1/chat/completions", Request());
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), limited.Headers.RetryAfter?.Delta);
         var error = (await limited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
@@ -115,7 +101,7 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
         Assert.Equal("rate_limit_error", error.GetProperty("type").GetString());
         Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
 
-        using var missing = await _http.PostAsJsonAsync("/v1/chat/completions", Request(model: "no-such-model"));
+        using var missing = await Http.PostAsJsonAsync("/v1/chat/completions", Request(model: "no-such-model"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("model_not_found", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString());
     }
@@ -123,24 +109,24 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     [Fact]
     public async Task WithAnApiKey_OnlyTheRightBearerGetsIn()
     {
-        _emulator.OpenAi.ApiKey = "sk-emulated-secret";
-        using var none = await _http.GetAsync("/v1/models");
+        Emulator.OpenAi.ApiKey = "sk-emulated-secret";
+        using var none = await Http.GetAsync("/v1/models");
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Equal("invalid_api_key", (await none.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString());
         using var right = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
         right.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-emulated-secret");
-        var models = await (await _http.SendAsync(right)).Content.ReadFromJsonAsync<JsonElement>();
+        var models = await (await Http.SendAsync(right)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("llama3.2:latest", models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
     }
 
     [Fact]
     public async Task ModelsCanBeMissing_AndANonStreamingAnswerIsOneCompletion()
     {
-        _emulator.OpenAi.ListsModels = false;
-        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/v1/models")).StatusCode);
+        Emulator.OpenAi.ListsModels = false;
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/v1/models")).StatusCode);
 
-        _emulator.Scripts.Enqueue(ChatScript.Answer("Whole ", "answer."));
-        var completion = await (await _http.PostAsJsonAsync("/v1/chat/completions", Request(stream: false))).Content.ReadFromJsonAsync<JsonElement>();
+        Emulator.Scripts.Enqueue(ChatScript.Answer("Whole ", "answer."));
+        var completion = await (await Http.PostAsJsonAsync("/v1/chat/completions", Request(stream: false))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("chat.completion", completion.GetProperty("object").GetString());
         Assert.Equal("Whole answer.", completion.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
     }
@@ -148,15 +134,15 @@ public sealed class OpenAiWireFormatTests : IAsyncLifetime
     [Fact]
     public async Task AClientThatLeaves_IsSeenLeavingAtOnce()
     {
-        _emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 500).Select(i => $" w{i}")]).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)));
+        Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 500).Select(i => $" w{i}")]).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)));
         // A client that closes the connection when it leaves, instead of draining the rest of the answer first.
-        using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = _emulator.BaseAddress };
+        using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = Emulator.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(Request()) };
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var stream = await response.Content.ReadAsStreamAsync();
         Assert.True(await stream.ReadAsync(new byte[64]) > 0);
         response.Dispose();
-        var chat = _emulator.Requests.Chats.Single();
+        var chat = Emulator.Requests.Chats.Single();
         // Seen while the answer still had seconds to go: the emulator noticed the client leaving, it did not just finish.
         await chat.WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(4));
         Assert.False(chat.Completed);

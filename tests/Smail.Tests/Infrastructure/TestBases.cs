@@ -2,6 +2,25 @@ using Smail.Ollama;
 
 namespace Smail.Tests.Infrastructure;
 
+/// <summary>Base for tests of the emulator itself: a fresh one per test, and a plain HTTP client for it.</summary>
+public abstract class EmulatorTest : IAsyncLifetime
+{
+    protected OllamaEmulator.OllamaEmulator Emulator { get; private set; } = null!;
+    protected HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
+        Http = new HttpClient { BaseAddress = Emulator.BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}
+
 /// <summary>Base for tests of the Ollama client: a fresh emulator per test and the client as Smail configures it.</summary>
 public abstract class OllamaClientTest(IDictionary<string, string?>? settings = null) : IAsyncLifetime
 {

@@ -25,14 +25,22 @@ public sealed class RestartTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
+    /// <summary>Plays <paramref name="scripts"/> for one question; the events of its answer, read to the end.</summary>
+    private async Task<(string Session, TestHost.Accepted Accepted, List<ReceivedEvent> Events)> AskAsync(params ChatScript[] scripts)
+    {
+        _host.Emulator.Scripts.Enqueue(scripts);
+        var session = await _host.CreateSessionAsync();
+        var accepted = await _host.SendAsync(session, "Tell me a story");
+        return (session, accepted, await _host.Events(accepted.EventsUrl).ReadToEndAsync());
+    }
+
+    private static ChatScript[] BrokenOffThenFailing => [ChatScript.Answer(s_chunks).ResetAfter(3), ChatScript.Status(500, "boom"),
+        ChatScript.Status(500, "boom"), ChatScript.Status(500, "boom")];
+
     [Fact]
     public async Task AFailureMidAnswer_RestartsIt_AndListenersAreToldBeforeTheNewText()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(s_chunks).ResetAfter(3), ChatScript.Answer(s_chunks));
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Tell me a story");
-
-        var events = await _host.Events(accepted.EventsUrl).ReadToEndAsync();
+        var (session, _, events) = await AskAsync(ChatScript.Answer(s_chunks).ResetAfter(3), ChatScript.Answer(s_chunks));
 
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
         var restart = events.FindIndex(e => e.Type == "restart");
@@ -57,10 +65,7 @@ public sealed class RestartTests : IAsyncLifetime
     [Fact]
     public async Task AListenerThatResumesAfterTheRestart_GetsExactlyTheRestartedAnswer()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(s_chunks).ResetAfter(4), ChatScript.Answer(s_chunks));
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Tell me a story");
-        var all = await _host.Events(accepted.EventsUrl).ReadToEndAsync();
+        var (_, accepted, all) = await AskAsync(ChatScript.Answer(s_chunks).ResetAfter(4), ChatScript.Answer(s_chunks));
         var restartId = all.Single(e => e.Type == "restart").Id;
 
         // Resumed at every point around the restart, the text rebuilt from what was seen before plus what came after is exact.
@@ -75,12 +80,7 @@ public sealed class RestartTests : IAsyncLifetime
     [Fact]
     public async Task WhenEveryRetryFails_TheBrokenOffTextIsKept_AndNothingClaimsARestart()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(s_chunks).ResetAfter(3), ChatScript.Status(500, "boom"),
-            ChatScript.Status(500, "boom"), ChatScript.Status(500, "boom"));
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Tell me a story");
-
-        var events = await _host.Events(accepted.EventsUrl).ReadToEndAsync();
+        var (session, _, events) = await AskAsync(BrokenOffThenFailing);
 
         Assert.DoesNotContain(events, e => e.Type == "restart");
         Assert.Equal("error", events[^1].Type);
@@ -92,11 +92,7 @@ public sealed class RestartTests : IAsyncLifetime
     [Fact]
     public async Task Continue_IsRefusedWithAReason_AndChangesNothing()
     {
-        _host.Emulator.Scripts.Enqueue(ChatScript.Answer(s_chunks).ResetAfter(3), ChatScript.Status(500, "boom"),
-            ChatScript.Status(500, "boom"), ChatScript.Status(500, "boom"));
-        var session = await _host.CreateSessionAsync();
-        var accepted = await _host.SendAsync(session, "Tell me a story");
-        await _host.Events(accepted.EventsUrl).ReadToEndAsync();
+        var (session, accepted, _) = await AskAsync(BrokenOffThenFailing);
         var before = (await _host.GetSessionAsync(session)).ToString();
         var calls = _host.Emulator.Requests.Chats.Count;
 
