@@ -53,4 +53,24 @@ public sealed class MessageActionsTests(BrowserFixture browser) : PageTest(brows
         }
         await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Copy", Exact = true })).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task AnAnswerCutAtTheLengthLimit_SaysSo_AndOffersContinue_AfterAReloadToo()
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("The first half of a long") with { DoneReason = "length" }, ChatScript.Answer(" answer, finished."));
+        await OpenAsync();
+        await AskAsync("Write a lot");
+        await WaitForAnswerAsync();
+
+        await Assertions.Expect(LastAnswer().Locator(".message__meta")).ToContainTextAsync("cut at the length limit");
+        await Page.ReloadAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__meta")).ToContainTextAsync("cut at the length limit");
+        await LastAnswer().HoverAsync();
+        await LastAnswer().GetByRole(AriaRole.Button, new() { Name = "Continue answer" }).ClickAsync();
+
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("The first half of a long answer, finished.", new() { Timeout = 15_000 });
+        await WaitForAnswerAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__meta")).Not.ToContainTextAsync("length limit");
+        AssertNoPageErrors();
+    }
 }

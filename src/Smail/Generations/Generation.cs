@@ -165,6 +165,7 @@ internal sealed class Generation(
         Error = ending.Error,
         Model = Model,
         RestartedAfter = RestartedAfter,
+        DoneReason = DoneReasons.Stored(ending.DoneReason),
     };
 
     public MessageStats Stats() => _answer.Stats();
@@ -172,7 +173,7 @@ internal sealed class Generation(
     /// <summary>Appends the final event; false when the generation had already ended.</summary>
     public bool End(GenerationEnding ending, MessageStats stats) => ending.Error is { } error
         ? _log.TryAppend(EventTypes.Error, new ErrorEventData(error.Code, error.Message, ending.Retryable), SmailJsonContext.Default.ErrorEventData)
-        : _log.TryAppend(EventTypes.Done, new DoneEventData(ending.DoneReason ?? "stop", DoneStatsFrom(stats)), SmailJsonContext.Default.DoneEventData);
+        : _log.TryAppend(EventTypes.Done, new DoneEventData(ending.DoneReason ?? DoneReasons.Stop, DoneStatsFrom(stats)), SmailJsonContext.Default.DoneEventData);
 
     private void AppendText(string type, string text) => _log.TryAppend(type,
         new TextEventData(text) { ElapsedMs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(_startedTimestamp).TotalMilliseconds },

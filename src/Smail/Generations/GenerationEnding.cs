@@ -10,7 +10,7 @@ internal sealed record GenerationEnding(string Status, string? DoneReason, Messa
 {
     public static GenerationEnding Completed(string reason) => new(MessageStatus.Complete, reason, null);
 
-    public static readonly GenerationEnding Stopped = new(MessageStatus.Stopped, "stopped", null);
+    public static readonly GenerationEnding Stopped = new(MessageStatus.Stopped, DoneReasons.Stopped, null);
 
     public static GenerationEnding Failed(string code, string message, bool retryable) =>
         new(MessageStatus.Error, null, new MessageError(code, message), retryable);

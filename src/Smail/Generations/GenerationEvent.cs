@@ -36,6 +36,25 @@ internal static class EventTypes
     public const string Restart = "restart";
 }
 
+/// <summary>
+/// The contract's <c>done</c> reasons. Beside Smail's own (stop, length, stopped), an OpenAI-compatible server's
+/// <c>content_filter</c> and <c>tool_calls</c> pass through as they are: both say why an answer is shorter than asked.
+/// </summary>
+internal static class DoneReasons
+{
+    public const string Stop = "stop";
+    public const string Length = "length";
+    public const string Stopped = "stopped";
+    public const string ContentFilter = "content_filter";
+    public const string ToolCalls = "tool_calls";
+
+    /// <summary>The upstream's finish reason as the contract has it; anything else it may say is a plain stop.</summary>
+    public static string Of(string? upstream) => upstream is Length or ContentFilter or ToolCalls ? upstream : Stop;
+
+    /// <summary>The reasons worth keeping with the stored answer: each explains an answer that ended early.</summary>
+    public static string? Stored(string? reason) => reason is Length or ContentFilter or ToolCalls ? reason : null;
+}
+
 /// <summary>The contract's <c>status</c> states.</summary>
 internal static class GenerationStates
 {

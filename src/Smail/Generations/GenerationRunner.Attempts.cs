@@ -10,7 +10,7 @@ namespace Smail.Generations;
 // arrived asks the model to continue that text, so listeners see one seamless answer.
 internal sealed partial class GenerationRunner
 {
-    /// <summary>Streams the answer to its end through retries; returns the done reason ("stop" or "length").</summary>
+    /// <summary>Streams the answer to its end through retries; returns the done reason (<see cref="DoneReasons"/>).</summary>
     private async Task<string> StreamWithRetriesAsync(
         Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options, string upstream, Action onRetry)
     {
@@ -63,7 +63,7 @@ internal sealed partial class GenerationRunner
             journal.Text(generation, chunk);
             doneReason = chunk.DoneReason ?? doneReason;
         }
-        return doneReason == "length" ? "length" : "stop";
+        return DoneReasons.Of(doneReason);
     }
 
     // A failed look-up only costs the honest "loading model" status, never the answer.

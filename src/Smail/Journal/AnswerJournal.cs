@@ -46,6 +46,7 @@ internal sealed class AnswerJournal(JournalWriter writer)
             Status = stored.Status,
             Stats = stored.Stats,
             Error = stored.Error,
+            Reason = stored.DoneReason,
         });
 
     /// <summary>The conversation file now holds what <paramref name="id"/> journaled.</summary>

@@ -39,6 +39,7 @@ internal sealed record JournalEntry(string Type, string Id)
     public string? Status { get; init; }
     public MessageStats? Stats { get; init; }
     public MessageError? Error { get; init; }
+    /// <summary>For a restart, the failure's code; for a finish, the stored done reason.</summary>
     public string? Reason { get; init; }
 }
 

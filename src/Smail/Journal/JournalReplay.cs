@@ -85,6 +85,7 @@ internal sealed partial class JournalReplay(
                 Stats = finish?.Stats ?? stored.Stats,
                 Error = finish is null ? new MessageError("interrupted", InterruptedMessage) : finish.Error,
                 RestartedAfter = restart?.Reason ?? stored.RestartedAfter,
+                DoneReason = finish?.Reason,
             };
             return session.ReplaceMessage(replayed, time.GetUtcNow());
         }, ct);

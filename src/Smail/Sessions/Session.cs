@@ -90,6 +90,9 @@ internal sealed record ChatMessage(string Id, string Role, string Content, strin
 
     /// <summary>Set when the answer was written again from its beginning after a failure (the failure's code): its server cannot continue one.</summary>
     public string? RestartedAfter { get; init; }
+
+    /// <summary>Why a complete answer ended early (<c>length</c>, <c>content_filter</c>, <c>tool_calls</c>); null for a plain stop.</summary>
+    public string? DoneReason { get; init; }
 }
 
 /// <summary>The messages an edit replaced (the edited message and all after it), and the message sent in their place.</summary>

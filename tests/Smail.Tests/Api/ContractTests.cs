@@ -39,6 +39,10 @@ public sealed partial class ContractTests
         Assert.Equal(Constants(typeof(GenerationStates)), Sorted(s_page.Value["GENERATION_STATES"]));
 
     [Fact]
+    public void DoneReasons_AreTheServers() =>
+        Assert.Equal(Constants(typeof(DoneReasons)), Sorted(s_page.Value["DONE_REASONS"]));
+
+    [Fact]
     public void UpstreamAndModelErrorCodes_AreEveryCodeAnUpstreamFailureCanHave()
     {
         var server = Enum.GetValues<UpstreamErrorKind>().Select(kind => new UpstreamException(kind, "").Code).Append("model_required");

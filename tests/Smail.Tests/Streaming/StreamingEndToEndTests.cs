@@ -108,6 +108,27 @@ public abstract class StreamingEndToEndTests(UpstreamWire wire) : HostedTest(wir
         Assert.Equal("Hmm, let me think.", stored.GetProperty("thinking").GetString());
     }
 
+    [Theory]
+    [InlineData("length")]
+    [InlineData("content_filter")]
+    [InlineData("tool_calls")]
+    [InlineData("something_new")]
+    public async Task TheUpstreamsFinishReason_IsTheDoneReason_AndAnEarlyEndIsStoredWithTheAnswer(string finish)
+    {
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Cut ", "short") with { DoneReason = finish });
+        var session = await Host.CreateSessionAsync();
+
+        var events = await Host.Events((await Host.SendAsync(session, "Go on")).EventsUrl).ReadToEndAsync();
+
+        // A reason the contract does not know is a plain stop, never passed on unchecked.
+        var expected = finish == "something_new" ? "stop" : finish;
+        Assert.Equal(expected, events[^1].Data.GetProperty("reason").GetString());
+        var stored = (await Host.GetSessionAsync(session)).GetProperty("messages")[1];
+        Assert.Equal("complete", stored.GetProperty("status").GetString());
+        var kept = stored.TryGetProperty("doneReason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null;
+        Assert.Equal(finish == "something_new" ? null : finish, kept);
+    }
+
     [Fact]
     public async Task AWarmModel_IsNotAnnouncedAsLoading()
     {

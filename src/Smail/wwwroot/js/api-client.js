@@ -6,7 +6,7 @@
  * @typedef {{ promptTokens: number, outputTokens: number, ttftMs: number, durationMs: number, tokensPerSecond: number }} Stats
  * @typedef {{ id: string, role: 'user' | 'assistant' | 'system', content: string, thinking?: string, status: string,
  *             createdAt: string, stats?: Stats, error?: { code: string, message: string }, model?: string,
- *             restartedAfter?: string }} ChatMessage
+ *             restartedAfter?: string, doneReason?: string }} ChatMessage
  * @typedef {{ id: string, title: string, model: string | null, systemPrompt: string | null,
  *             options: Record<string, unknown> | null, activeGenerationId: string | null, messages: ChatMessage[] }} Session
  * @typedef {{ id: string, title: string, model: string | null, updatedAt: string, messageCount: number,

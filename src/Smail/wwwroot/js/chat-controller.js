@@ -300,7 +300,7 @@ export class ChatController extends EventTarget {
         for (const paragraph of words) announcer.say(paragraph);
       }
       this.#answer?.setStatus(stopped ? 'stopped' : 'complete');
-      this.#answer?.showStats(stats);
+      this.#answer?.showStats(stats, reason);
       this.#ui.transition(stopped ? 'stopped' : 'done', { tokens: stats.outputTokens, tokensPerSecond: stats.tokensPerSecond, ttftMs: stats.ttftMs });
       this.#refresh();
     },

@@ -13,6 +13,9 @@ export const EVENT_NAMES = /** @type {const} */ (['status', 'thinking', 'delta',
 export const CHANGE_TYPES = /** @type {const} */ (['session', 'health']);
 export const SESSION_CHANGES = /** @type {const} */ (['created', 'updated', 'deleted', 'restored', 'answer_started', 'answer_ended']);
 
+/** The reasons a `done` event can carry (an OpenAI-compatible server's `content_filter` and `tool_calls` pass through). */
+export const DONE_REASONS = /** @type {const} */ (['stop', 'length', 'stopped', 'content_filter', 'tool_calls']);
+
 /** The states a `status` event can carry. */
 export const GENERATION_STATES = /** @type {const} */ (['queued', 'connecting', 'loading_model', 'thinking', 'generating', 'retrying']);
 

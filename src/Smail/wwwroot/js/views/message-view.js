@@ -12,6 +12,13 @@ const RESTART_NOTES = /** @type {Record<string, string>} */ ({
   upstream_stalled: 'Restarted after the model server went silent',
 });
 
+/** What a complete answer that ended early says, by its done reason; a plain stop says nothing. */
+const ENDING_NOTES = /** @type {Partial<Record<import('../contract.js').DONE_REASONS[number], string>>} */ ({
+  length: 'cut at the length limit',
+  content_filter: 'ended by the model server’s content filter',
+  tool_calls: 'the model asked to call a tool, which Smail does not run',
+});
+
 /**
  * One message in the list: its text (markdown for answers, plain for the person's), the reasoning block,
  * a footer with the model that wrote it and its stats or error, and its actions as buttons with `data-action`
@@ -91,7 +98,7 @@ export class MessageView {
     view.setContent(message.content);
     view.setStatus(message.status);
     if (message.error) view.showError(message.error.message);
-    else if (message.stats) view.showStats(message.stats);
+    else if (message.stats) view.showStats(message.stats, message.doneReason);
     return view;
   }
 
@@ -175,9 +182,15 @@ export class MessageView {
   /** @param {boolean} latest only the latest answer offers Regenerate */
   setLatest(latest) { this.element.toggleAttribute('data-latest', latest); }
 
-  /** @param {import('../api-client.js').Stats} stats */
-  showStats(stats) {
-    this.#meta.textContent = statsText(stats);
+  /**
+   * The answer's numbers, and why it ended when it ended early (a length-cut answer can be continued).
+   * @param {import('../api-client.js').Stats} stats @param {string} [reason] the done reason
+   */
+  showStats(stats, reason) {
+    const note = reason ? ENDING_NOTES[/** @type {keyof ENDING_NOTES} */ (reason)] : undefined;
+    this.#meta.textContent = note ? `${statsText(stats)} · ${note}` : statsText(stats);
+    if (note) this.element.dataset.doneReason = /** @type {string} */ (reason);
+    else delete this.element.dataset.doneReason;
   }
 
   /** @param {string} message */
