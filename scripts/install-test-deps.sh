@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests start as real engines (Chromium, nginx) and the fonts the
-# screenshots need, when they are missing. Needs root (or sudo); does nothing when all are there.
+# Installs the Debian packages the tests start as real engines (Chromium, nginx, PostgreSQL, Redis) and the
+# fonts the screenshots need, when they are missing. Needs root (or sudo); does nothing when all are there.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing+=(fonts-noto-color-emoji)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -27,7 +27,7 @@ builder.Services.AddApiProblems();
 builder.Services.AddSmailJson();
 builder.Services.AddOllama();
 builder.AddUpstreams();
-builder.Services.AddSessionStore();
+builder.AddSessionStore();
 builder.Services.AddChangeFeed();
 builder.Services.AddAnswerJournal();
 builder.Services.AddGenerations();

@@ -9,7 +9,8 @@ internal static class ChangesServiceCollectionExtensions
     {
         services.AddOptions<ChangesOptions>().BindConfiguration(ChangesOptions.Section);
         services.AddSingleton<ChangeFeed>();
-        services.AddSingleton<ISessionStore>(sp => new NotifyingSessionStore(sp.GetRequiredService<JsonFileSessionStore>(), sp.GetRequiredService<ChangeFeed>()));
+        services.AddSingleton<ISessionStore>(sp => new NotifyingSessionStore(
+            sp.GetRequiredKeyedService<ISessionStore>(SessionsServiceCollectionExtensions.BackingStore), sp.GetRequiredService<ChangeFeed>()));
         services.AddHostedService<UpstreamWatcher>();
         return services;
     }

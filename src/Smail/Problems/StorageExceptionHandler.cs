@@ -3,7 +3,7 @@ using Smail.Sessions;
 
 namespace Smail.Problems;
 
-/// <summary>A write the disk refused is a 503 with a code and the reason, not a bare 500; the server keeps running.</summary>
+/// <summary>A store that cannot write (a disk, a database) is a 503 with its code and the reason, not a bare 500; the server keeps running.</summary>
 internal sealed class StorageExceptionHandler(IProblemDetailsService problems, ILogger<StorageExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -20,8 +20,8 @@ internal sealed class StorageExceptionHandler(IProblemDetailsService problems, I
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Detail = storage.Message + " Nothing already stored was lost; free space or fix the folder's permissions, then try again.",
-                Extensions = { ["code"] = "storage_unavailable" },
+                Detail = $"{storage.Message} Nothing already stored was lost. {storage.Advice}",
+                Extensions = { ["code"] = storage.Code },
             },
         });
     }

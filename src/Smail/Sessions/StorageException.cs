@@ -1,5 +1,32 @@
 namespace Smail.Sessions;
 
-/// <summary>The conversation store could not write (a read-only or full disk, say). Nothing stored before is lost.</summary>
-internal sealed class StorageException(string folder, Exception inner)
-    : Exception($"Smail could not write to its conversation store at {folder}: {inner.Message}", inner);
+/// <summary>
+/// The conversation store could not do what was asked: a read-only or full disk, or a database that cannot be
+/// reached. Nothing stored before is lost. <see cref="Code"/> is the problem code the API answers with.
+/// </summary>
+internal sealed class StorageException : Exception
+{
+    /// <summary>The disk refused a write (the JSON store, the journal).</summary>
+    public StorageException(string folder, Exception inner)
+        : base($"Smail could not write to its conversation store at {folder}: {inner.Message}", inner)
+    {
+        Code = "storage_unavailable";
+        Advice = "Free space or fix the folder's permissions, then try again.";
+    }
+
+    private StorageException(string message, string code, string advice, Exception inner) : base(message, inner)
+    {
+        Code = code;
+        Advice = advice;
+    }
+
+    public string Code { get; }
+
+    /// <summary>What an operator can do about it.</summary>
+    public string Advice { get; }
+
+    /// <summary>The database could not be reached or refused the statement; <paramref name="where"/> names it without a password.</summary>
+    public static StorageException Database(string where, Exception inner) =>
+        new($"Smail cannot use its PostgreSQL store at {where}: {inner.Message}", "store_unavailable",
+            "Nothing was half-written. Check that PostgreSQL is running and reachable (ConnectionStrings:Postgres); Smail reconnects by itself.", inner);
+}

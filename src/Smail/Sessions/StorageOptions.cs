@@ -6,6 +6,10 @@ internal sealed class StorageOptions
 {
     public const string Section = "Storage";
 
+    /// <summary><see cref="StorageProviders.Json"/> (the default) or <see cref="StorageProviders.Postgres"/>.</summary>
+    [RegularExpression("^(json|postgres)$", ErrorMessage = "Storage:Provider is json or postgres.")]
+    public string Provider { get; set; } = StorageProviders.Json;
+
     /// <summary>The folder of the JSON session store; relative paths are under the working directory.</summary>
     public string Path { get; set; } = "data";
 

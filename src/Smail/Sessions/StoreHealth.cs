@@ -4,4 +4,21 @@ namespace Smail.Sessions;
 internal sealed record QuarantinedFile(string File, string? MovedTo, string Reason);
 
 /// <summary>What the store can tell about itself: where it is, whether it takes writes, what it set aside.</summary>
-internal sealed record StoreHealth(string Path, bool Writable, IReadOnlyList<QuarantinedFile> Quarantined);
+internal sealed record StoreHealth(string Path, bool Writable, IReadOnlyList<QuarantinedFile> Quarantined)
+{
+    /// <summary>Which store: <see cref="StorageProviders"/>.</summary>
+    public string Provider { get; init; } = StorageProviders.Json;
+
+    /// <summary>The contract's name for whether it works now.</summary>
+    public bool Ok => Writable;
+}
+
+/// <summary>The contract's <c>Storage:Provider</c> values.</summary>
+internal static class StorageProviders
+{
+    /// <summary>One JSON file per conversation under <c>Storage:Path</c>: the embedded default.</summary>
+    public const string Json = "json";
+
+    /// <summary>PostgreSQL at <c>ConnectionStrings:Postgres</c>, shared by any number of instances.</summary>
+    public const string Postgres = "postgres";
+}

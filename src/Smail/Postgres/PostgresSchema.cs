@@ -1,0 +1,81 @@
+using Npgsql;
+
+namespace Smail.Postgres;
+
+/// <summary>
+/// Creates and migrates Smail's tables on start. Several instances may start at once: each takes the same
+/// session-level advisory lock first, so one migrates while the others wait and then find nothing to do. Each
+/// migration runs in its own transaction with the row that records it, so a crash mid-way leaves the schema at the
+/// version before it.
+/// </summary>
+internal static class PostgresSchema
+{
+    /// <summary>Any fixed number: the advisory lock every Smail instance takes to migrate.</summary>
+    private const long MigrationLock = 0x5_3D_A1_1C_0D_E5;
+
+    /// <summary>The migrations in order; the schema's version is how many of them ran. Never edit one that shipped.</summary>
+    private static readonly string[] s_migrations =
+    [
+        """
+        CREATE TABLE conversations (
+            id text PRIMARY KEY,
+            owner_id text,
+            title text NOT NULL,
+            model text,
+            updated_at timestamptz NOT NULL,
+            message_count integer NOT NULL,
+            has_streaming boolean NOT NULL,
+            -- Set while a deleted conversation can still be restored; the row goes after the undo window.
+            deleted_at timestamptz,
+            -- The conversation without its messages, as the JSON store writes it (title, prompt, options, owner, …).
+            head jsonb NOT NULL
+        );
+        CREATE INDEX conversations_listed ON conversations (updated_at DESC) WHERE deleted_at IS NULL;
+        CREATE TABLE messages (
+            conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            id text NOT NULL,
+            position integer NOT NULL,
+            body jsonb NOT NULL,
+            PRIMARY KEY (conversation_id, id)
+        );
+        """,
+    ];
+
+    public static int LatestVersion => s_migrations.Length;
+
+    /// <summary>Brings the database up to <see cref="LatestVersion"/>; returns the version it found.</summary>
+    public static async Task<int> MigrateAsync(NpgsqlDataSource source, CancellationToken cancellationToken)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({MigrationLock})", cancellationToken);
+        try
+        {
+            await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS smail_schema (version integer NOT NULL)", cancellationToken);
+            await using var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM smail_schema", connection);
+            var found = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            if (found > s_migrations.Length)
+            {
+                throw new InvalidOperationException(
+                    $"The database's Smail schema is version {found}, newer than this Smail knows ({s_migrations.Length}). Upgrade Smail, or use another database.");
+            }
+            for (var version = found + 1; version <= s_migrations.Length; version++)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await ExecuteAsync(connection, transaction, s_migrations[version - 1], cancellationToken);
+                await ExecuteAsync(connection, transaction, $"INSERT INTO smail_schema (version) VALUES ({version})", cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            return found;
+        }
+        finally
+        {
+            await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
