@@ -37,11 +37,13 @@ internal sealed partial class GenerationRunner(
     public async Task<Session?> StartAsync(Generation generation, NewTurn? turn, IReadOnlyDictionary<string, JsonElement>? options)
     {
         Session? session;
+        var journaled = false;
         try
         {
             // On the disk before it is in memory: a refused journal write leaves the conversation as it was, and
             // a crash after the 202 keeps the message. A begin whose conversation is gone is skipped by replay.
             await journal.BeginAsync(generation, turn);
+            journaled = true;
             session = turn is null
                 ? await store.GetAsync(generation.SessionId, CancellationToken.None)
                 : await store.StageAsync(generation.SessionId, turn.ApplyTo, CancellationToken.None);
@@ -49,6 +51,12 @@ internal sealed partial class GenerationRunner(
         catch
         {
             registry.End(generation);
+            if (journaled)
+            {
+                // The store refused the turn (a database that is down): the client is told so, and a restart must
+                // not bring back a message it was told was not taken.
+                await ForgetBeginAsync(generation.Id);
+            }
             throw;
         }
         if (session is null)
@@ -60,6 +68,18 @@ internal sealed partial class GenerationRunner(
         generation.Begin();
         _ = Task.Run(() => RunAsync(generation, session, options));
         return session;
+    }
+
+    private async Task ForgetBeginAsync(string generationId)
+    {
+        try
+        {
+            await journal.SavedDurablyAsync(generationId);
+        }
+        catch (StorageException ex)
+        {
+            LogStoreFailed(ex);
+        }
     }
 
     private async Task RunAsync(Generation generation, Session session, IReadOnlyDictionary<string, JsonElement>? options)

@@ -185,17 +185,35 @@ internal sealed class PostgresSessionStore(NpgsqlDataSource source, IOptions<Sto
     /// </summary>
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await EnsureMigratedAsync(cancellationToken);
-            await using var connection = await source.OpenConnectionAsync(cancellationToken);
-            return await work(connection);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
-        {
-            throw StorageException.Database(Where, ex);
+            try
+            {
+                await EnsureMigratedAsync(cancellationToken);
+                await using var connection = await source.OpenConnectionAsync(cancellationToken);
+                return await work(connection);
+            }
+            catch (Exception ex) when (attempt == 1 && IsStaleConnection(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // The pool held connections from before PostgreSQL restarted: drop them all and try once more on a new one.
+                // The failed attempt's transaction never committed, and every message is written by its id, so trying
+                // again cannot write anything twice.
+                source.Clear();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                throw StorageException.Database(Where, ex);
+            }
         }
     }
+
+    /// <summary>A pooled connection the server closed: an administrator's shutdown, or a socket that ended.</summary>
+    private static bool IsStaleConnection(Exception ex) => ex switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => true,
+        NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or EndOfStreamException } => true,
+        _ => false,
+    };
 
     private async Task EnsureMigratedAsync(CancellationToken cancellationToken)
     {

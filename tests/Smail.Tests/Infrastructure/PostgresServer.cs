@@ -77,6 +77,8 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         _process.Dispose();
         _process = Start(_bin, _folder, Port, durable: false);
+        // The tests' own pools still hold connections to the server that stopped.
+        NpgsqlConnection.ClearAllPools();
         await WaitUntilReadyAsync();
     }
 
