@@ -17,6 +17,10 @@ if (UsersCommand.IsRequested(args, out var configurationArgs))
 {
     return await UsersCommand.RunAsync(args, WebApplication.CreateBuilder(configurationArgs).Configuration);
 }
+if (StoreCopyCommand.IsRequested(args, out var storeArgs))
+{
+    return await StoreCopyCommand.RunAsync(args, WebApplication.CreateBuilder(storeArgs).Configuration, Console.Out);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 

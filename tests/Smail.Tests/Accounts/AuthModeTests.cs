@@ -114,41 +114,9 @@ public sealed class AuthModeTests
     }
 
     /// <summary>Runs the built Smail as its own process and returns its exit code and everything it printed.</summary>
-    private static async Task<(int Exit, string Output)> RunSmailAsync(string[] args, string? stdin, Dictionary<string, string>? environment = null)
-    {
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var project = Path.Combine(SmailProcess.RepoRoot(), "src", "Smail");
-        var dll = Path.Combine(project, "bin", configuration, "net10.0", "Smail.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, .. args])
+    private static Task<(int ExitCode, string Output)> RunSmailAsync(string[] args, string? stdin, Dictionary<string, string>? environment = null) =>
+        SmailProcess.RunToEndAsync(args, stdin, new Dictionary<string, string>(environment ?? [])
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var (key, value) in environment ?? [])
-        {
-            start.Environment[key] = value;
-        }
-        start.Environment["Storage__Path"] = Directory.CreateTempSubdirectory("smail-mode-").FullName;
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("Smail did not exit: it started where it should have refused.");
-        }
-        return (process.ExitCode, await output + await error);
-    }
+            ["Storage__Path"] = Directory.CreateTempSubdirectory("smail-mode-").FullName,
+        });
 }

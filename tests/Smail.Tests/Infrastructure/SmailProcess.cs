@@ -25,9 +25,7 @@ public sealed class SmailProcess : IAsyncDisposable
     /// <summary>Starts the build of Smail beside this assembly's configuration and waits until it answers.</summary>
     public static async Task<SmailProcess> StartAsync(Uri upstream, string? storePath = null, params string[] settings)
     {
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var project = Path.Combine(RepoRoot(), "src", "Smail");
-        var dll = Path.Combine(project, "bin", configuration, "net10.0", "Smail.dll");
+        var (dll, project) = Build();
         storePath ??= Directory.CreateTempSubdirectory("smail-process-").FullName;
         // Port 0, and the address Smail says it bound: a port picked here and bound there can be taken by another
         // suite in between, and then a health check would be answered by someone else's Smail.
@@ -73,6 +71,52 @@ public sealed class SmailProcess : IAsyncDisposable
             }
         }
         throw new TimeoutException("Smail did not answer within 30 s of listening.");
+    }
+
+    /// <summary>
+    /// Runs Smail with <paramref name="arguments"/> to its end (one of its commands, or a start that must be refused):
+    /// its exit code and what it printed. A Smail that does not exit within 60 s is killed, and that is a failure.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToEndAsync(string[] arguments, string? input = null, IDictionary<string, string>? environment = null)
+    {
+        var (dll, project) = Build();
+        var start = new ProcessStartInfo("dotnet", [dll, .. arguments, "--contentRoot", project])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"Smail {string.Join(' ', arguments)} did not exit within 60 s.");
+        }
+        return (process.ExitCode, await output + await errors);
+    }
+
+    private static (string Dll, string Project) Build()
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var project = Path.Combine(RepoRoot(), "src", "Smail");
+        return (Path.Combine(project, "bin", configuration, "net10.0", "Smail.dll"), project);
     }
 
     /// <summary>Resident memory of the process, from /proc: what the operating system actually gave it.</summary>
