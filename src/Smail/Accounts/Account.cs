@@ -52,6 +52,10 @@ internal sealed record AccountsDocument(
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
     public static AccountsDocument Empty { get; } = new([], [], []);
+
+    /// <summary>A document as read: a list missing from it (written by hand, or by an older Smail) is an empty one.</summary>
+    public static AccountsDocument Complete(AccountsDocument? read) =>
+        read is null ? Empty : read with { Accounts = read.Accounts ?? [], SignIns = read.SignIns ?? [], Tokens = read.Tokens ?? [] };
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

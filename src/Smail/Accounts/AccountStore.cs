@@ -1,27 +1,26 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
-using System.Text.Json;
-using Microsoft.Extensions.Options;
+using Smail.Accounts.Persistence;
 using Smail.Sessions;
 
 namespace Smail.Accounts;
 
 /// <summary>
-/// The accounts, sign-ins and API tokens, in <c>accounts.json</c> beside the conversations. All of it is
-/// in memory, so checking a request's credential is a dictionary lookup; a change is written atomically before
-/// it is visible, and revoking a credential aborts its open requests (<see cref="Revocations"/>).
+/// The accounts, sign-ins and API tokens: all of it in memory, so checking a request's credential is a dictionary
+/// lookup. It is stored by an <see cref="IAccountsDocuments"/> (<c>accounts.json</c>, or PostgreSQL); a change is
+/// stored before it is visible, and revoking a credential aborts its open requests (<see cref="Revocations"/>),
+/// whether the revocation was made here or by another instance.
 /// </summary>
 internal sealed class AccountStore : IDisposable
 {
-    public const string FileName = "accounts.json";
+    public const string FileName = AccountsFile.FileName;
 
     /// <summary>Activity is written at most this often per account: it is for the admin page, not for auditing.</summary>
     private static readonly TimeSpan s_seenPrecision = TimeSpan.FromMinutes(5);
 
-    private readonly string _path;
+    private readonly IAccountsDocuments _documents;
     private readonly TimeProvider _time;
     private readonly Revocations _revocations;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new();
     private volatile Snapshot _current;
 
@@ -42,15 +41,18 @@ internal sealed class AccountStore : IDisposable
 
     private AccountsDocument Document => _current.Document;
 
-    public AccountStore(IOptions<StorageOptions> storage, TimeProvider time, Revocations revocations)
+    private AccountStore(IAccountsDocuments documents, AccountsDocument loaded, TimeProvider time, Revocations revocations)
     {
-        var folder = Path.GetFullPath(storage.Value.Path);
-        Directory.CreateDirectory(folder);
-        _path = Path.Combine(folder, FileName);
+        _documents = documents;
         _time = time;
         _revocations = revocations;
-        _current = new Snapshot(Read(_path));
+        _current = new Snapshot(loaded);
+        documents.ChangedElsewhere += ChangedElsewhere;
     }
+
+    /// <summary>Reads the stored document; a store that cannot be read stops the start (see <see cref="AccountsFile.Read"/>).</summary>
+    public static async Task<AccountStore> OpenAsync(IAccountsDocuments documents, TimeProvider time, Revocations revocations, CancellationToken cancellationToken = default) =>
+        new(documents, await documents.LoadAsync(cancellationToken), time, revocations);
 
     public IReadOnlyList<Account> Accounts => Document.Accounts;
 
@@ -215,20 +217,37 @@ internal sealed class AccountStore : IDisposable
 
     public static string NewStamp() => Guid.NewGuid().ToString("N");
 
-    public void Dispose() => _writeLock.Dispose();
+    /// <summary>Stops listening; the documents' storage belongs to whoever made it.</summary>
+    public void Dispose() => _documents.ChangedElsewhere -= ChangedElsewhere;
 
+    // The change is applied to the document as stored, which another instance may have changed since this one
+    // last heard; the swap below keeps the newer of the two when the notice of that change arrives meanwhile.
     private async Task ChangeAsync(Func<AccountsDocument, AccountsDocument> change)
     {
-        await _writeLock.WaitAsync();
-        try
+        var changed = await _documents.ChangeAsync(document => WithActivity(change(document)));
+        _current = new Snapshot(changed);
+    }
+
+    /// <summary>
+    /// Another instance changed the accounts: this one sees the change, and ends the open requests of every
+    /// credential that is gone (signed out, revoked, or of an account disabled, deleted or with a new stamp).
+    /// </summary>
+    private void ChangedElsewhere(AccountsDocument document)
+    {
+        var before = _current;
+        _current = new Snapshot(document);
+        var after = _current;
+        foreach (var signIn in before.SignIns.Keys.Where(id => !after.SignIns.ContainsKey(id)))
         {
-            var changed = WithActivity(change(Document));
-            await AtomicFile.WriteAsync(_path, JsonSerializer.SerializeToUtf8Bytes(changed, AccountsJsonContext.Default.AccountsDocument), CancellationToken.None);
-            _current = new Snapshot(changed);
+            _revocations.Revoke(Revocations.ForSignIn(signIn));
         }
-        finally
+        foreach (var token in before.TokensById.Keys.Where(id => !after.TokensById.ContainsKey(id)))
         {
-            _writeLock.Release();
+            _revocations.Revoke(Revocations.ForToken(token));
+        }
+        foreach (var account in before.ById.Values.Where(a => after.ById.GetValueOrDefault(a.Id) is not { IsActive: true } now || now.SecurityStamp != a.SecurityStamp))
+        {
+            _revocations.Revoke(Revocations.ForAccount(account.Id));
         }
     }
 
@@ -238,21 +257,4 @@ internal sealed class AccountStore : IDisposable
         Accounts = [.. document.Accounts.Select(a => _seen.TryGetValue(a.Id, out var seen) ? a with { LastSeenAt = seen } : a)],
         Tokens = [.. document.Tokens.Select(t => _seen.TryGetValue(SeenKey(t), out var used) ? t with { LastUsedAt = used } : t)],
     };
-
-    private static AccountsDocument Read(string path)
-    {
-        try
-        {
-            using var file = File.OpenRead(path);
-            var document = JsonSerializer.Deserialize(file, AccountsJsonContext.Default.AccountsDocument) ?? AccountsDocument.Empty;
-            // A list missing from the file (written by hand, or by an older Smail) is an empty one.
-            return new AccountsDocument(document.Accounts ?? [], document.SignIns ?? [], document.Tokens ?? []);
-        }
-        catch (FileNotFoundException)
-        {
-            return AccountsDocument.Empty;
-        }
-        // Any other failure (unreadable, malformed) stops the start: running without the accounts would lock
-        // everyone out, or worse, let the next sign-up become the first admin.
-    }
 }

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Smail.Accounts.Authentication;
+using Smail.Accounts.Persistence;
+using Smail.Postgres;
 using Smail.Sessions;
 
 namespace Smail.Accounts;
@@ -26,7 +28,7 @@ internal static class AccountsServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Revocations>();
-        services.AddSingleton<AccountStore>();
+        services.AddAccountsStorage(builder.Configuration);
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Ownership>();
@@ -35,10 +37,19 @@ internal static class AccountsServiceCollectionExtensions
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddUserLimits();
 
-        // Cookies are encrypted with keys kept beside the conversations, so a restart does not sign everyone out.
+        // Cookies are encrypted with keys kept beside the conversations, so a restart does not sign everyone out;
+        // on PostgreSQL the keys are there, so every instance reads every cookie.
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        services.AddDataProtection().SetApplicationName("smail")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.Path), "keys")));
+        var protection = services.AddDataProtection().SetApplicationName("smail");
+        if (storage.Provider == StorageProviders.Postgres)
+        {
+            services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<PostgresReady>((options, database) => options.XmlRepository = new PostgresXmlRepository(database));
+        }
+        else
+        {
+            protection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.Path), "keys")));
+        }
 
         var authentication = services.AddAuthentication(SmailScheme)
             .AddPolicyScheme(SmailScheme, "Smail", options => options.ForwardDefaultSelector = context =>
@@ -106,5 +117,26 @@ internal static class AccountsServiceCollectionExtensions
         {
             throw new InvalidOperationException("Auth:Mode=oidc needs Auth:Oidc:Authority and Auth:Oidc:ClientId.");
         }
+    }
+
+    /// <summary>
+    /// Where the accounts are kept follows <c>Storage:Provider</c>: <c>accounts.json</c>, or PostgreSQL, which every
+    /// instance shares (and then the keys that encrypt sign-in cookies are shared there too, so any instance reads
+    /// any cookie). Read at the start: a store that cannot be read stops it.
+    /// </summary>
+    private static void AddAccountsStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.Provider == StorageProviders.Postgres)
+        {
+            services.AddSingleton<IAccountsDocuments>(sp => new PostgresAccountsDocuments(
+                sp.GetRequiredService<PostgresReady>(), sp.GetRequiredService<ILogger<PostgresAccountsDocuments>>()));
+        }
+        else
+        {
+            services.AddSingleton<IAccountsDocuments>(_ => new AccountsFile(Path.GetFullPath(storage.Path)));
+        }
+        services.AddSingleton(sp => AccountStore.OpenAsync(sp.GetRequiredService<IAccountsDocuments>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Revocations>()).GetAwaiter().GetResult());
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Smail.Accounts.Persistence;
 using Smail.Sessions;
 
 namespace Smail.Accounts;
@@ -43,7 +44,14 @@ internal static class UsersCommand
         }
 
         var storage = Options.Create(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
-        using var accounts = new AccountStore(storage, TimeProvider.System, new Revocations());
+        await using var dataSource = storage.Value.Provider == StorageProviders.Postgres
+            ? Npgsql.NpgsqlDataSource.Create(configuration.GetConnectionString(Postgres.PostgresServiceCollectionExtensions.ConnectionStringName)
+                ?? throw new InvalidOperationException("Storage:Provider is postgres, so this needs ConnectionStrings:Postgres."))
+            : null;
+        await using IAccountsDocuments documents = dataSource is null
+            ? new AccountsFile(Path.GetFullPath(storage.Value.Path))
+            : new Postgres.PostgresAccountsDocuments(new Postgres.PostgresReady(dataSource), NullLogger<Postgres.PostgresAccountsDocuments>.Instance);
+        using var accounts = await AccountStore.OpenAsync(documents, TimeProvider.System, new Revocations());
         var audit = new AuditLog(storage, TimeProvider.System, NullLoggerFactory.Instance);
         var hash = new PasswordHasher<Account>().HashPassword(null!, password);
         if (accounts.FindByName(username) is { } existing)

@@ -39,6 +39,20 @@ internal static class PostgresSchema
             PRIMARY KEY (conversation_id, id)
         );
         """,
+        """
+        -- The accounts, sign-ins and tokens as one document, as accounts.json holds them: every instance keeps it in
+        -- memory and hears of a change by NOTIFY smail_accounts (the new version).
+        CREATE TABLE accounts_document (
+            id integer PRIMARY KEY CHECK (id = 1),
+            version bigint NOT NULL,
+            document jsonb NOT NULL
+        );
+        -- The keys that encrypt sign-in cookies, shared so that any instance reads a cookie any other wrote.
+        CREATE TABLE data_protection_keys (
+            name text PRIMARY KEY,
+            xml text NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

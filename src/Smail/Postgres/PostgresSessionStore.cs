@@ -14,14 +14,13 @@ namespace Smail.Postgres;
 /// conversation are serialised by the database, across instances. A staged change is written through: the
 /// database is durable, so there is nothing to save later. Design: docs/decisions/0009-postgres-store.md.
 /// </summary>
-internal sealed class PostgresSessionStore(NpgsqlDataSource source, IOptions<StorageOptions> options, TimeProvider time) : ISessionStore
+internal sealed class PostgresSessionStore(PostgresReady database, IOptions<StorageOptions> options, TimeProvider time) : ISessionStore
 {
     private const string SummaryColumns = "id, owner_id, title, model, head->>'createdAt', head->>'updatedAt', message_count, has_streaming";
-    private readonly SemaphoreSlim _migrated = new(1, 1);
-    private volatile bool _ready;
+    private int _purgedAtStart;
 
     /// <summary>Where the store is, without the password: for messages and health.</summary>
-    public string Where { get; } = Describe(source.ConnectionString);
+    public string Where { get; } = Describe(database.Source.ConnectionString);
 
     public Task<IReadOnlyList<StoredSummary>> ListAsync(CancellationToken cancellationToken) =>
         RunAsync(async connection => await ReadSummariesAsync(new NpgsqlCommand(
@@ -190,7 +189,7 @@ internal sealed class PostgresSessionStore(NpgsqlDataSource source, IOptions<Sto
             try
             {
                 await EnsureMigratedAsync(cancellationToken);
-                await using var connection = await source.OpenConnectionAsync(cancellationToken);
+                await using var connection = await database.Source.OpenConnectionAsync(cancellationToken);
                 return await work(connection);
             }
             catch (Exception ex) when (attempt == 1 && IsStaleConnection(ex) && !cancellationToken.IsCancellationRequested)
@@ -198,7 +197,7 @@ internal sealed class PostgresSessionStore(NpgsqlDataSource source, IOptions<Sto
                 // The pool held connections from before PostgreSQL restarted: drop them all and try once more on a new one.
                 // The failed attempt's transaction never committed, and every message is written by its id, so trying
                 // again cannot write anything twice.
-                source.Clear();
+                database.Source.Clear();
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
@@ -217,23 +216,11 @@ internal sealed class PostgresSessionStore(NpgsqlDataSource source, IOptions<Sto
 
     private async Task EnsureMigratedAsync(CancellationToken cancellationToken)
     {
-        if (_ready)
+        await database.EnsureAsync(cancellationToken);
+        if (Interlocked.Exchange(ref _purgedAtStart, 1) == 0)
         {
-            return;
-        }
-        await _migrated.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_ready)
-            {
-                await PostgresSchema.MigrateAsync(source, cancellationToken);
-                _ready = true;
-                _ = PurgeAsync(CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-        finally
-        {
-            _migrated.Release();
+            // What was deleted before a restart, and is past its undo window now.
+            _ = PurgeAsync(CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -353,7 +340,8 @@ internal sealed class PostgresSessionStore(NpgsqlDataSource source, IOptions<Sto
     private static string EscapeLike(string word) => word.Replace(@"\", @"\\", StringComparison.Ordinal)
         .Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
-    private static string Describe(string connectionString)
+    /// <summary>Host, port and database of a connection string: never its password.</summary>
+    public static string Describe(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         return $"{builder.Host}:{builder.Port}/{builder.Database}";

@@ -74,7 +74,7 @@ internal static class StoreCopyCommand
         var connectionString = configuration.GetConnectionString(PostgresServiceCollectionExtensions.ConnectionStringName)
             ?? throw new InvalidOperationException("Copying to or from PostgreSQL needs ConnectionStrings:Postgres.");
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var postgres = new PostgresSessionStore(dataSource, storage, TimeProvider.System);
+        var postgres = new PostgresSessionStore(new PostgresReady(dataSource), storage, TimeProvider.System);
         await postgres.CheckAsync(CancellationToken.None);
         return new OpenStore(postgres, postgres.Where, null, dataSource);
     }
