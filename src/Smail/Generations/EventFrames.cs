@@ -47,6 +47,24 @@ internal static class EventFrames
         return buffer.WrittenSpan;
     }
 
+    /// <summary>The frame of an event whose payload is already JSON (an event another instance framed): the same bytes as <see cref="Build{T}"/>.</summary>
+    public static ReadOnlySpan<byte> BuildRaw(long id, string type, ReadOnlySpan<byte> json, out int dataStart, out int dataLength)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        buffer.Write("id: "u8);
+        id.TryFormat(buffer.GetSpan(20), out var digits, default, CultureInfo.InvariantCulture);
+        buffer.Advance(digits);
+        buffer.Write("\nevent: "u8);
+        buffer.Advance(Encoding.UTF8.GetBytes(type, buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(type.Length))));
+        buffer.Write("\ndata: "u8);
+        dataStart = buffer.WrittenCount;
+        buffer.Write(json);
+        dataLength = json.Length;
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan;
+    }
+
     /// <summary>The text of a <c>delta</c> or <c>thinking</c> event, read back from its frame.</summary>
     public static string ReadText(GenerationEvent item) =>
         JsonSerializer.Deserialize(item.Data, SmailJsonContext.Default.TextEventData)?.Text ?? "";

@@ -20,6 +20,18 @@ internal sealed class EventLog
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _isFinished;
 
+    /// <summary>
+    /// Told of every event once it is in the log, in order, on the appending thread (the runner's): how another
+    /// instance hears of the events (<see cref="Redis.GenerationStreams"/>). Set before the first event.
+    /// </summary>
+    public Action<GenerationEvent>? Appended { get; set; }
+
+    /// <summary>The number of events so far: the next one's id is this plus one.</summary>
+    public long Count
+    {
+        get { lock (_lock) { return _count; } }
+    }
+
     public bool IsFinished
     {
         get { lock (_lock) { return _isFinished; } }
@@ -34,33 +46,67 @@ internal sealed class EventLog
     /// </summary>
     public bool TryAppend<T>(string type, T payload, JsonTypeInfo<T> info)
     {
-        TaskCompletionSource appended;
-        var final = type is EventTypes.Done or EventTypes.Error;
+        (GenerationEvent, TaskCompletionSource) added;
         lock (_lock)
         {
             if (_isFinished)
             {
                 return false;
             }
-            if (_count % BlockSize == 0)
-            {
-                _blocks.Add(new GenerationEvent[BlockSize]);
-            }
-            var id = _count + 1;
-            var frame = EventFrames.Build(id, type, payload, info, out var dataStart, out var dataLength);
-            var (page, start) = _pages.Store(frame);
-            _blocks[_count / BlockSize][_count % BlockSize] = new GenerationEvent(id, type, Stopwatch.GetTimestamp(), page, start, frame.Length, start + dataStart, dataLength);
-            _count++;
-            _isFinished = final;
-            appended = _appended;
-            _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var frame = EventFrames.Build(_count + 1, type, payload, info, out var dataStart, out var dataLength);
+            added = Store(type, frame, dataStart, dataLength);
         }
-        appended.TrySetResult();
-        if (final)
+        Announce(added);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds event <paramref name="id"/>, already framed elsewhere as JSON (a replica of another instance's
+    /// generation). False unless it is the next one: a duplicate is ignored, a gap is for the caller to fill.
+    /// </summary>
+    public bool TryAppendRaw(long id, string type, ReadOnlySpan<byte> json)
+    {
+        (GenerationEvent, TaskCompletionSource) added;
+        lock (_lock)
+        {
+            if (_isFinished || id != _count + 1)
+            {
+                return false;
+            }
+            var frame = EventFrames.BuildRaw(id, type, json, out var dataStart, out var dataLength);
+            added = Store(type, frame, dataStart, dataLength);
+        }
+        Announce(added);
+        return true;
+    }
+
+    // Under the lock: the frame goes into the pages and the event into its block; a final one closes the log.
+    // Returns the signal of those waiting for this event, swapped for the next one's under the same lock.
+    private (GenerationEvent Added, TaskCompletionSource Appended) Store(string type, ReadOnlySpan<byte> frame, int dataStart, int dataLength)
+    {
+        if (_count % BlockSize == 0)
+        {
+            _blocks.Add(new GenerationEvent[BlockSize]);
+        }
+        var (page, start) = _pages.Store(frame);
+        var added = new GenerationEvent(_count + 1, type, Stopwatch.GetTimestamp(), page, start, frame.Length, start + dataStart, dataLength);
+        _blocks[_count / BlockSize][_count % BlockSize] = added;
+        _count++;
+        _isFinished = added.IsFinal;
+        var appended = _appended;
+        _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (added, appended);
+    }
+
+    // Outside the lock: whoever mirrors the log hears of the event, and waiting listeners wake.
+    private void Announce((GenerationEvent Added, TaskCompletionSource Appended) stored)
+    {
+        Appended?.Invoke(stored.Added);
+        stored.Appended.TrySetResult();
+        if (stored.Added.IsFinal)
         {
             _ended.TrySetResult();
         }
-        return true;
     }
 
     /// <summary>
