@@ -41,7 +41,37 @@ internal sealed class Generation(
     /// <summary>True when the server, not a person, stopped it: the answer is stored as interrupted.</summary>
     public bool Interrupted { get; private set; }
 
-    public void Stop() => _stop.Cancel();
+    /// <summary>
+    /// A replica's: how a stop asked on this instance reaches the one that runs the generation. A replica has no
+    /// runner of its own; its events come from the owner (<see cref="Replicate"/>).
+    /// </summary>
+    public Action? StopElsewhere { get; init; }
+
+    public bool IsReplica => StopElsewhere is not null;
+
+    public void Stop()
+    {
+        if (StopElsewhere is { } elsewhere)
+        {
+            elsewhere();
+        }
+        else
+        {
+            _stop.Cancel();
+        }
+    }
+
+    /// <summary>Told of every event as it is added, in order: how other instances hear of them.</summary>
+    public Action<GenerationEvent>? Appended
+    {
+        set => _log.Appended = value;
+    }
+
+    /// <summary>The events so far; the next one's id is this plus one.</summary>
+    public long EventCount => _log.Count;
+
+    /// <summary>A replica's next event, as the owner framed it; false when it is not the next one (a duplicate, or after a gap).</summary>
+    public bool Replicate(long id, string type, ReadOnlySpan<byte> json) => _log.TryAppendRaw(id, type, json);
 
     /// <summary>Stops it because the server is shutting down.</summary>
     public void Interrupt()

@@ -6,9 +6,29 @@ namespace Smail.Generations;
 /// <summary>
 /// The generations the server knows: running ones (at most one per conversation) and finished ones,
 /// kept for <see cref="GenerationOptions.ReplayRetention"/> so late or reconnecting listeners can replay them.
+/// With Redis, the generations this instance runs are shared, and another instance's are found there
+/// (<see cref="Redis.GenerationStreams"/>).
 /// </summary>
-internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, TimeProvider time, Changes.ChangeFeed changes)
+internal sealed class GenerationRegistry
 {
+    private readonly IOptions<GenerationOptions> options;
+    private readonly TimeProvider time;
+    private readonly Changes.ChangeFeed changes;
+    private readonly Redis.GenerationStreams? _streams;
+
+    public GenerationRegistry(IOptions<GenerationOptions> options, TimeProvider time, Changes.ChangeFeed changes, Redis.GenerationStreams? streams = null)
+    {
+        this.options = options;
+        this.time = time;
+        this.changes = changes;
+        _streams = streams;
+        if (streams is not null)
+        {
+            // A stop asked on another instance, for a generation this one runs.
+            streams.StopRequested += id => Find(id)?.Stop();
+        }
+    }
+
     private readonly ConcurrentDictionary<string, Generation> _byId = new();
     private readonly ConcurrentDictionary<string, Generation> _runningBySession = new();
     // Ids of generations no longer replayable, so a late client hears "gone" rather than "never existed".
@@ -37,12 +57,17 @@ internal sealed class GenerationRegistry(IOptions<GenerationOptions> options, Ti
             return false;
         }
         _byId[candidate.Id] = candidate;
+        _streams?.Publish(candidate);
         generation = candidate;
         changes.SessionChanged(sessionId, session.OwnerId, Changes.SessionChanges.AnswerStarted);
         return true;
     }
 
     public Generation? Find(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>A generation this instance runs or ran, or, with Redis, a replica of one another instance runs or ran.</summary>
+    public async Task<Generation?> FindAnywhereAsync(string id) =>
+        Find(id) ?? (_streams is null || !Sessions.SmailIds.IsValid(id) ? null : await _streams.FindAsync(id));
 
     public Expired? FindExpired(string id) => _expired.GetValueOrDefault(id);
 

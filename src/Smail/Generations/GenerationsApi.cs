@@ -14,9 +14,9 @@ internal static class GenerationsApi
     {
         var group = app.MapGroup("/api/generations/{id}").WithTags("Generations");
 
-        group.MapGet("/events", Events);
+        group.MapGet("/events", EventsAsync);
         group.MapGet("/poll", PollAsync);
-        group.MapPost("/stop", Stop);
+        group.MapPost("/stop", StopAsync);
 
         return group;
     }
@@ -26,7 +26,7 @@ internal static class GenerationsApi
     /// answers 404 exactly like one that never existed (LibreChat CVE-2026-31950). Resumes after <c>Last-Event-ID</c> (header, as EventSource sends
     /// it) or <c>?lastEventId=</c>, so a reconnect gets exactly the events it missed.
     /// </summary>
-    public static Results<EventStreamResult, ProblemHttpResult> Events(
+    public static async Task<Results<EventStreamResult, ProblemHttpResult>> EventsAsync(
         string id,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventIdHeader,
         [FromQuery] string? lastEventId,
@@ -36,7 +36,7 @@ internal static class GenerationsApi
         IOptions<GenerationOptions> options,
         SmailMetrics metrics)
     {
-        if (Find(id, user, ownership, registry) is not { } found)
+        if (await FindAsync(id, user, ownership, registry) is not { } found)
         {
             return NotFoundOrExpired(id, user, ownership, registry);
         }
@@ -55,7 +55,7 @@ internal static class GenerationsApi
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PollAsync(
         string id, [FromQuery] string? after, SmailUser user, Ownership ownership, GenerationRegistry registry, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct)
     {
-        if (Find(id, user, ownership, registry) is not { } found)
+        if (await FindAsync(id, user, ownership, registry) is not { } found)
         {
             return NotFoundOrExpired(id, user, ownership, registry);
         }
@@ -71,9 +71,9 @@ internal static class GenerationsApi
         return TypedResults.File(body, "application/json");
     }
 
-    public static Results<Accepted, ProblemHttpResult> Stop(string id, SmailUser user, Ownership ownership, GenerationRegistry registry, SmailMetrics metrics)
+    public static async Task<Results<Accepted, ProblemHttpResult>> StopAsync(string id, SmailUser user, Ownership ownership, GenerationRegistry registry, SmailMetrics metrics)
     {
-        if (Find(id, user, ownership, registry) is not { } found)
+        if (await FindAsync(id, user, ownership, registry) is not { } found)
         {
             return NotFoundOrExpired(id, user, ownership, registry);
         }
@@ -85,8 +85,8 @@ internal static class GenerationsApi
         return TypedResults.Accepted((string?)null);
     }
 
-    private static Generation? Find(string id, SmailUser user, Ownership ownership, GenerationRegistry registry) =>
-        registry.Find(id) is { } found && ownership.Owns(user, found.OwnerId) ? found : null;
+    private static async Task<Generation?> FindAsync(string id, SmailUser user, Ownership ownership, GenerationRegistry registry) =>
+        await registry.FindAnywhereAsync(id) is { } found && ownership.Owns(user, found.OwnerId) ? found : null;
 
     private static ProblemHttpResult NotFoundOrExpired(string id, SmailUser user, Ownership ownership, GenerationRegistry registry) =>
         registry.FindExpired(id) is { } expired && ownership.Owns(user, expired.OwnerId)

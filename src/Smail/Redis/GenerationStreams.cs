@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Smail.Generations;
+using StackExchange.Redis;
+
+namespace Smail.Redis;
+
+/// <summary>
+/// Live generations shared through Redis, so any instance serves the events, resume and long poll of any of them.
+/// <list type="bullet">
+/// <item>The instance that runs a generation (its owner) writes each event, as it is appended, to the Redis Stream
+/// <c>smail:gen:{id}</c> under the id <c>{seq}-0</c>, so the SSE <c>id:</c> stays the generation's own sequence
+/// number, and publishes it on the channel of the same name. Both are fire-and-forget on the multiplexer, off the
+/// token's path. The stream expires after the replay retention once the generation ends.</item>
+/// <item>Another instance asked for the generation builds a replica: a <see cref="Generation"/> whose log it fills
+/// from the stream (<c>XRANGE</c>) and then from the channel. It subscribes before it reads, so an event is in the
+/// range or arrives by the channel; a gap (a message pub/sub dropped) is filled from the stream again. Listeners on
+/// that instance read the replica exactly as they read a local generation: one subscription per generation per
+/// instance, never a blocking read per listener (docs/decisions/0010-live-generations-on-redis.md).</item>
+/// <item>A stop asked on any instance is published on <c>smail:stop</c>; the owner stops its generation.</item>
+/// </list>
+/// </summary>
+internal sealed class GenerationStreams : IDisposable
+{
+    private static readonly RedisChannel s_stops = RedisChannel.Literal("smail:stop");
+    private readonly IConnectionMultiplexer _redis;
+    private readonly ISubscriber _subscriber;
+    private readonly GenerationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Lazy<Task<Replica?>>> _replicas = new();
+
+    public GenerationStreams(IConnectionMultiplexer redis, IOptions<GenerationOptions> options, TimeProvider time)
+    {
+        _redis = redis;
+        _subscriber = redis.GetSubscriber();
+        _options = options.Value;
+        _time = time;
+        _subscriber.Subscribe(s_stops, (_, id) => StopRequested?.Invoke(id.ToString()));
+    }
+
+    /// <summary>Raised with a generation's id when some instance asked to stop it; its owner stops it.</summary>
+    public event Action<string>? StopRequested;
+
+    private static RedisKey StreamKey(string id) => "smail:gen:" + id;
+
+    private static RedisKey MetaKey(string id) => "smail:gen:" + id + ":meta";
+
+    private static RedisChannel Channel(string id) => RedisChannel.Literal("smail:gen:" + id);
+
+    /// <summary>Shares a generation this instance runs: its description now, and each event as it is appended.</summary>
+    public void Publish(Generation generation)
+    {
+        var database = _redis.GetDatabase();
+        var (stream, meta, channel) = (StreamKey(generation.Id), MetaKey(generation.Id), Channel(generation.Id));
+        database.HashSet(meta,
+        [
+            new("session", generation.SessionId),
+            new("message", generation.AssistantMessageId),
+            new("model", generation.Model),
+            new("kind", generation.Kind.ToString()),
+            new("owner", generation.OwnerId ?? ""),
+            new("started", generation.StartedAt.ToUnixTimeMilliseconds()),
+        ], CommandFlags.FireAndForget);
+        generation.Appended = added =>
+        {
+            var data = added.Data.ToArray();
+            database.StreamAdd(stream, [new("t", added.Type), new("d", data)], $"{added.Id}-0", flags: CommandFlags.FireAndForget);
+            _subscriber.Publish(channel, Frame(added.Id, added.Type, data), CommandFlags.FireAndForget);
+            if (added.IsFinal)
+            {
+                database.KeyExpire(stream, _options.ReplayRetention, CommandFlags.FireAndForget);
+                database.KeyExpire(meta, _options.ReplayRetention, CommandFlags.FireAndForget);
+            }
+        };
+    }
+
+    /// <summary>A replica of a generation another instance runs or ran; null when Redis knows no such generation.</summary>
+    public async Task<Generation?> FindAsync(string id)
+    {
+        var replica = _replicas.GetOrAdd(id, key => new Lazy<Task<Replica?>>(() => ReplicateAsync(key)));
+        Replica? found;
+        try
+        {
+            found = await replica.Value;
+        }
+        catch (RedisException)
+        {
+            _replicas.TryRemove(new KeyValuePair<string, Lazy<Task<Replica?>>>(id, replica));
+            throw;
+        }
+        if (found is null)
+        {
+            // Unknown now may be known a moment later (a generation just starting elsewhere): ask again next time.
+            _replicas.TryRemove(new KeyValuePair<string, Lazy<Task<Replica?>>>(id, replica));
+        }
+        return found?.Generation;
+    }
+
+    private async Task<Replica?> ReplicateAsync(string id)
+    {
+        var database = _redis.GetDatabase();
+        var meta = (await database.HashGetAllAsync(MetaKey(id))).ToDictionary(e => e.Name.ToString(), e => e.Value);
+        if (meta.Count == 0)
+        {
+            return null;
+        }
+        var generation = new Generation(id, meta["session"]!, meta["message"]!, meta["model"]!,
+            Enum.Parse<GenerationKind>(meta["kind"]!), DateTimeOffset.FromUnixTimeMilliseconds((long)meta["started"]))
+        {
+            OwnerId = meta["owner"] is { IsNullOrEmpty: false } owner ? owner.ToString() : null,
+            StopElsewhere = () => _subscriber.Publish(s_stops, id, CommandFlags.FireAndForget),
+        };
+        var replica = new Replica(generation, database, StreamKey(id));
+        // Subscribed before the backlog is read: every event is in the range, or arrives by the channel after it.
+        var queue = await _subscriber.SubscribeAsync(Channel(id));
+        queue.OnMessage(message => replica.OnPublishedAsync(message.Message));
+        await replica.CatchUpAsync();
+        _ = ForgetWhenDoneAsync(id, replica, queue);
+        return replica;
+    }
+
+    // The replica stays while the generation can be replayed, as a local one does, then goes.
+    private async Task ForgetWhenDoneAsync(string id, Replica replica, ChannelMessageQueue queue)
+    {
+        await replica.Generation.Ended;
+        await queue.UnsubscribeAsync();
+        await Task.Delay(_options.ReplayRetention, _time);
+        _replicas.TryRemove(id, out _);
+    }
+
+    private static byte[] Frame(long id, string type, byte[] data)
+    {
+        var head = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{id}\n{type}\n"));
+        return [.. head, .. data];
+    }
+
+    public void Dispose() => _subscriber.Unsubscribe(s_stops);
+
+    /// <summary>One generation's replica on this instance, and how its log is filled.</summary>
+    private sealed class Replica(Generation generation, IDatabase database, RedisKey stream)
+    {
+        private readonly SemaphoreSlim _filling = new(1, 1);
+
+        public Generation Generation => generation;
+
+        public async Task OnPublishedAsync(RedisValue message)
+        {
+            byte[] bytes = message!;
+            var first = Array.IndexOf(bytes, (byte)'\n');
+            var second = Array.IndexOf(bytes, (byte)'\n', first + 1);
+            var id = long.Parse(Encoding.ASCII.GetString(bytes, 0, first), CultureInfo.InvariantCulture);
+            var type = Encoding.UTF8.GetString(bytes, first + 1, second - first - 1);
+            await _filling.WaitAsync();
+            try
+            {
+                if (id > generation.EventCount + 1)
+                {
+                    await FillFromStreamAsync(); // pub/sub dropped something: the stream has it
+                }
+                generation.Replicate(id, type, bytes.AsSpan(second + 1));
+            }
+            finally
+            {
+                _filling.Release();
+            }
+        }
+
+        public async Task CatchUpAsync()
+        {
+            await _filling.WaitAsync();
+            try
+            {
+                await FillFromStreamAsync();
+            }
+            finally
+            {
+                _filling.Release();
+            }
+        }
+
+        private async Task FillFromStreamAsync()
+        {
+            var entries = await database.StreamRangeAsync(stream, $"{generation.EventCount + 1}-0", "+");
+            foreach (var entry in entries)
+            {
+                var id = long.Parse(((string)entry.Id!).Split('-')[0], CultureInfo.InvariantCulture);
+                byte[] data = entry["d"]!;
+                generation.Replicate(id, entry["t"]!, data);
+            }
+        }
+    }
+}
