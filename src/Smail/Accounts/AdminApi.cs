@@ -62,7 +62,7 @@ internal static class AdminApi
         await accounts.DeleteAsync(id);
         foreach (var summary in theirs)
         {
-            generations.RunningIn(summary.Id)?.Stop();
+            (await generations.RunningAnywhereAsync(summary.Id))?.Stop();
             await store.DeleteAsync(summary.Id, ct);
         }
         audit.Record(AuditActions.Delete, accounts.Find(admin.Id), account);

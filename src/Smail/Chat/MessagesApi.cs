@@ -71,9 +71,10 @@ internal static class MessagesApi
         var now = time.GetUtcNow();
         var user = new ChatMessage(SmailIds.New(), MessageRoles.User, request.Content!, MessageStatus.Complete, now);
         var assistant = new ChatMessage(SmailIds.New(), MessageRoles.Assistant, "", MessageStatus.Streaming, now) { Model = model };
-        if (!generations.TryBegin(session, assistant.Id, model, GenerationKind.New, out var generation))
+        var begun = await generations.TryBeginAsync(session, assistant.Id, model, GenerationKind.New);
+        if (begun.Started is not { } generation)
         {
-            return ApiProblems.GenerationInProgress(generation.Id);
+            return ApiProblems.GenerationInProgress(begun.RunningId!);
         }
         if (await runner.StartAsync(generation, new NewTurn(user, assistant, editFrom), request.Options) is null)
         {
@@ -140,9 +141,10 @@ internal static class MessagesApi
         }
         var seed = continuing ? new AnswerSeed(answer.Content, answer.Thinking) : null;
         var kind = continuing ? GenerationKind.Continue : GenerationKind.Regenerate;
-        if (!generations.TryBegin(session, answer.Id, model, kind, out var generation, seed))
+        var begun = await generations.TryBeginAsync(session, answer.Id, model, kind, seed);
+        if (begun.Started is not { } generation)
         {
-            return ApiProblems.GenerationInProgress(generation.Id);
+            return ApiProblems.GenerationInProgress(begun.RunningId!);
         }
         if (await runner.StartAsync(generation, null, request.Options) is null)
         {

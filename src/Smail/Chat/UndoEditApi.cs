@@ -35,7 +35,7 @@ internal static class UndoEditApi
         {
             return NothingToUndo();
         }
-        if (generations.RunningIn(id) is { } running)
+        if (await generations.RunningAnywhereAsync(id) is { } running)
         {
             running.Stop();
             await running.Ended.WaitAsync(ct);
@@ -56,7 +56,7 @@ internal static class UndoEditApi
             return NothingToUndo();
         }
         metrics.Used(Features.UndoEdit);
-        return TypedResults.Ok(SessionView.From(stored, generations.RunningIn(id)));
+        return TypedResults.Ok(SessionView.From(stored, await generations.RunningAnywhereAsync(id)));
     }
 
     private static ProblemHttpResult NothingToUndo() => ApiProblems.Create(StatusCodes.Status409Conflict, "nothing_to_undo",

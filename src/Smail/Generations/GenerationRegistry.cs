@@ -39,11 +39,33 @@ internal sealed class GenerationRegistry
     internal sealed record Expired(string SessionId, string MessageId, string? OwnerId, DateTimeOffset At);
 
     /// <summary>
-    /// Claims the conversation for a new generation. Returns false, with the running one, when the
-    /// conversation already has one: the claim is atomic, so two simultaneous sends cannot both win.
+    /// Claims the conversation for a new generation, on this instance and, with Redis, across the cluster. Returns
+    /// null with the id of the running one when the conversation already has one: each claim is atomic, so two
+    /// simultaneous sends cannot both win, on one instance or on two.
     /// </summary>
-    public bool TryBegin(
-        Sessions.Session session, string assistantMessageId, string model, GenerationKind kind, out Generation generation, AnswerSeed? seed = null)
+    public async Task<(Generation? Started, string? RunningId)> TryBeginAsync(
+        Sessions.Session session, string assistantMessageId, string model, GenerationKind kind, AnswerSeed? seed = null)
+    {
+        if (!TryBegin(session, assistantMessageId, model, kind, out var generation, seed, announce: _streams is null))
+        {
+            return (null, generation.Id);
+        }
+        if (_streams is not null)
+        {
+            if (await _streams.TryClaimAsync(session.Id, generation) is { } elsewhere)
+            {
+                _runningBySession.TryRemove(new KeyValuePair<string, Generation>(session.Id, generation));
+                _byId.TryRemove(generation.Id, out _);
+                return (null, elsewhere);
+            }
+            _streams.Publish(generation);
+            changes.SessionChanged(session.Id, session.OwnerId, Changes.SessionChanges.AnswerStarted);
+        }
+        return (generation, null);
+    }
+
+    private bool TryBegin(
+        Sessions.Session session, string assistantMessageId, string model, GenerationKind kind, out Generation generation, AnswerSeed? seed, bool announce)
     {
         var sessionId = session.Id;
         var candidate = new Generation(Sessions.SmailIds.New(), sessionId, assistantMessageId, model, kind, time.GetUtcNow(), seed)
@@ -57,9 +79,11 @@ internal sealed class GenerationRegistry
             return false;
         }
         _byId[candidate.Id] = candidate;
-        _streams?.Publish(candidate);
         generation = candidate;
-        changes.SessionChanged(sessionId, session.OwnerId, Changes.SessionChanges.AnswerStarted);
+        if (announce)
+        {
+            changes.SessionChanged(sessionId, session.OwnerId, Changes.SessionChanges.AnswerStarted);
+        }
         return true;
     }
 
@@ -73,6 +97,34 @@ internal sealed class GenerationRegistry
 
     public Generation? RunningIn(string sessionId) => _runningBySession.GetValueOrDefault(sessionId);
 
+    /// <summary>The generation running in the conversation, on this instance or, with Redis, on another (as a replica).</summary>
+    public async Task<Generation?> RunningAnywhereAsync(string sessionId)
+    {
+        if (RunningIn(sessionId) is { } local)
+        {
+            return local;
+        }
+        if (_streams is null)
+        {
+            return null;
+        }
+        return (await _streams.ClaimsAsync([sessionId])).TryGetValue(sessionId, out var id) ? await FindAnywhereAsync(id) : null;
+    }
+
+    /// <summary>The id of the generation running in each of the conversations that has one, on any instance.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> RunningIdsAsync(IReadOnlyList<string> sessionIds)
+    {
+        var running = sessionIds.Select(id => (id, RunningIn(id)?.Id)).Where(p => p.Item2 is not null).ToDictionary(p => p.id, p => p.Item2!);
+        if (_streams is not null)
+        {
+            foreach (var (session, generation) in await _streams.ClaimsAsync([.. sessionIds.Where(id => !running.ContainsKey(id))]))
+            {
+                running[session] = generation;
+            }
+        }
+        return running;
+    }
+
     public IReadOnlyCollection<Generation> Running => [.. _runningBySession.Values];
 
     /// <summary>Releases the conversation and keeps the events replayable for the retention period. Calling it again does nothing.</summary>
@@ -80,6 +132,7 @@ internal sealed class GenerationRegistry
     {
         if (_runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation)))
         {
+            _streams?.Release(generation.SessionId, generation.Id);
             changes.SessionChanged(generation.SessionId, generation.OwnerId, Changes.SessionChanges.AnswerEnded);
             _ = ExpireAfterRetentionAsync(generation);
         }

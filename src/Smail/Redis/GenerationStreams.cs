@@ -20,6 +20,9 @@ namespace Smail.Redis;
 /// that instance read the replica exactly as they read a local generation: one subscription per generation per
 /// instance, never a blocking read per listener (docs/decisions/0010-live-generations-on-redis.md).</item>
 /// <item>A stop asked on any instance is published on <c>smail:stop</c>; the owner stops its generation.</item>
+/// <item>A conversation's running generation is claimed in <c>smail:conv:{id}:generation</c> (<c>SET NX</c>), so only
+/// one runs per conversation across the cluster. The claim has a time to live that its owner renews while it runs, so
+/// the claim of an instance that died lapses by itself.</item>
 /// </list>
 /// </summary>
 internal sealed class GenerationStreams : IDisposable
@@ -48,6 +51,63 @@ internal sealed class GenerationStreams : IDisposable
     private static RedisKey MetaKey(string id) => "smail:gen:" + id + ":meta";
 
     private static RedisChannel Channel(string id) => RedisChannel.Literal("smail:gen:" + id);
+
+    private static RedisKey ClaimKey(string sessionId) => "smail:conv:" + sessionId + ":generation";
+
+    /// <summary>How long a claim lives without renewal; renewed at a third of it while the generation runs.</summary>
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromSeconds(15);
+
+    // Deletes or renews a claim only while it is still this generation's: never another's that followed it.
+    private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+    private const string RenewScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+
+    /// <summary>
+    /// Claims <paramref name="sessionId"/> for <paramref name="generationId"/> across the cluster, and keeps the claim
+    /// alive until the generation ends. Null when claimed; otherwise the id of the generation that holds it.
+    /// </summary>
+    public async Task<string?> TryClaimAsync(string sessionId, Generation generation)
+    {
+        var database = _redis.GetDatabase();
+        var key = ClaimKey(sessionId);
+        if (!await database.StringSetAsync(key, generation.Id, ClaimLifetime, When.NotExists))
+        {
+            return await database.StringGetAsync(key) is { IsNull: false } holder ? holder.ToString() : await TryClaimAsync(sessionId, generation);
+        }
+        _ = KeepClaimAsync(key, generation);
+        return null;
+    }
+
+    /// <summary>The generation that holds each conversation's claim, for those that have one.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ClaimsAsync(IReadOnlyList<string> sessionIds)
+    {
+        if (sessionIds.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+        var values = await _redis.GetDatabase().StringGetAsync([.. sessionIds.Select(ClaimKey)]);
+        return sessionIds.Zip(values).Where(p => !p.Second.IsNull).ToDictionary(p => p.First, p => p.Second.ToString());
+    }
+
+    private async Task KeepClaimAsync(RedisKey key, Generation generation)
+    {
+        var database = _redis.GetDatabase();
+        using var timer = new PeriodicTimer(ClaimLifetime / 3, _time);
+        while (!generation.IsFinished && await Task.WhenAny(generation.Ended, timer.WaitForNextTickAsync().AsTask()) != generation.Ended)
+        {
+            try
+            {
+                await database.ScriptEvaluateAsync(RenewScript, [key], [generation.Id, (long)ClaimLifetime.TotalMilliseconds]);
+            }
+            catch (RedisException)
+            {
+                // Redis is away: the claim may lapse, and the next renewal or a new claim sets it again.
+            }
+        }
+    }
+
+    /// <summary>The generation ended on this instance: its conversation is free across the cluster.</summary>
+    public void Release(string sessionId, string generationId) =>
+        _redis.GetDatabase().ScriptEvaluate(ReleaseScript, [ClaimKey(sessionId)], [generationId], CommandFlags.FireAndForget);
 
     /// <summary>Shares a generation this instance runs: its description now, and each event as it is appended.</summary>
     public void Publish(Generation generation)

@@ -26,8 +26,9 @@ internal static class SessionsApi
     {
         var words = (q ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var sessions = words.Length == 0 ? await store.ListAsync(ct) : await store.SearchAsync(words, ct);
+        var running = await generations.RunningIdsAsync([.. sessions.Select(s => s.Id)]);
         return TypedResults.Ok(new SessionList([.. sessions.Select(s => new SessionSummary(
-            s.Id, s.Title, s.Model, s.CreatedAt, s.UpdatedAt, s.MessageCount, generations.RunningIn(s.Id)?.Id))]));
+            s.Id, s.Title, s.Model, s.CreatedAt, s.UpdatedAt, s.MessageCount, running.GetValueOrDefault(s.Id)))]));
     }
 
     public static async Task<Results<Created<SessionView>, ProblemHttpResult>> CreateAsync(
@@ -54,7 +55,7 @@ internal static class SessionsApi
         var session = await store.GetAsync(id, ct);
         return session is null
             ? ApiProblems.SessionNotFound(id)
-            : TypedResults.Ok(SessionView.From(session, generations.RunningIn(id)));
+            : TypedResults.Ok(SessionView.From(session, await generations.RunningAnywhereAsync(id)));
     }
 
     public static async Task<Results<Ok<SessionView>, ProblemHttpResult>> UpdateAsync(
@@ -75,7 +76,7 @@ internal static class SessionsApi
         }, ct);
         return updated is null
             ? ApiProblems.SessionNotFound(id)
-            : TypedResults.Ok(SessionView.From(updated, generations.RunningIn(id)));
+            : TypedResults.Ok(SessionView.From(updated, await generations.RunningAnywhereAsync(id)));
     }
 
     /// <summary>
@@ -97,7 +98,7 @@ internal static class SessionsApi
             return ApiProblems.SessionNotFound(id);
         }
         // A deleted conversation's answer must not keep the GPU busy.
-        generations.RunningIn(id)?.Stop();
+        (await generations.RunningAnywhereAsync(id))?.Stop();
         return await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : ApiProblems.SessionNotFound(id);
     }
 
