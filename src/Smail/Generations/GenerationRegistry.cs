@@ -52,16 +52,32 @@ internal sealed class GenerationRegistry
         }
         if (_streams is not null)
         {
-            if (await _streams.TryClaimAsync(session.Id, generation) is { } elsewhere)
+            string? elsewhere;
+            try
             {
-                _runningBySession.TryRemove(new KeyValuePair<string, Generation>(session.Id, generation));
-                _byId.TryRemove(generation.Id, out _);
+                elsewhere = await _streams.TryClaimAsync(session.Id, generation);
+            }
+            catch (StackExchange.Redis.RedisException ex)
+            {
+                // Without Redis, no instance can know whether another runs an answer here: no new answer starts.
+                Forget(generation);
+                throw Sessions.StorageException.Redis(ex);
+            }
+            if (elsewhere is not null)
+            {
+                Forget(generation);
                 return (null, elsewhere);
             }
             _streams.Publish(generation);
             changes.SessionChanged(session.Id, session.OwnerId, Changes.SessionChanges.AnswerStarted);
         }
         return (generation, null);
+    }
+
+    private void Forget(Generation generation)
+    {
+        _runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation));
+        _byId.TryRemove(generation.Id, out _);
     }
 
     private bool TryBegin(
@@ -90,8 +106,25 @@ internal sealed class GenerationRegistry
     public Generation? Find(string id) => _byId.GetValueOrDefault(id);
 
     /// <summary>A generation this instance runs or ran, or, with Redis, a replica of one another instance runs or ran.</summary>
-    public async Task<Generation?> FindAnywhereAsync(string id) =>
-        Find(id) ?? (_streams is null || !Sessions.SmailIds.IsValid(id) ? null : await _streams.FindAsync(id));
+    public async Task<Generation?> FindAnywhereAsync(string id)
+    {
+        if (Find(id) is { } local)
+        {
+            return local;
+        }
+        if (_streams is null || !Sessions.SmailIds.IsValid(id))
+        {
+            return null;
+        }
+        try
+        {
+            return await _streams.FindAsync(id);
+        }
+        catch (StackExchange.Redis.RedisException ex)
+        {
+            throw Sessions.StorageException.Redis(ex);
+        }
+    }
 
     public Expired? FindExpired(string id) => _expired.GetValueOrDefault(id);
 
@@ -108,7 +141,14 @@ internal sealed class GenerationRegistry
         {
             return null;
         }
-        return (await _streams.ClaimsAsync([sessionId])).TryGetValue(sessionId, out var id) ? await FindAnywhereAsync(id) : null;
+        try
+        {
+            return (await _streams.ClaimsAsync([sessionId])).TryGetValue(sessionId, out var id) ? await FindAnywhereAsync(id) : null;
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or Sessions.StorageException)
+        {
+            return null; // Without Redis, a conversation still reads; what runs elsewhere is unknown.
+        }
     }
 
     /// <summary>The id of the generation running in each of the conversations that has one, on any instance.</summary>
@@ -117,9 +157,16 @@ internal sealed class GenerationRegistry
         var running = sessionIds.Select(id => (id, RunningIn(id)?.Id)).Where(p => p.Item2 is not null).ToDictionary(p => p.id, p => p.Item2!);
         if (_streams is not null)
         {
-            foreach (var (session, generation) in await _streams.ClaimsAsync([.. sessionIds.Where(id => !running.ContainsKey(id))]))
+            try
             {
-                running[session] = generation;
+                foreach (var (session, generation) in await _streams.ClaimsAsync([.. sessionIds.Where(id => !running.ContainsKey(id))]))
+                {
+                    running[session] = generation;
+                }
+            }
+            catch (StackExchange.Redis.RedisException)
+            {
+                // Without Redis the list still shows; only this instance's answers are known to be running.
             }
         }
         return running;

@@ -51,7 +51,15 @@ internal sealed record NamedUpstreamHealth(string Name, string Type, bool Reacha
 internal sealed record HealthReport(string Status, UpstreamHealth Upstream, StoreHealth? Store)
 {
     public IReadOnlyList<NamedUpstreamHealth> Upstreams { get; init; } = [];
+
+    /// <summary>Which instance answered (<see cref="InstanceIdentity"/>).</summary>
+    public string? Instance { get; init; }
+
+    /// <summary>With <c>ConnectionStrings:Redis</c>: whether this instance reaches it now.</summary>
+    public RedisHealth? Redis { get; init; }
 }
+
+internal sealed record RedisHealth(bool Ok);
 
 internal static class HealthApi
 {
@@ -69,17 +77,35 @@ internal static class HealthApi
     /// write. The store part lists conversation files that were unreadable and set aside. Anyone may ask (a
     /// load balancer does, signed in or not); only a signed-in user hears the details.
     /// </summary>
-    public static async Task<Ok<HealthReport>> GetAsync(HttpContext http, RoutingUpstream upstreams, ISessionStore store, CancellationToken ct)
+    public static async Task<Ok<HealthReport>> GetAsync(
+        HttpContext http, RoutingUpstream upstreams, ISessionStore store, IConfiguration configuration, IServiceProvider services, CancellationToken ct)
     {
         var storeHealth = store.CheckAsync(ct);
+        var redis = services.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } multiplexer ? new RedisHealth(await PingAsync(multiplexer)) : null;
         var each = await UpstreamHealth.CheckEachAsync(upstreams, ct);
         var overall = UpstreamHealth.Overall(each);
-        var status = each.All(u => u.Reachable) && (await storeHealth).Writable ? "ok" : "degraded";
+        var status = each.All(u => u.Reachable) && (await storeHealth).Writable && redis is not { Ok: false } ? "ok" : "degraded";
+        var instance = InstanceIdentity.Of(configuration);
         return Accounts.SmailUser.Of(http) is null
             ? TypedResults.Ok(new HealthReport(status, new UpstreamHealth(overall.Reachable, null, null), null)
             {
                 Upstreams = [.. each.Select(u => u with { Version = null, Error = null })],
+                Instance = instance,
+                Redis = redis,
             })
-            : TypedResults.Ok(new HealthReport(status, overall, await storeHealth) { Upstreams = each });
+            : TypedResults.Ok(new HealthReport(status, overall, await storeHealth) { Upstreams = each, Instance = instance, Redis = redis });
+    }
+
+    private static async Task<bool> PingAsync(StackExchange.Redis.IConnectionMultiplexer redis)
+    {
+        try
+        {
+            await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(2));
+            return true;
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return false;
+        }
     }
 }

@@ -19,7 +19,8 @@ internal static class TelemetryServiceCollectionExtensions
         builder.Services.AddSingleton<MetricsHistory>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsHistory>());
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("smail"))
+            // The instance is on every export (Prometheus's target_info, OTLP's resource), so a cluster's series part by instance.
+            .ConfigureResource(resource => resource.AddService("smail", serviceInstanceId: Health.InstanceIdentity.Of(builder.Configuration)))
             .WithMetrics(metrics => metrics
                 .AddMeter(SmailMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()

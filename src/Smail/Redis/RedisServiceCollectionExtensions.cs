@@ -21,6 +21,8 @@ internal static class RedisServiceCollectionExtensions
         {
             var options = ConfigurationOptions.Parse(configuration);
             options.AbortOnConnectFail = false;
+            // While Redis is away a command fails at once, so a request is told so now, not after a timeout.
+            options.BacklogPolicy = BacklogPolicy.FailFast;
             options.ClientName = "smail";
             return ConnectionMultiplexer.Connect(options);
         });

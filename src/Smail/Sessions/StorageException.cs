@@ -1,8 +1,9 @@
 namespace Smail.Sessions;
 
 /// <summary>
-/// The conversation store could not do what was asked: a read-only or full disk, or a database that cannot be
-/// reached. Nothing stored before is lost. <see cref="Code"/> is the problem code the API answers with.
+/// A store Smail needs could not do what was asked: a read-only or full disk, a database, or the Redis that shares
+/// live answers, that cannot be reached. Nothing stored before is lost. <see cref="Code"/> is the problem code the
+/// API answers with (503).
 /// </summary>
 internal sealed class StorageException : Exception
 {
@@ -24,6 +25,11 @@ internal sealed class StorageException : Exception
 
     /// <summary>What an operator can do about it.</summary>
     public string Advice { get; }
+
+    /// <summary>Redis (<c>ConnectionStrings:Redis</c>) cannot be reached: new answers wait for it; conversations still read.</summary>
+    public static StorageException Redis(Exception inner) =>
+        new($"Smail cannot reach Redis, which shares answers between its instances: {inner.Message}", "redis_unavailable",
+            "New answers can start again once Redis is back (ConnectionStrings:Redis); conversations can still be read. Smail reconnects by itself.", inner);
 
     /// <summary>The database could not be reached or refused the statement; <paramref name="where"/> names it without a password.</summary>
     public static StorageException Database(string where, Exception inner) =>

@@ -97,4 +97,46 @@ public sealed class SharedGenerationsTests(RedisFixture redis) : IClassFixture<R
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task WhileRedisIsDown_NewAnswersAre503_ConversationsStillRead_AndAnswersStartAgainWhenItIsBack()
+    {
+        _owner.Emulator.Scripts.Enqueue(ChatScript.Answer("Before."), ChatScript.Answer("After."));
+        var session = await _owner.CreateSessionAsync();
+        await _owner.Events((await _owner.SendAsync(session, "Before")).EventsUrl).ReadToEndAsync();
+
+        await redis.Server.StopAsync();
+        HttpResponseMessage refused, read, listed;
+        JsonElement health;
+        try
+        {
+            refused = await _owner.Client.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "While it is down" });
+            read = await _owner.Client.GetAsync($"/api/sessions/{session}");
+            listed = await _owner.Client.GetAsync("/api/sessions");
+            health = await _owner.Client.GetFromJsonAsync<JsonElement>("/api/health");
+        }
+        finally
+        {
+            await redis.Server.StartAgainAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("redis_unavailable", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(2, (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messages").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.False(health.GetProperty("redis").GetProperty("ok").GetBoolean());
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(health.GetProperty("instance").GetString()));
+
+        // Back, and reconnected by itself: answers start again, and nothing refused meanwhile was stored.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!(await _owner.Client.GetFromJsonAsync<JsonElement>("/api/health", deadline.Token)).GetProperty("redis").GetProperty("ok").GetBoolean())
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+        Assert.Equal("After.", (await _owner.Events((await _owner.SendAsync(session, "After")).EventsUrl).ReadToEndAsync()).AnswerText());
+        var contents = (await _owner.GetSessionAsync(session)).GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString());
+        Assert.Equal(["Before", "Before.", "After", "After."], contents);
+    }
 }

@@ -40,6 +40,16 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Kills it, as a crash would; <see cref="StartAgainAsync"/> brings it back, empty, on the same port.</summary>
+    public Task StopAsync() => KillAsync();
+
+    public async Task StartAgainAsync()
+    {
+        _process.Dispose();
+        _process = Start(_folder, Port);
+        await WaitUntilListeningAsync();
+    }
+
     /// <summary>Kills it (as a crash would) and starts it again, empty, on the same port.</summary>
     public async Task RestartAsync()
     {
