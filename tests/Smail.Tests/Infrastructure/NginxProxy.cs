@@ -6,7 +6,8 @@ namespace Smail.Tests.Infrastructure;
 
 /// <summary>
 /// A real nginx (Debian's nginx-light) on a loopback port, with a stock proxy_pass configuration that
-/// leaves proxy_buffering at its default (on), in front of a test upstream.
+/// leaves proxy_buffering at its default (on), in front of one test upstream or, round-robin with no stickiness,
+/// several (the configuration docs/deploy.md gives).
 /// </summary>
 public sealed class NginxProxy : IAsyncDisposable
 {
@@ -23,7 +24,7 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<NginxProxy> StartAsync(Uri upstream)
+    public static async Task<NginxProxy> StartAsync(params Uri[] upstreams)
     {
         if (!File.Exists(NginxPath))
         {
@@ -42,6 +43,10 @@ public sealed class NginxProxy : IAsyncDisposable
             events { worker_connections 64; }
             http {
                 access_log off;
+                upstream smail {
+                    {{string.Join("\n                    ", upstreams.Select(u => $"server {u.Authority};"))}}
+                    keepalive 16;
+                }
                 client_body_temp_path {{folder}}/body;
                 proxy_temp_path {{folder}}/proxy;
                 fastcgi_temp_path {{folder}}/fastcgi;
@@ -50,7 +55,11 @@ public sealed class NginxProxy : IAsyncDisposable
                 server {
                     listen 127.0.0.1:{{port}};
                     location / {
-                        proxy_pass http://{{upstream.Authority}};
+                        proxy_pass http://smail;
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        proxy_set_header Host $http_host;
+                        proxy_read_timeout 1h;
                     }
                 }
             }
