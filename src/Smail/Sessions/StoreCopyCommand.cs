@@ -7,10 +7,11 @@ using Smail.Postgres;
 namespace Smail.Sessions;
 
 /// <summary>
-/// <c>smail store copy --from json --to postgres</c>: moves an installation's conversations from one store to the
-/// other (either way), with Smail stopped. The source's journal is replayed into it first, so an answer a crash
-/// left in the journal is copied too. A conversation the target already has is left as it is, so a copy that was
-/// interrupted can simply be run again. Settings are the usual ones (<c>Storage:Path</c>, <c>ConnectionStrings:Postgres</c>).
+/// <c>smail store copy --from json --to postgres</c>: moves an installation's conversations and accounts (with their
+/// sign-ins and tokens) from one store to the other (either way), with Smail stopped. The source's journal is
+/// replayed into it first, so an answer a crash left in the journal is copied too. A conversation the target already
+/// has is left as it is, and accounts are copied only to a target that has none, so a copy that was interrupted can
+/// simply be run again. Settings are the usual ones (<c>Storage:Path</c>, <c>ConnectionStrings:Postgres</c>).
 /// </summary>
 internal static class StoreCopyCommand
 {
@@ -61,7 +62,24 @@ internal static class StoreCopyCommand
         await target.Store.FlushAsync();
         await output.WriteLineAsync($"Copied {copied} conversations from {from} ({source.Where}) to {to} ({target.Where}); " +
             $"{kept} were there already and were left as they are.");
+        await output.WriteLineAsync(await CopyAccountsAsync(source, target));
         return 0;
+    }
+
+    /// <summary>The whole accounts document, to a target that has no account yet; never merged into one that has.</summary>
+    private static async Task<string> CopyAccountsAsync(OpenStore source, OpenStore target)
+    {
+        var accounts = await source.Accounts.LoadAsync(CancellationToken.None);
+        await target.Accounts.LoadAsync(CancellationToken.None);
+        var copied = false;
+        await target.Accounts.ChangeAsync(existing =>
+        {
+            copied = existing.Accounts.IsEmpty && !accounts.Accounts.IsEmpty;
+            return copied ? accounts : existing;
+        });
+        return copied
+            ? $"Copied {accounts.Accounts.Count} accounts, with their sign-ins and {accounts.Tokens.Count} API tokens."
+            : accounts.Accounts.IsEmpty ? "There were no accounts to copy." : "The target has accounts already: they were left as they are.";
     }
 
     private static async Task<OpenStore> OpenAsync(string provider, IOptions<StorageOptions> storage, IConfiguration configuration)
@@ -69,14 +87,15 @@ internal static class StoreCopyCommand
         if (provider == StorageProviders.Json)
         {
             var json = new JsonFileSessionStore(storage, TimeProvider.System, NullLogger<JsonFileSessionStore>.Instance);
-            return new OpenStore(json, Path.GetFullPath(storage.Value.Path), json, null);
+            return new OpenStore(json, new Accounts.Persistence.AccountsFile(Path.GetFullPath(storage.Value.Path)), Path.GetFullPath(storage.Value.Path), json, null);
         }
         var connectionString = configuration.GetConnectionString(PostgresServiceCollectionExtensions.ConnectionStringName)
             ?? throw new InvalidOperationException("Copying to or from PostgreSQL needs ConnectionStrings:Postgres.");
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var postgres = new PostgresSessionStore(new PostgresReady(dataSource), storage, TimeProvider.System);
+        var database = new PostgresReady(dataSource);
+        var postgres = new PostgresSessionStore(database, storage, TimeProvider.System);
         await postgres.CheckAsync(CancellationToken.None);
-        return new OpenStore(postgres, postgres.Where, null, dataSource);
+        return new OpenStore(postgres, new PostgresAccountsDocuments(database, NullLogger<PostgresAccountsDocuments>.Instance), postgres.Where, null, dataSource);
     }
 
     private static string? ValueOf(string[] args, string option) =>
@@ -86,11 +105,13 @@ internal static class StoreCopyCommand
     private static bool IsOwnOption(string[] args, int index) =>
         args[index] is "--from" or "--to" || (index > 0 && args[index - 1] is "--from" or "--to");
 
-    private sealed record OpenStore(ISessionStore Store, string Where, IDisposable? Owned, NpgsqlDataSource? DataSource) : IAsyncDisposable
+    private sealed record OpenStore(ISessionStore Store, Accounts.Persistence.IAccountsDocuments Accounts, string Where, IDisposable? Owned, NpgsqlDataSource? DataSource)
+        : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             Owned?.Dispose();
+            await Accounts.DisposeAsync();
             if (DataSource is not null)
             {
                 await DataSource.DisposeAsync();

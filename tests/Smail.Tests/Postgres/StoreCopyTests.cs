@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Smail.OllamaEmulator.Scripting;
@@ -49,6 +50,40 @@ public sealed class StoreCopyTests(PostgresFixture postgres) : IClassFixture<Pos
             var messages = (await onPostgres.GetSessionAsync(session)).GetProperty("messages");
             Assert.Equal([question, answer], messages.EnumerateArray().Select(m => m.GetProperty("content").GetString()));
         }
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Accounts_MoveWithTheirPasswordsAndTokens_ToADatabaseWithoutAccounts_AndOnlyThen()
+    {
+        var folder = Directory.CreateTempSubdirectory("smail-copy-accounts-").FullName;
+        var database = await postgres.Server.CreateDatabaseAsync();
+        string token;
+        await using (var json = await TestHost.StartAsync(Infrastructure.Accounts.LocalMode(more: new Dictionary<string, string?> { ["Storage:Path"] = folder })))
+        {
+            using var ada = json.NewClient();
+            await ada.SignUpAsync("ada");
+            using var created = await ada.PostAsJsonAsync("/api/tokens", new { name = "script" });
+            token = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        }
+
+        string[] copy = ["store", "copy", "--from", "json", "--to", "postgres", "--Storage:Path", folder, "--ConnectionStrings:Postgres", database];
+        var (exit, output) = await SmailProcess.RunToEndAsync(copy);
+        var (_, again) = await SmailProcess.RunToEndAsync(copy);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Copied 1 accounts", output, StringComparison.Ordinal);
+        Assert.Contains("The target has accounts already", again, StringComparison.Ordinal);
+        await using var onPostgres = await TestHost.StartAsync(Infrastructure.Accounts.LocalMode(more: new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "postgres",
+            ["ConnectionStrings:Postgres"] = database,
+        }));
+        using var signedIn = onPostgres.NewClient();
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.SignInAsync("ada")).StatusCode);
+        using var byToken = onPostgres.NewClient();
+        byToken.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal("ada", (await byToken.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("username").GetString());
         Directory.Delete(folder, recursive: true);
     }
 
