@@ -90,8 +90,21 @@ internal sealed class ChangeFeed
         }
     }
 
+    /// <summary>
+    /// Told of each change to a conversation made on this instance, to pass on to the other instances
+    /// (<see cref="Redis.ChangeRelay"/>); set once at the start when there are others.
+    /// </summary>
+    public Action<string, string?, string>? Shared { get; set; }
+
     /// <summary>A conversation changed; <paramref name="storedOwnerId"/> is its owner as stored, and only the owner's pages hear of it.</summary>
-    public void SessionChanged(string id, string? storedOwnerId, string change) =>
+    public void SessionChanged(string id, string? storedOwnerId, string change)
+    {
+        SessionChangedElsewhere(id, storedOwnerId, change);
+        Shared?.Invoke(id, storedOwnerId, change);
+    }
+
+    /// <summary>A conversation changed on another instance: this instance's pages of its owner hear of it.</summary>
+    public void SessionChangedElsewhere(string id, string? storedOwnerId, string change) =>
         Publish(Frame(ChangeTypes.Session, new SessionChange(id, change), SmailJsonContext.Default.SessionChange),
             subscriber => _ownership.Owns(subscriber.User, storedOwnerId));
 

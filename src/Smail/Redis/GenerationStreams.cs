@@ -33,6 +33,7 @@ internal sealed class GenerationStreams : IDisposable
     private readonly GenerationOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<Task<Replica?>>> _replicas = new();
+    private readonly CancellationTokenSource _disposed = new();
 
     public GenerationStreams(IConnectionMultiplexer redis, IOptions<GenerationOptions> options, TimeProvider time)
     {
@@ -40,7 +41,7 @@ internal sealed class GenerationStreams : IDisposable
         _subscriber = redis.GetSubscriber();
         _options = options.Value;
         _time = time;
-        _subscriber.Subscribe(s_stops, (_, id) => StopRequested?.Invoke(id.ToString()));
+        _ = LastingSubscription.SubscribeAsync(_subscriber, s_stops, (_, id) => StopRequested?.Invoke(id.ToString()), _disposed.Token);
     }
 
     /// <summary>Raised with a generation's id when some instance asked to stop it; its owner stops it.</summary>
@@ -196,7 +197,7 @@ internal sealed class GenerationStreams : IDisposable
         return [.. head, .. data];
     }
 
-    public void Dispose() => _subscriber.Unsubscribe(s_stops);
+    public void Dispose() => _disposed.Cancel();
 
     /// <summary>One generation's replica on this instance, and how its log is filled.</summary>
     private sealed class Replica(Generation generation, IDatabase database, RedisKey stream)

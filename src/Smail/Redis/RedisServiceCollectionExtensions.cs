@@ -27,6 +27,7 @@ internal static class RedisServiceCollectionExtensions
             return ConnectionMultiplexer.Connect(options);
         });
         builder.Services.AddSingleton<GenerationStreams>();
+        builder.Services.AddHostedService<ChangeRelay>();
         return builder;
     }
 }

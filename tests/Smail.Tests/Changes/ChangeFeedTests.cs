@@ -13,84 +13,6 @@ public sealed class ChangeFeedTests : HostedTest
     public override Task InitializeAsync() => InitializeAsync(new Dictionary<string, string?> { ["Changes:HealthInterval"] = "00:00:00.100" });
 
     /// <summary>Reads the feed in the background into a channel the test takes from, one change at a time.</summary>
-    private sealed class FeedReader : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Channel<(string Type, JsonElement Data)> _changes = Channel.CreateUnbounded<(string, JsonElement)>();
-        private readonly Task _reading;
-
-        public FeedReader(HttpClient client)
-        {
-            _reading = Task.Run(async () =>
-            {
-                using var response = await client.GetAsync("/api/changes", HttpCompletionOption.ResponseHeadersRead, _stop.Token);
-                await using var stream = await response.Content.ReadAsStreamAsync(_stop.Token);
-                await foreach (var item in SseParser.Create(stream).EnumerateAsync(_stop.Token))
-                {
-                    await _changes.Writer.WriteAsync((item.EventType, JsonDocument.Parse(item.Data).RootElement.Clone()), _stop.Token);
-                }
-            });
-        }
-
-        /// <summary>The next change of <paramref name="type"/> (others are skipped), within a generous bound.</summary>
-        public async Task<JsonElement> NextAsync(string type)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            while (true)
-            {
-                var (found, data) = await _changes.Reader.ReadAsync(timeout.Token);
-                if (found == type)
-                {
-                    return data;
-                }
-            }
-        }
-
-        /// <summary>The next change to conversation <paramref name="id"/>, passing over any of the kinds in <paramref name="skipping"/>.</summary>
-        public async Task<string> NextSessionChangeAsync(string id, params string[] skipping)
-        {
-            while (true)
-            {
-                var change = await NextAsync("session");
-                if (change.GetProperty("id").GetString() == id && change.GetProperty("change").GetString() is { } kind && !skipping.Contains(kind))
-                {
-                    return kind;
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _reading.ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
-    [Fact]
-    public async Task EveryChangeToAConversation_ReachesAnOpenFeed_InOrder()
-    {
-        await using var feed = new FeedReader(Host.Client);
-        Assert.True((await feed.NextAsync("health")).GetProperty("upstreamReachable").GetBoolean());
-
-        var id = await Host.CreateSessionAsync();
-        Assert.Equal("created", await feed.NextSessionChangeAsync(id));
-        (await Host.Client.PatchAsJsonAsync($"/api/sessions/{id}", new { title = "Renamed" })).EnsureSuccessStatusCode();
-        Assert.Equal("updated", await feed.NextSessionChangeAsync(id));
-
-        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Hi", " there"));
-        var accepted = await Host.SendAsync(id, "Hello");
-        Assert.Equal("answer_started", await feed.NextSessionChangeAsync(id));
-        Assert.Equal("updated", await feed.NextSessionChangeAsync(id));
-        await Host.Events(accepted.EventsUrl).ReadToEndAsync();
-        // The answer is stored ("updated") before the conversation is free again.
-        Assert.Equal("answer_ended", await feed.NextSessionChangeAsync(id, skipping: "updated"));
-
-        (await Host.Client.DeleteAsync($"/api/sessions/{id}")).EnsureSuccessStatusCode();
-        Assert.Equal("deleted", await feed.NextSessionChangeAsync(id));
-        (await Host.Client.PostAsync($"/api/sessions/{id}/restore", null)).EnsureSuccessStatusCode();
-        Assert.Equal("restored", await feed.NextSessionChangeAsync(id));
-    }
-
     [Fact]
     public async Task StoppingTheServer_EndsEveryOpenFeed_SoNoPageHoldsUpTheShutdown()
     {
@@ -110,7 +32,7 @@ public sealed class ChangeFeedTests : HostedTest
     [Fact]
     public async Task TheModelServerGoingAwayAndComingBack_IsToldWithoutAnyoneAsking()
     {
-        await using var feed = new FeedReader(Host.Client);
+        await using var feed = new ChangeFeedReader(Host.Client);
         Assert.True((await feed.NextAsync("health")).GetProperty("upstreamReachable").GetBoolean());
 
         Host.Emulator.Down = true;

@@ -65,4 +65,20 @@ public sealed class OneConversationTwoInstancesTests(PostgresFixture postgres, R
         Assert.Equal(4, messages.GetArrayLength());
         Assert.Equal(JsonValueKind.Null, (await _first.GetSessionAsync(session)).GetProperty("activeGenerationId").ValueKind);
     }
+
+    [Fact]
+    public async Task APageOnOneInstance_HearsOfChangesMadeOnTheOther()
+    {
+        await using var feed = new ChangeFeedReader(_second.Client);
+        await feed.NextAsync("health");
+        _first.Emulator.Scripts.Enqueue(ChatScript.Answer("Heard."));
+
+        var session = await _first.CreateSessionAsync();
+        var accepted = await _first.SendAsync(session, "Anyone there?");
+        await _first.Events(accepted.EventsUrl).ReadToEndAsync();
+
+        Assert.Equal("created", await feed.NextSessionChangeAsync(session, "updated"));
+        Assert.Equal("answer_started", await feed.NextSessionChangeAsync(session, "updated"));
+        Assert.Equal("answer_ended", await feed.NextSessionChangeAsync(session, "updated"));
+    }
 }
