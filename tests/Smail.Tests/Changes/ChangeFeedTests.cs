@@ -10,6 +10,31 @@ namespace Smail.Tests.Changes;
 /// <summary>The change feed over a real socket, read by an SSE parser: what every open page hears.</summary>
 public sealed class ChangeFeedTests : HostedTest
 {
+    [Fact]
+    public async Task EveryChangeToAConversation_ReachesAnOpenFeed_InOrder()
+    {
+        await using var feed = new ChangeFeedReader(Host.Client);
+        Assert.True((await feed.NextAsync("health")).GetProperty("upstreamReachable").GetBoolean());
+
+        var id = await Host.CreateSessionAsync();
+        Assert.Equal("created", await feed.NextSessionChangeAsync(id));
+        (await Host.Client.PatchAsJsonAsync($"/api/sessions/{id}", new { title = "Renamed" })).EnsureSuccessStatusCode();
+        Assert.Equal("updated", await feed.NextSessionChangeAsync(id));
+
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Hi", " there"));
+        var accepted = await Host.SendAsync(id, "Hello");
+        Assert.Equal("answer_started", await feed.NextSessionChangeAsync(id));
+        Assert.Equal("updated", await feed.NextSessionChangeAsync(id));
+        await Host.Events(accepted.EventsUrl).ReadToEndAsync();
+        // The answer is stored ("updated") before the conversation is free again.
+        Assert.Equal("answer_ended", await feed.NextSessionChangeAsync(id, skipping: "updated"));
+
+        (await Host.Client.DeleteAsync($"/api/sessions/{id}")).EnsureSuccessStatusCode();
+        Assert.Equal("deleted", await feed.NextSessionChangeAsync(id));
+        (await Host.Client.PostAsync($"/api/sessions/{id}/restore", null)).EnsureSuccessStatusCode();
+        Assert.Equal("restored", await feed.NextSessionChangeAsync(id));
+    }
+
     public override Task InitializeAsync() => InitializeAsync(new Dictionary<string, string?> { ["Changes:HealthInterval"] = "00:00:00.100" });
 
     /// <summary>Reads the feed in the background into a channel the test takes from, one change at a time.</summary>

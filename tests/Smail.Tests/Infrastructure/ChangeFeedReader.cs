@@ -57,28 +57,3 @@ public sealed class ChangeFeedReader : IAsyncDisposable
         await _reading.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 }
-
-[Fact]
-public async Task EveryChangeToAConversation_ReachesAnOpenFeed_InOrder()
-{
-    await using var feed = new FeedReader(Host.Client);
-    Assert.True((await feed.NextAsync("health")).GetProperty("upstreamReachable").GetBoolean());
-
-    var id = await Host.CreateSessionAsync();
-    Assert.Equal("created", await feed.NextSessionChangeAsync(id));
-    (await Host.Client.PatchAsJsonAsync($"/api/sessions/{id}", new { title = "Renamed" })).EnsureSuccessStatusCode();
-    Assert.Equal("updated", await feed.NextSessionChangeAsync(id));
-
-    Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Hi", " there"));
-    var accepted = await Host.SendAsync(id, "Hello");
-    Assert.Equal("answer_started", await feed.NextSessionChangeAsync(id));
-    Assert.Equal("updated", await feed.NextSessionChangeAsync(id));
-    await Host.Events(accepted.EventsUrl).ReadToEndAsync();
-    // The answer is stored ("updated") before the conversation is free again.
-    Assert.Equal("answer_ended", await feed.NextSessionChangeAsync(id, skipping: "updated"));
-
-    (await Host.Client.DeleteAsync($"/api/sessions/{id}")).EnsureSuccessStatusCode();
-    Assert.Equal("deleted", await feed.NextSessionChangeAsync(id));
-    (await Host.Client.PostAsync($"/api/sessions/{id}/restore", null)).EnsureSuccessStatusCode();
-    Assert.Equal("restored", await feed.NextSessionChangeAsync(id));
-}
