@@ -64,6 +64,9 @@ internal static class GenerationStates
     public const string Thinking = "thinking";
     public const string Generating = "generating";
     public const string Retrying = "retrying";
+
+    /// <summary>The instance that wrote the answer died; another took it over and carries it on from its text.</summary>
+    public const string Recovering = "recovering";
 }
 
 internal sealed record StatusEventData(string State)

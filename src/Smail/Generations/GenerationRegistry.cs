@@ -74,6 +74,17 @@ internal sealed class GenerationRegistry
         return (generation, null);
     }
 
+    /// <summary>Takes in a generation another instance ran and this one carries on; false when its conversation has one running here.</summary>
+    public bool TryAdopt(Generation generation)
+    {
+        if (!_runningBySession.TryAdd(generation.SessionId, generation))
+        {
+            return false;
+        }
+        _byId[generation.Id] = generation;
+        return true;
+    }
+
     private void Forget(Generation generation)
     {
         _runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation));

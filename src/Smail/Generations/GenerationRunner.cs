@@ -70,6 +70,16 @@ internal sealed partial class GenerationRunner(
         return session;
     }
 
+    /// <summary>
+    /// Carries on a generation another instance began and could not finish (it died): says so to listeners, then runs
+    /// it as a retry after a failure mid-answer would, continuing from the text it already has.
+    /// </summary>
+    public void CarryOn(Generation generation, Session session)
+    {
+        generation.PublishStatus(GenerationStates.Recovering);
+        _ = Task.Run(() => RunAsync(generation, session, null));
+    }
+
     private async Task ForgetBeginAsync(string generationId)
     {
         try

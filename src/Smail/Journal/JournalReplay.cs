@@ -77,6 +77,12 @@ internal sealed partial class JournalReplay(
                 content = Prefix(stored.Content, begin.SeedLength) + content;
                 thinking = Prefix(stored.Thinking, begin.SeedThinkingLength) + thinking;
             }
+            if (finish is null && stored.Status != MessageStatus.Streaming && stored.Content.StartsWith(content, StringComparison.Ordinal))
+            {
+                // Its end is stored already, carrying on this text: another instance took the answer over and finished
+                // it while this one was down, or the store had it just before the crash. That end stands.
+                return session;
+            }
             var replayed = stored with
             {
                 Content = content,

@@ -55,6 +55,17 @@ internal sealed class GenerationStreams : IDisposable
 
     private static RedisKey ClaimKey(string sessionId) => "smail:conv:" + sessionId + ":generation";
 
+    private static RedisKey LeaseKey(string id) => "smail:gen:" + id + ":lease";
+
+    /// <summary>The generations running anywhere: the ones whose lease an instance watches for.</summary>
+    private static readonly RedisKey s_running = "smail:running";
+
+    /// <summary>How long a lease lives without renewal: a dead owner's answers are taken over within this and a scan.</summary>
+    public static readonly TimeSpan LeaseLifetime = TimeSpan.FromSeconds(3);
+
+    /// <summary>This instance's lease token: a lease is renewed and released only by the instance that holds it.</summary>
+    private readonly string _token = Guid.NewGuid().ToString("N");
+
     /// <summary>How long a claim lives without renewal; renewed at a third of it while the generation runs.</summary>
     public static readonly TimeSpan ClaimLifetime = TimeSpan.FromSeconds(15);
 
@@ -74,7 +85,6 @@ internal sealed class GenerationStreams : IDisposable
         {
             return await database.StringGetAsync(key) is { IsNull: false } holder ? holder.ToString() : await TryClaimAsync(sessionId, generation);
         }
-        _ = KeepClaimAsync(key, generation);
         return null;
     }
 
@@ -89,19 +99,24 @@ internal sealed class GenerationStreams : IDisposable
         return sessionIds.Zip(values).Where(p => !p.Second.IsNull).ToDictionary(p => p.First, p => p.Second.ToString());
     }
 
-    private async Task KeepClaimAsync(RedisKey key, Generation generation)
+    // Every second while the generation runs here: its lease, and its conversation's claim (which a new owner keeps
+    // under the same generation id).
+    private async Task KeepAliveAsync(Generation generation)
     {
         var database = _redis.GetDatabase();
-        using var timer = new PeriodicTimer(ClaimLifetime / 3, _time);
+        var (lease, claim) = (LeaseKey(generation.Id), ClaimKey(generation.SessionId));
+        using var timer = new PeriodicTimer(LeaseLifetime / 3, _time);
         while (!generation.IsFinished && await Task.WhenAny(generation.Ended, timer.WaitForNextTickAsync().AsTask()) != generation.Ended)
         {
             try
             {
-                await database.ScriptEvaluateAsync(RenewScript, [key], [generation.Id, (long)ClaimLifetime.TotalMilliseconds]);
+                await Task.WhenAll(
+                    database.ScriptEvaluateAsync(RenewScript, [lease], [_token, (long)LeaseLifetime.TotalMilliseconds]),
+                    database.ScriptEvaluateAsync(RenewScript, [claim], [generation.Id, (long)ClaimLifetime.TotalMilliseconds]));
             }
             catch (RedisException)
             {
-                // Redis is away: the claim may lapse, and the next renewal or a new claim sets it again.
+                // Redis is away: they may lapse, and the next renewal sets what is still this instance's.
             }
         }
     }
@@ -110,11 +125,16 @@ internal sealed class GenerationStreams : IDisposable
     public void Release(string sessionId, string generationId) =>
         _redis.GetDatabase().ScriptEvaluate(ReleaseScript, [ClaimKey(sessionId)], [generationId], CommandFlags.FireAndForget);
 
-    /// <summary>Shares a generation this instance runs: its description now, and each event as it is appended.</summary>
+    /// <summary>
+    /// Shares a generation this instance runs: its description now, its lease (renewed while it runs, so that another
+    /// instance takes it over if this one dies), and each event as it is appended.
+    /// </summary>
     public void Publish(Generation generation)
     {
         var database = _redis.GetDatabase();
         var (stream, meta, channel) = (StreamKey(generation.Id), MetaKey(generation.Id), Channel(generation.Id));
+        database.StringSet(LeaseKey(generation.Id), _token, LeaseLifetime, flags: CommandFlags.FireAndForget);
+        database.SetAdd(s_running, generation.Id, CommandFlags.FireAndForget);
         database.HashSet(meta,
         [
             new("session", generation.SessionId),
@@ -133,8 +153,75 @@ internal sealed class GenerationStreams : IDisposable
             {
                 database.KeyExpire(stream, _options.ReplayRetention, CommandFlags.FireAndForget);
                 database.KeyExpire(meta, _options.ReplayRetention, CommandFlags.FireAndForget);
+                database.SetRemove(s_running, generation.Id, CommandFlags.FireAndForget);
+                database.ScriptEvaluate(ReleaseScript, [LeaseKey(generation.Id)], [_token], CommandFlags.FireAndForget);
             }
         };
+        _ = KeepAliveAsync(generation);
+    }
+
+    /// <summary>The running generations whose owner stopped renewing its lease: it died, or lost Redis for longer than a lease.</summary>
+    public async Task<IReadOnlyList<string>> OrphansAsync()
+    {
+        var database = _redis.GetDatabase();
+        var running = (await database.SetMembersAsync(s_running)).Select(v => v.ToString()).ToList();
+        var held = await Task.WhenAll(running.Select(id => database.KeyExistsAsync(LeaseKey(id))));
+        return [.. running.Where((_, i) => !held[i])];
+    }
+
+    /// <summary>Takes a dead owner's lease: true for the one instance that gets it.</summary>
+    public Task<bool> TryTakeLeaseAsync(string id) =>
+        _redis.GetDatabase().StringSetAsync(LeaseKey(id), _token, LeaseLifetime, When.NotExists);
+
+    /// <summary>
+    /// The generation <paramref name="id"/> as its dead owner left it, ready to be carried on here: its events so far
+    /// in its log, and its text as the answer to continue. Null when it had ended after all (then it is only tidied).
+    /// </summary>
+    public async Task<Generation?> PrepareTakeoverAsync(string id)
+    {
+        var database = _redis.GetDatabase();
+        var meta = (await database.HashGetAllAsync(MetaKey(id))).ToDictionary(e => e.Name.ToString(), e => e.Value);
+        var entries = await database.StreamRangeAsync(StreamKey(id));
+        if (meta.Count == 0 || entries.Any(e => (string?)e["t"] is EventTypes.Done or EventTypes.Error))
+        {
+            await database.SetRemoveAsync(s_running, id);
+            return null;
+        }
+        var (content, thinking) = TextOf(entries);
+        var generation = new Generation(id, meta["session"]!, meta["message"]!, meta["model"]!,
+            Enum.Parse<GenerationKind>(meta["kind"]!), DateTimeOffset.FromUnixTimeMilliseconds((long)meta["started"]),
+            new AnswerSeed(content, thinking.Length == 0 ? null : thinking))
+        {
+            OwnerId = meta["owner"] is { IsNullOrEmpty: false } owner ? owner.ToString() : null,
+        };
+        foreach (var entry in entries)
+        {
+            byte[] data = entry["d"]!;
+            generation.Replicate(long.Parse(((string)entry.Id!).Split('-')[0], CultureInfo.InvariantCulture), entry["t"]!, data);
+        }
+        return generation;
+    }
+
+    // The answer the events tell: the text after the last restart, as a listener rebuilds it.
+    private static (string Content, string Thinking) TextOf(StreamEntry[] entries)
+    {
+        var content = new StringBuilder();
+        var thinking = new StringBuilder();
+        foreach (var entry in entries)
+        {
+            var type = (string?)entry["t"];
+            if (type == EventTypes.Restart)
+            {
+                content.Clear();
+                thinking.Clear();
+            }
+            else if (type is EventTypes.Delta or EventTypes.Thinking)
+            {
+                var text = System.Text.Json.JsonSerializer.Deserialize((byte[])entry["d"]!, Json.SmailJsonContext.Default.TextEventData)?.Text;
+                (type == EventTypes.Delta ? content : thinking).Append(text);
+            }
+        }
+        return (content.ToString(), thinking.ToString());
     }
 
     /// <summary>A replica of a generation another instance runs or ran; null when Redis knows no such generation.</summary>

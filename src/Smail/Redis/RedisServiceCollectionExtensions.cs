@@ -28,6 +28,7 @@ internal static class RedisServiceCollectionExtensions
         });
         builder.Services.AddSingleton<GenerationStreams>();
         builder.Services.AddHostedService<ChangeRelay>();
+        builder.Services.AddHostedService<GenerationTakeover>();
         return builder;
     }
 }

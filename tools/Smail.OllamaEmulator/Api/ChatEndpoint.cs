@@ -49,7 +49,7 @@ internal static class ChatEndpoint
         }
 
         var script = state.Scripts.TryDequeue(out var queued)
-            ? queued
+            ? queued.After(request.Prefill)
             : GeneratedAnswer.For(request.LastUserMessage, model, state.Catalog.IsLoaded(model));
         await ScriptPlayer.PlayAsync(context, script, record, request.Stream, new OllamaWire(request.Model),
             (status, message) => WriteErrorAsync(context, status, message),

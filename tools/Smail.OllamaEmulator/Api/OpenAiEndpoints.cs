@@ -74,7 +74,7 @@ internal static class OpenAiEndpoints
         }
 
         var script = state.Scripts.TryDequeue(out var queued)
-            ? queued
+            ? queued.After(request.Prefill)
             : GeneratedAnswer.For(request.LastUserMessage, model, state.Catalog.IsLoaded(model));
         await ScriptPlayer.PlayAsync(context, script, record, request.Stream, new OpenAiWire(request.Model, state.OpenAi, request.IncludeUsage),
             (status, message) => WriteErrorAsync(context, status, message, CodeFor(status)));
@@ -119,6 +119,9 @@ internal static class OpenAiEndpoints
 /// <summary>The parts of a Chat Completions request the emulator looks at; content may be a string or a list of parts.</summary>
 internal sealed record OpenAiChatRequest(string Model, bool Stream, bool IncludeUsage, int MessageCount, string LastUserMessage)
 {
+    /// <summary>The content of a trailing assistant message: the text the model is asked to continue.</summary>
+    public string? Prefill { get; init; }
+
     public static OpenAiChatRequest Parse(string body)
     {
         using var document = JsonDocument.Parse(body);
@@ -133,18 +136,25 @@ internal sealed record OpenAiChatRequest(string Model, bool Stream, bool Include
             && o.TryGetProperty("include_usage", out var u) && u.ValueKind == JsonValueKind.True;
         var count = 0;
         var lastUser = "";
+        string? prefill = null;
         if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
         {
             foreach (var message in messages.EnumerateArray())
             {
                 count++;
-                if (message.TryGetProperty("role", out var role) && role.GetString() == "user" && message.TryGetProperty("content", out var content))
+                var role = message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+                var text = !message.TryGetProperty("content", out var content) ? ""
+                    : content.ValueKind == JsonValueKind.String ? content.GetString() ?? ""
+                    : content.ValueKind == JsonValueKind.Array
+                        ? string.Concat(content.EnumerateArray().Where(p => p.TryGetProperty("text", out _)).Select(p => p.GetProperty("text").GetString()))
+                        : "";
+                if (role == "user")
                 {
-                    lastUser = content.ValueKind == JsonValueKind.String ? content.GetString() ?? ""
-                        : string.Concat(content.EnumerateArray().Where(p => p.TryGetProperty("text", out _)).Select(p => p.GetProperty("text").GetString()));
+                    lastUser = text;
                 }
+                prefill = role == "assistant" ? text : null;
             }
         }
-        return new OpenAiChatRequest(model, stream, usage, count, lastUser);
+        return new OpenAiChatRequest(model, stream, usage, count, lastUser) { Prefill = prefill };
     }
 }

@@ -40,6 +40,55 @@ public sealed record ChatScript
     /// <summary>Sent as <c>Retry-After</c> (whole seconds) with a <see cref="ChatFault.Status"/> answer on the OpenAI-compatible wire.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// Played as a model continues: asked with a trailing assistant message that starts this answer, it sends only
+    /// the rest of it (<see cref="After"/>). For a test that cannot know where an answer will break off.
+    /// </summary>
+    public bool ContinuesPrefill { get; init; }
+
+    /// <summary>The same answer, written as a model continues one: see <see cref="ContinuesPrefill"/>.</summary>
+    public ChatScript Continuing() => this with { ContinuesPrefill = true };
+
+    /// <summary>
+    /// What is left of the answer after <paramref name="prefill"/>, when this script continues one and the prefill is
+    /// the start of its text (a chunk the prefill ends inside is cut there); otherwise the script as it is.
+    /// </summary>
+    public ChatScript After(string? prefill)
+    {
+        if (!ContinuesPrefill || string.IsNullOrEmpty(prefill))
+        {
+            return this;
+        }
+        var written = 0;
+        var rest = new List<ScriptedChunk>();
+        foreach (var chunk in Chunks)
+        {
+            var end = written + chunk.Content.Length;
+            if (end <= prefill.Length)
+            {
+                if (!prefill.AsSpan(written).StartsWith(chunk.Content, StringComparison.Ordinal))
+                {
+                    return this; // not this answer's start
+                }
+            }
+            else if (written < prefill.Length)
+            {
+                var cut = prefill.Length - written;
+                if (!chunk.Content.AsSpan(0, cut).SequenceEqual(prefill.AsSpan(written)))
+                {
+                    return this;
+                }
+                rest.Add(chunk with { Content = chunk.Content[cut..], Thinking = null });
+            }
+            else
+            {
+                rest.Add(chunk with { Thinking = null });
+            }
+            written = end;
+        }
+        return this with { Chunks = rest };
+    }
+
     public static ChatScript Answer(params string[] chunks) =>
         new() { Chunks = [.. chunks.Select(c => new ScriptedChunk(c))] };
 

@@ -17,7 +17,7 @@ export const SESSION_CHANGES = /** @type {const} */ (['created', 'updated', 'del
 export const DONE_REASONS = /** @type {const} */ (['stop', 'length', 'stopped', 'content_filter', 'tool_calls']);
 
 /** The states a `status` event can carry. */
-export const GENERATION_STATES = /** @type {const} */ (['queued', 'connecting', 'loading_model', 'thinking', 'generating', 'retrying']);
+export const GENERATION_STATES = /** @type {const} */ (['queued', 'connecting', 'loading_model', 'thinking', 'generating', 'retrying', 'recovering']);
 
 /** Error codes for failures of the model server itself, not of the network or of Smail. */
 export const UPSTREAM_ERROR_CODES = /** @type {const} */ ([

@@ -3,7 +3,7 @@ import { GENERATION_STATES } from './contract.js';
 
 /**
  * @typedef {'idle' | 'sending' | 'queued' | 'connecting' | 'loading_model' | 'thinking' | 'generating'
- *   | 'retrying' | 'reconnecting' | 'done' | 'stopped' | 'error'} UiState
+ *   | 'retrying' | 'recovering' | 'reconnecting' | 'done' | 'stopped' | 'error'} UiState
  * @typedef {{ tokens?: number, tokensPerSecond?: number, ttftMs?: number, attempt?: number, delayMs?: number,
  *   message?: string, inAnswer?: boolean }} StateDetail
  * @typedef {{ set(callback: () => void, ms: number): any, clear(handle: any): void }} Ticker
@@ -31,6 +31,7 @@ export const TRANSITIONS = Object.freeze({
   thinking: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
   generating: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
   retrying: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
+  recovering: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
   reconnecting: [...STREAMING, 'reconnecting', ...ENDED, 'idle'],
   done: ['idle', 'sending', ...STREAMING],
   stopped: ['idle', 'sending', ...STREAMING],
@@ -142,6 +143,7 @@ export function announcement(state, previous, detail) {
     case 'thinking': return previous === 'thinking' ? '' : 'Thinking';
     case 'generating': return previous === 'generating' ? '' : 'Generating';
     case 'retrying': return 'Retrying';
+    case 'recovering': return 'Another server is taking over this answer';
     case 'reconnecting': return previous === 'reconnecting' ? '' : 'Connection lost, reconnecting';
     case 'done': return 'Done';
     case 'stopped': return 'Stopped';
@@ -173,6 +175,7 @@ export function statusText(state, detail, elapsedMs) {
       return parts.join(' · ');
     }
     case 'retrying': return `Retrying (attempt ${detail.attempt ?? 1})${detail.delayMs ? ` in ${seconds(detail.delayMs)}` : ''}…`;
+    case 'recovering': return 'The server writing this answer stopped; another is carrying it on…';
     case 'reconnecting': return `Reconnecting… (attempt ${detail.attempt ?? 1})`;
     // The answer's own footer shows its stats; said twice, they were noise.
     case 'done': return 'Done';
