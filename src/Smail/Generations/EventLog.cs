@@ -110,6 +110,26 @@ internal sealed class EventLog
     }
 
     /// <summary>
+    /// Closes the log without a final event: the generation goes on elsewhere (handed to another instance), so this
+    /// instance's listeners end their streams and reconnect, resuming by event id wherever they land.
+    /// </summary>
+    public void Abandon()
+    {
+        TaskCompletionSource appended;
+        lock (_lock)
+        {
+            if (_isFinished)
+            {
+                return;
+            }
+            _isFinished = true;
+            appended = _appended;
+        }
+        appended.TrySetResult();
+        _ended.TrySetResult();
+    }
+
+    /// <summary>
     /// Events after <paramref name="afterId"/> that exist now, without copying: those up to the end of one
     /// block, so read again until none come. <c>Ended</c> is true when no more will follow these.
     /// </summary>

@@ -80,6 +80,19 @@ internal sealed class Generation(
         _stop.Cancel();
     }
 
+    /// <summary>True when this instance stopped writing it so that another carries it on (a graceful shutdown with Redis).</summary>
+    public bool HandedOff { get; private set; }
+
+    /// <summary>Stops writing it here, for another instance to carry on from its stream: no final event, nothing stored as interrupted.</summary>
+    public void HandOff()
+    {
+        HandedOff = true;
+        _stop.Cancel();
+    }
+
+    /// <summary>Ends this instance's part: its listeners' streams end without a final event, and they resume elsewhere.</summary>
+    public void Abandon() => _log.Abandon();
+
     // Reading: safe from any thread.
 
     public bool IsFinished => _log.IsFinished;

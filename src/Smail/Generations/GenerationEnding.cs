@@ -15,6 +15,9 @@ internal sealed record GenerationEnding(string Status, string? DoneReason, Messa
     public static GenerationEnding Failed(string code, string message, bool retryable) =>
         new(MessageStatus.Error, null, new MessageError(code, message), retryable);
 
+    /// <summary>Not an end: the generation was handed to another instance, which ends it.</summary>
+    public static readonly GenerationEnding HandedOff = new("handed_off", null, null);
+
     public static readonly GenerationEnding ShutDown = new(MessageStatus.Interrupted, null, new MessageError("server_shutdown",
         "Smail was shut down while writing this answer. What was written is saved; Continue picks up from here."));
 

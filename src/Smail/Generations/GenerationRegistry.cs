@@ -85,6 +85,23 @@ internal sealed class GenerationRegistry
         return true;
     }
 
+    /// <summary>Whether running generations can be handed to another instance at shutdown, instead of being interrupted.</summary>
+    public bool CanHandOff => _streams is not null;
+
+    /// <summary>
+    /// A generation this instance stops writing so another carries it on: it leaves this instance (finding it goes to
+    /// Redis from now on), its conversation stays claimed for the one that takes it, and its lease goes.
+    /// </summary>
+    public async Task HandOverAsync(Generation generation)
+    {
+        Forget(generation);
+        if (_streams is not null)
+        {
+            await _streams.HandOverAsync(generation);
+        }
+        generation.Abandon();
+    }
+
     private void Forget(Generation generation)
     {
         _runningBySession.TryRemove(new KeyValuePair<string, Generation>(generation.SessionId, generation));

@@ -108,6 +108,10 @@ internal sealed partial class GenerationRunner(
         {
             var retries = 0;
             ending = await StreamToEndingAsync(generation, session, options, upstream, () => retries++);
+            if (ending == GenerationEnding.HandedOff)
+            {
+                return; // another instance carries it on: nothing ends here (see finally)
+            }
             if (retries > 0)
             {
                 metrics.Recovered(ending.Status == MessageStatus.Complete);
@@ -128,11 +132,21 @@ internal sealed partial class GenerationRunner(
         }
         finally
         {
-            // Free the conversation before anyone hears that the answer ended, so a message sent the moment
-            // `done` arrives is never refused as a conflict.
-            registry.End(generation);
-            generation.End(ending, stats);
-            store.SaveLater(generation.SessionId, () => journal.Saved(generation.Id));
+            if (ending == GenerationEnding.HandedOff)
+            {
+                // This instance's journal no longer answers for it, and its lease goes, so another takes it at once.
+                await ForgetBeginAsync(generation.Id);
+                await registry.HandOverAsync(generation);
+                metrics.GenerationEnded(generation.Model, upstream, generation.HasFirstToken, "handed_off", Stopwatch.GetElapsedTime(started), 0, null);
+            }
+            else
+            {
+                // Free the conversation before anyone hears that the answer ended, so a message sent the moment
+                // `done` arrives is never refused as a conflict.
+                registry.End(generation);
+                generation.End(ending, stats);
+                store.SaveLater(generation.SessionId, () => journal.Saved(generation.Id));
+            }
         }
     }
 
@@ -142,6 +156,10 @@ internal sealed partial class GenerationRunner(
         try
         {
             return GenerationEnding.Completed(await StreamWithRetriesAsync(generation, session, options, upstream, onRetry));
+        }
+        catch (OperationCanceledException) when (generation.HandedOff)
+        {
+            return GenerationEnding.HandedOff;
         }
         catch (OperationCanceledException) when (generation.Interrupted)
         {

@@ -26,10 +26,22 @@ internal sealed partial class GenerationShutdown(GenerationRegistry registry, Se
             await store.FlushAsync().WaitAsync(cancellationToken);
             return;
         }
-        LogInterrupting(running.Count);
-        foreach (var generation in running)
+        if (registry.CanHandOff)
         {
-            generation.Interrupt();
+            // With Redis, another instance carries each answer on from its stream: nothing is interrupted.
+            LogHandingOff(running.Count);
+            foreach (var generation in running)
+            {
+                generation.HandOff();
+            }
+        }
+        else
+        {
+            LogInterrupting(running.Count);
+            foreach (var generation in running)
+            {
+                generation.Interrupt();
+            }
         }
         try
         {
@@ -45,6 +57,9 @@ internal sealed partial class GenerationShutdown(GenerationRegistry registry, Se
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Interrupting {Count} running generations for shutdown")]
     private partial void LogInterrupting(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handing {Count} running generations to the other instances for shutdown")]
+    private partial void LogHandingOff(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown timed out before every generation had stored its answer")]
     private partial void LogShutdownTimeout();

@@ -169,6 +169,24 @@ internal sealed class GenerationStreams : IDisposable
         return [.. running.Where((_, i) => !held[i])];
     }
 
+    /// <summary>
+    /// Gives up a generation this instance stops writing (a graceful shutdown): no more of its events come from here,
+    /// and its lease goes, so another instance takes it over at its next look. Awaited, so that every event sent before
+    /// is in Redis first (one connection keeps their order).
+    /// </summary>
+    public async Task HandOverAsync(Generation generation)
+    {
+        generation.Appended = null;
+        try
+        {
+            await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [LeaseKey(generation.Id)], [_token]);
+        }
+        catch (RedisException)
+        {
+            // Redis is away: the lease lapses by itself, and the takeover comes a little later.
+        }
+    }
+
     /// <summary>Takes a dead owner's lease: true for the one instance that gets it.</summary>
     public Task<bool> TryTakeLeaseAsync(string id) =>
         _redis.GetDatabase().StringSetAsync(LeaseKey(id), _token, LeaseLifetime, When.NotExists);

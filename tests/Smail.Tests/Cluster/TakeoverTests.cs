@@ -79,4 +79,52 @@ public sealed class TakeoverTests(PostgresFixture postgres, RedisFixture redis)
         Assert.Equal("complete", stored.GetProperty("messages")[1].GetProperty("status").GetString());
         Console.WriteLine($"taken over {Stopwatch.GetElapsedTime(killedAt, recoveredAt).TotalSeconds:0.00} s after the kill");
     }
+
+    [Fact]
+    public async Task AGracefulStopOfTheOwner_HandsTheAnswerOver_AndNoListenerSeesAnInterruption()
+    {
+        var words = Enumerable.Range(0, 300).Select(i => $" w{i}").ToArray();
+        var answer = ChatScript.Answer(words).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)).Continuing();
+        _emulator.Scripts.Enqueue(answer, answer);
+        using var owner = new HttpClient { BaseAddress = _instances[0].Address, Timeout = TimeSpan.FromSeconds(60) };
+        using var other = new HttpClient { BaseAddress = _instances[1].Address, Timeout = TimeSpan.FromSeconds(60) };
+        using var third = new HttpClient { BaseAddress = _instances[2].Address, Timeout = TimeSpan.FromSeconds(60) };
+        using var created = await owner.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
+        var session = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var sent = await owner.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "Count" });
+        var eventsUrl = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("eventsUrl").GetString()!;
+
+        // One listener on the owner itself: its stream ends without a final event, and it resumes on another instance.
+        var onOwner = Task.Run(async () =>
+        {
+            var seen = await new SseClient(owner, eventsUrl).ReadToEndAsync(timeout: TimeSpan.FromSeconds(60));
+            Assert.DoesNotContain(seen, e => e.Type is "done" or "error");
+            return seen.Concat(await new SseClient(other, eventsUrl).ReadToEndAsync(seen[^1].Id, TimeSpan.FromSeconds(60))).ToList();
+        });
+        var onThird = new List<ReceivedEvent>();
+        Task? stopping = null;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var e in new SseClient(third, eventsUrl).ReadAsync(ct: deadline.Token))
+        {
+            onThird.Add(e);
+            if (stopping is null && onThird.Count(x => x.Type == "delta") == 60)
+            {
+                stopping = _instances[0].StopGracefullyAsync();
+            }
+        }
+        await stopping!;
+        var resumed = await onOwner;
+
+        foreach (var events in new[] { onThird, resumed })
+        {
+            Assert.Equal("done", events[^1].Type);
+            Assert.DoesNotContain(events, e => e.Type == "error");
+            Assert.Equal(string.Concat(words), events.AnswerText());
+            Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
+            Assert.Contains(events, e => e.Type == "status" && e.Data.GetProperty("state").GetString() == "recovering");
+        }
+        var stored = await third.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}");
+        Assert.Equal(string.Concat(words), stored.GetProperty("messages")[1].GetProperty("content").GetString());
+        Assert.Equal("complete", stored.GetProperty("messages")[1].GetProperty("status").GetString());
+    }
 }

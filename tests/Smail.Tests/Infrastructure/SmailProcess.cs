@@ -132,6 +132,16 @@ public sealed class SmailProcess : IAsyncDisposable
         throw new InvalidOperationException("No VmRSS line.");
     }
 
+    /// <summary>SIGTERM, as systemd or an orchestrator stops it: its shutdown runs; completes when it has exited.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an out-of-memory kill.</summary>
     public async Task KillAsync()
     {
