@@ -34,6 +34,8 @@ internal sealed class GenerationStreams : IDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<Task<Replica?>>> _replicas = new();
     private readonly CancellationTokenSource _disposed = new();
+    // The generations this instance writes now: what it puts back into a Redis that restarted empty.
+    private readonly ConcurrentDictionary<string, Generation> _writing = new();
 
     public GenerationStreams(IConnectionMultiplexer redis, IOptions<GenerationOptions> options, TimeProvider time)
     {
@@ -42,6 +44,16 @@ internal sealed class GenerationStreams : IDisposable
         _options = options.Value;
         _time = time;
         _ = LastingSubscription.SubscribeAsync(_subscriber, s_stops, (_, id) => StopRequested?.Invoke(id.ToString()), _disposed.Token);
+        redis.ConnectionRestored += (_, restored) =>
+        {
+            if (restored.ConnectionType == ConnectionType.Interactive)
+            {
+                foreach (var generation in _writing.Values)
+                {
+                    Republish(generation);
+                }
+            }
+        };
     }
 
     /// <summary>Raised with a generation's id when some instance asked to stop it; its owner stops it.</summary>
@@ -133,17 +145,8 @@ internal sealed class GenerationStreams : IDisposable
     {
         var database = _redis.GetDatabase();
         var (stream, meta, channel) = (StreamKey(generation.Id), MetaKey(generation.Id), Channel(generation.Id));
-        database.StringSet(LeaseKey(generation.Id), _token, LeaseLifetime, flags: CommandFlags.FireAndForget);
-        database.SetAdd(s_running, generation.Id, CommandFlags.FireAndForget);
-        database.HashSet(meta,
-        [
-            new("session", generation.SessionId),
-            new("message", generation.AssistantMessageId),
-            new("model", generation.Model),
-            new("kind", generation.Kind.ToString()),
-            new("owner", generation.OwnerId ?? ""),
-            new("started", generation.StartedAt.ToUnixTimeMilliseconds()),
-        ], CommandFlags.FireAndForget);
+        _writing[generation.Id] = generation;
+        Describe(database, generation);
         generation.Appended = added =>
         {
             var data = added.Data.ToArray();
@@ -155,9 +158,43 @@ internal sealed class GenerationStreams : IDisposable
                 database.KeyExpire(meta, _options.ReplayRetention, CommandFlags.FireAndForget);
                 database.SetRemove(s_running, generation.Id, CommandFlags.FireAndForget);
                 database.ScriptEvaluate(ReleaseScript, [LeaseKey(generation.Id)], [_token], CommandFlags.FireAndForget);
+                _writing.TryRemove(generation.Id, out _);
             }
         };
         _ = KeepAliveAsync(generation);
+    }
+
+    // What Redis must know of a generation this instance writes: its description, its lease, that it runs.
+    private void Describe(IDatabase database, Generation generation)
+    {
+        database.StringSet(LeaseKey(generation.Id), _token, LeaseLifetime, flags: CommandFlags.FireAndForget);
+        database.SetAdd(s_running, generation.Id, CommandFlags.FireAndForget);
+        database.HashSet(MetaKey(generation.Id),
+        [
+            new("session", generation.SessionId),
+            new("message", generation.AssistantMessageId),
+            new("model", generation.Model),
+            new("kind", generation.Kind.ToString()),
+            new("owner", generation.OwnerId ?? ""),
+            new("started", generation.StartedAt.ToUnixTimeMilliseconds()),
+        ], CommandFlags.FireAndForget);
+    }
+
+    /// <summary>
+    /// After a reconnection: puts back what Redis may have lost of a generation this instance writes (a Redis that
+    /// restarted empty, or events sent while it was away): its description, its claim, and every event so far.
+    /// An event the stream has already is refused by Redis (its id is not above the last), so nothing is doubled,
+    /// and a replica that missed events fills the gap from the stream as soon as the next one arrives.
+    /// </summary>
+    private void Republish(Generation generation)
+    {
+        var database = _redis.GetDatabase();
+        Describe(database, generation);
+        database.StringSet(ClaimKey(generation.SessionId), generation.Id, ClaimLifetime, When.NotExists, CommandFlags.FireAndForget);
+        foreach (var item in generation.ReadAll(0))
+        {
+            database.StreamAdd(StreamKey(generation.Id), [new("t", item.Type), new("d", item.Data.ToArray())], $"{item.Id}-0", flags: CommandFlags.FireAndForget);
+        }
     }
 
     /// <summary>The running generations whose owner stopped renewing its lease: it died, or lost Redis for longer than a lease.</summary>
@@ -177,6 +214,7 @@ internal sealed class GenerationStreams : IDisposable
     public async Task HandOverAsync(Generation generation)
     {
         generation.Appended = null;
+        _writing.TryRemove(generation.Id, out _);
         try
         {
             await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [LeaseKey(generation.Id)], [_token]);
@@ -287,10 +325,25 @@ internal sealed class GenerationStreams : IDisposable
         return replica;
     }
 
-    // The replica stays while the generation can be replayed, as a local one does, then goes.
+    // The replica stays while the generation can be replayed, as a local one does, then goes. Until the generation
+    // ends it also looks at the stream every two seconds: what pub/sub lost while Redis was away, and the owner has
+    // put back since (see Republish), arrives even when no new event comes to show the gap.
     private async Task ForgetWhenDoneAsync(string id, Replica replica, ChannelMessageQueue queue)
     {
-        await replica.Generation.Ended;
+        using (var timer = new PeriodicTimer(TimeSpan.FromSeconds(2), _time))
+        {
+            while (await Task.WhenAny(replica.Generation.Ended, timer.WaitForNextTickAsync().AsTask()) != replica.Generation.Ended)
+            {
+                try
+                {
+                    await replica.CatchUpAsync();
+                }
+                catch (RedisException)
+                {
+                    // Away still: the next tick tries again.
+                }
+            }
+        }
         await queue.UnsubscribeAsync();
         await Task.Delay(_options.ReplayRetention, _time);
         _replicas.TryRemove(id, out _);

@@ -139,4 +139,29 @@ public sealed class SharedGenerationsTests(RedisFixture redis) : IClassFixture<R
         var contents = (await _owner.GetSessionAsync(session)).GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString());
         Assert.Equal(["Before", "Before.", "After", "After."], contents);
     }
+
+    [Fact]
+    public async Task RedisRestartedEmptyMidAnswer_EveryListenerStillGetsTheExactAnswer()
+    {
+        var words = Enumerable.Range(0, 300).Select(i => $" w{i}").ToArray();
+        var accepted = await StartOnOwnerAsync(ChatScript.Answer(words).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)));
+        var atOwner = Task.Run(() => _owner.Events(accepted.EventsUrl).ReadToEndAsync(timeout: TimeSpan.FromSeconds(60)));
+        var elsewhere = new List<ReceivedEvent>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var e in _other.Events(accepted.EventsUrl).ReadAsync(ct: deadline.Token))
+        {
+            elsewhere.Add(e);
+            if (elsewhere.Count(x => x.Type == "delta") == 50)
+            {
+                await redis.Server.RestartAsync();
+            }
+        }
+
+        foreach (var events in new[] { elsewhere, await atOwner })
+        {
+            Assert.Equal("done", events[^1].Type);
+            Assert.Equal(string.Concat(words), events.AnswerText());
+            Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
+        }
+    }
 }
