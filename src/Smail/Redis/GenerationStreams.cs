@@ -34,8 +34,9 @@ internal sealed class GenerationStreams : IDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<Task<Replica?>>> _replicas = new();
     private readonly CancellationTokenSource _disposed = new();
-    // The generations this instance writes now: what it puts back into a Redis that restarted empty.
-    private readonly ConcurrentDictionary<string, Generation> _writing = new();
+    // The generations this instance writes now, each with the gate its events pass to Redis through: what it puts
+    // back into a Redis that restarted empty, with no live event slipping in between.
+    private readonly ConcurrentDictionary<string, (Generation Generation, Lock Gate)> _writing = new();
 
     public GenerationStreams(IConnectionMultiplexer redis, IOptions<GenerationOptions> options, TimeProvider time)
     {
@@ -48,9 +49,9 @@ internal sealed class GenerationStreams : IDisposable
         {
             if (restored.ConnectionType == ConnectionType.Interactive)
             {
-                foreach (var generation in _writing.Values)
+                foreach (var (generation, gate) in _writing.Values)
                 {
-                    Republish(generation);
+                    Republish(generation, gate);
                 }
             }
         };
@@ -145,13 +146,17 @@ internal sealed class GenerationStreams : IDisposable
     {
         var database = _redis.GetDatabase();
         var (stream, meta, channel) = (StreamKey(generation.Id), MetaKey(generation.Id), Channel(generation.Id));
-        _writing[generation.Id] = generation;
+        var gate = new Lock();
+        _writing[generation.Id] = (generation, gate);
         Describe(database, generation);
         generation.Appended = added =>
         {
             var data = added.Data.ToArray();
-            database.StreamAdd(stream, [new("t", added.Type), new("d", data)], $"{added.Id}-0", flags: CommandFlags.FireAndForget);
-            _subscriber.Publish(channel, Frame(added.Id, added.Type, data), CommandFlags.FireAndForget);
+            lock (gate)
+            {
+                database.StreamAdd(stream, [new("t", added.Type), new("d", data)], $"{added.Id}-0", flags: CommandFlags.FireAndForget);
+                _subscriber.Publish(channel, Frame(added.Id, added.Type, data), CommandFlags.FireAndForget);
+            }
             if (added.IsFinal)
             {
                 database.KeyExpire(stream, _options.ReplayRetention, CommandFlags.FireAndForget);
@@ -182,18 +187,23 @@ internal sealed class GenerationStreams : IDisposable
 
     /// <summary>
     /// After a reconnection: puts back what Redis may have lost of a generation this instance writes (a Redis that
-    /// restarted empty, or events sent while it was away): its description, its claim, and every event so far.
-    /// An event the stream has already is refused by Redis (its id is not above the last), so nothing is doubled,
-    /// and a replica that missed events fills the gap from the stream as soon as the next one arrives.
+    /// restarted empty, or events sent while it was away): its description, its claim, and its stream, written again
+    /// whole and in order. Under the generation's gate, so no live event reaches Redis in between: one sent after the
+    /// reconnection but before this would otherwise stand above the events put back, and Redis would refuse them.
+    /// A replica that missed events fills the gap from the stream.
     /// </summary>
-    private void Republish(Generation generation)
+    private void Republish(Generation generation, Lock gate)
     {
         var database = _redis.GetDatabase();
         Describe(database, generation);
         database.StringSet(ClaimKey(generation.SessionId), generation.Id, ClaimLifetime, When.NotExists, CommandFlags.FireAndForget);
-        foreach (var item in generation.ReadAll(0))
+        lock (gate)
         {
-            database.StreamAdd(StreamKey(generation.Id), [new("t", item.Type), new("d", item.Data.ToArray())], $"{item.Id}-0", flags: CommandFlags.FireAndForget);
+            database.KeyDelete(StreamKey(generation.Id), CommandFlags.FireAndForget);
+            foreach (var item in generation.ReadAll(0))
+            {
+                database.StreamAdd(StreamKey(generation.Id), [new("t", item.Type), new("d", item.Data.ToArray())], $"{item.Id}-0", flags: CommandFlags.FireAndForget);
+            }
         }
     }
 

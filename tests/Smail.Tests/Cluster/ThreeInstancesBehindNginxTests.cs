@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Smail.OllamaEmulator.Scripting;
 using Smail.Tests.Infrastructure;
-using Smail.Tests.Sessions;
 
 namespace Smail.Tests.Cluster;
 
@@ -12,42 +11,54 @@ namespace Smail.Tests.Cluster;
 /// instance (round robin, no stickiness): a chat works through it, a resume lands on another instance and is exact,
 /// and a stop sent through it reaches the model server whichever instance it lands on.
 /// </summary>
-public sealed class ThreeInstancesBehindNginxTests(PostgresFixture postgres, RedisFixture redis)
-    : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class ThreeInstancesBehindNginxTests(ThreeInstancesBehindNginxTests.Cluster cluster) : IClassFixture<ThreeInstancesBehindNginxTests.Cluster>
 {
-    private OllamaEmulator.OllamaEmulator _emulator = null!;
-    private readonly List<SmailProcess> _instances = [];
-    private NginxProxy _nginx = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>The engines, the three processes and nginx, started once for the class: each start of a process costs a JIT.</summary>
+    public sealed class Cluster : IAsyncLifetime
     {
-        _emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
-        var database = await postgres.Server.CreateDatabaseAsync();
-        _instances.AddRange(await Task.WhenAll(Enumerable.Range(1, 3).Select(i => SmailProcess.StartAsync(_emulator.BaseAddress, null,
-            "--Storage:Provider", "postgres", "--ConnectionStrings:Postgres", database, "--ConnectionStrings:Redis", redis.Server.Configuration,
-            "--Smail:Instance", $"smail-{i}"))));
-        _nginx = await NginxProxy.StartAsync([.. _instances.Select(i => i.Address)]);
-        _client = new HttpClient { BaseAddress = _nginx.Address, Timeout = TimeSpan.FromSeconds(30) };
-    }
+        private PostgresServer _postgres = null!;
+        private RedisServer _redis = null!;
+        private readonly List<SmailProcess> _instances = [];
+        private NginxProxy _nginx = null!;
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _nginx.DisposeAsync();
-        foreach (var instance in _instances)
+        public OllamaEmulator.OllamaEmulator Emulator { get; private set; } = null!;
+        public HttpClient Client { get; private set; } = null!;
+
+        public async Task InitializeAsync()
         {
-            await instance.DisposeAsync();
+            (_postgres, _redis, Emulator) = (await PostgresServer.StartAsync(), await RedisServer.StartAsync(), await OllamaEmulator.OllamaEmulator.StartAsync());
+            var database = await _postgres.CreateDatabaseAsync();
+            _instances.AddRange(await Task.WhenAll(Enumerable.Range(1, 3).Select(i => SmailProcess.StartAsync(Emulator.BaseAddress, null,
+                "--Storage:Provider", "postgres", "--ConnectionStrings:Postgres", database, "--ConnectionStrings:Redis", _redis.Configuration,
+                "--Smail:Instance", $"smail-{i}"))));
+            _nginx = await NginxProxy.StartAsync([.. _instances.Select(i => i.Address)]);
+            Client = new HttpClient { BaseAddress = _nginx.Address, Timeout = TimeSpan.FromSeconds(30) };
         }
-        await _emulator.DisposeAsync();
+
+        public async Task DisposeAsync()
+        {
+            Client.Dispose();
+            await _nginx.DisposeAsync();
+            foreach (var instance in _instances)
+            {
+                await instance.DisposeAsync();
+            }
+            await Emulator.DisposeAsync();
+            await _redis.DisposeAsync();
+            await _postgres.DisposeAsync();
+        }
     }
+
+    private OllamaEmulator.OllamaEmulator Emulator => cluster.Emulator;
+
+    private HttpClient Client => cluster.Client;
 
     private async Task<(string Session, JsonElement Accepted)> AskAsync(ChatScript script)
     {
-        _emulator.Scripts.Enqueue(script);
-        using var created = await _client.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
+        Emulator.Scripts.Enqueue(script);
+        using var created = await Client.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
         var session = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        using var sent = await _client.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "Tell me a story" });
+        using var sent = await Client.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "Tell me a story" });
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         return (session, await sent.Content.ReadFromJsonAsync<JsonElement>());
     }
@@ -58,15 +69,15 @@ public sealed class ThreeInstancesBehindNginxTests(PostgresFixture postgres, Red
         var answered = new HashSet<string>();
         for (var i = 0; i < 6; i++)
         {
-            answered.Add((await _client.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("instance").GetString()!);
+            answered.Add((await Client.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("instance").GetString()!);
         }
         Assert.Equal(["smail-1", "smail-2", "smail-3"], answered.Order());
 
         var (session, accepted) = await AskAsync(ChatScript.Answer("Through ", "nginx, ", "to any ", "instance."));
-        var events = await new SseClient(_client, accepted.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
+        var events = await new SseClient(Client, accepted.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
 
         Assert.Equal("Through nginx, to any instance.", events.AnswerText());
-        var stored = await _client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}");
+        var stored = await Client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}");
         Assert.Equal("Through nginx, to any instance.", stored.GetProperty("messages")[1].GetProperty("content").GetString());
     }
 
@@ -83,7 +94,7 @@ public sealed class ThreeInstancesBehindNginxTests(PostgresFixture postgres, Red
         while (received.Count == 0 || received[^1].Type is not ("done" or "error"))
         {
             var take = random.Next(1, 40);
-            await foreach (var e in new SseClient(_client, eventsUrl).ReadAsync(received.Count == 0 ? null : received[^1].Id))
+            await foreach (var e in new SseClient(Client, eventsUrl).ReadAsync(received.Count == 0 ? null : received[^1].Id))
             {
                 received.Add(e);
                 if (--take == 0)
@@ -102,7 +113,7 @@ public sealed class ThreeInstancesBehindNginxTests(PostgresFixture postgres, Red
     {
         var (_, accepted) = await AskAsync(ChatScript.Answer([.. Enumerable.Range(0, 2000).Select(i => $" w{i}")])
             .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)));
-        await foreach (var e in new SseClient(_client, accepted.GetProperty("eventsUrl").GetString()!).ReadAsync())
+        await foreach (var e in new SseClient(Client, accepted.GetProperty("eventsUrl").GetString()!).ReadAsync())
         {
             if (e.Type == "delta")
             {
@@ -110,9 +121,9 @@ public sealed class ThreeInstancesBehindNginxTests(PostgresFixture postgres, Red
             }
         }
 
-        using var stop = await _client.PostAsync($"/api/generations/{accepted.GetProperty("generationId").GetString()}/stop", null);
+        using var stop = await Client.PostAsync($"/api/generations/{accepted.GetProperty("generationId").GetString()}/stop", null);
 
         Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
-        await _emulator.Requests.Chats[^1].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(10));
+        await Emulator.Requests.Chats[^1].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }
