@@ -120,6 +120,10 @@ internal sealed partial class ConcurrencyBenchmark(OllamaEmulator.OllamaEmulator
     private async Task<(List<long>, string)> ReadSmailAsync(string marker)
     {
         using var created = await _http.PostAsJsonAsync(new Uri(smail, "/api/sessions"), new { model = "llama3.2" });
+        if (!created.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Creating a conversation: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
         var session = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         using var sent = await _http.PostAsJsonAsync(new Uri(smail, $"/api/sessions/{session}/messages"), new { content = marker });
         var eventsUrl = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("eventsUrl").GetString()!;

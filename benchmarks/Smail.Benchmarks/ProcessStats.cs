@@ -14,6 +14,51 @@ internal static class ProcessStats
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
+    /// <summary>The process and every process under it now (PostgreSQL's backends under its postmaster, say).</summary>
+    public static IReadOnlyList<int> WithDescendants(int pid)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(folder), out var id))
+            {
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                    parents[id] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // Gone meanwhile.
+                }
+            }
+        }
+        var all = new List<int> { pid };
+        for (var i = 0; i < all.Count; i++)
+        {
+            all.AddRange(parents.Where(p => p.Value == all[i]).Select(p => p.Key));
+        }
+        return all;
+    }
+
+    /// <summary>CPU time of each process of a group now; a process gone since counts what it had at the last reading.</summary>
+    public static Dictionary<int, TimeSpan> CpuTimes(IEnumerable<int> pids)
+    {
+        var times = new Dictionary<int, TimeSpan>();
+        foreach (var pid in pids)
+        {
+            try
+            {
+                times[pid] = CpuTime(pid);
+            }
+            catch (IOException)
+            {
+                // Gone.
+            }
+        }
+        return times;
+    }
+
     public static long ResidentBytes(int pid)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))

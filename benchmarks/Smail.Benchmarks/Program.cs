@@ -73,6 +73,28 @@ if (only is "stop")
     return;
 }
 
+if (only is null or "cluster")
+{
+    await using var relay = await RelayProcess.StartAsync(emulator.BaseAddress, SmailProcess.RepoRoot());
+    var single = new ConcurrencyBenchmark(emulator, smail.Address, smail.Id, relay.Address, relay.Id);
+    await single.SmailAsync(100); // warm-up
+    var answers = args.Skip(1).Select(int.Parse).DefaultIfEmpty(1000).First();
+    var (one, three, costs) = await ClusterBenchmark.RunAsync(emulator, single, answers);
+    Console.WriteLine();
+    Console.WriteLine($"{answers:N0} concurrent answers ({ConcurrencyBenchmark.Tokens} tokens at 20 tokens/s): one Smail on the JSON store, and nginx → three Smail on PostgreSQL (fsync on) and Redis");
+    Console.WriteLine("| path | exact | TTFT p50 / p99 ms | chunk p50 / p99 / max ms | CPU ms per 1,000 chunks |");
+    Console.WriteLine("| --- | ---: | --- | --- | --- |");
+    Console.WriteLine($"| one instance, JSON | {one.Exact}/{one.Answers} | {one.Ttft.P50:0.0} / {one.Ttft.P99:0.0} | {one.Chunk.P50:0.00} / {one.Chunk.P99:0.00} / {one.Chunk.Max:0.0} | Smail {one.CpuMsPer1000Chunks:0.0} |");
+    Console.WriteLine($"| three instances | {three.Exact}/{three.Answers} | {three.Ttft.P50:0.0} / {three.Ttft.P99:0.0} | {three.Chunk.P50:0.00} / {three.Chunk.P99:0.00} / {three.Chunk.Max:0.0} | " +
+        $"Smail (3) {costs.Smail:0.0}, PostgreSQL {costs.Postgres:0.0}, Redis {costs.Redis:0.0}, nginx {costs.Nginx:0.0} |");
+    Console.WriteLine($"Added by the cluster: chunk p50 {three.Chunk.P50 - one.Chunk.P50:+0.00;-0.00} ms, p99 {three.Chunk.P99 - one.Chunk.P99:+0.00;-0.00} ms, " +
+        $"TTFT p50 {three.Ttft.P50 - one.Ttft.P50:+0.0;-0.0} ms; CPU per 1,000 chunks {costs.Smail + costs.Postgres + costs.Redis + costs.Nginx - one.CpuMsPer1000Chunks:+0.0;-0.0} ms");
+}
+if (only is "cluster")
+{
+    return;
+}
+
 if (only is null or "concurrency")
 {
     await using var relay = await RelayProcess.StartAsync(emulator.BaseAddress, SmailProcess.RepoRoot());

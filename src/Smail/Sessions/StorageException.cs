@@ -34,5 +34,5 @@ internal sealed class StorageException : Exception
     /// <summary>The database could not be reached or refused the statement; <paramref name="where"/> names it without a password.</summary>
     public static StorageException Database(string where, Exception inner) =>
         new($"Smail cannot use its PostgreSQL store at {where}: {inner.Message}", "store_unavailable",
-            "Nothing was half-written. Check that PostgreSQL is running and reachable (ConnectionStrings:Postgres); Smail reconnects by itself.", inner);
+            "Nothing was half-written either. Check that PostgreSQL is running and reachable and has connections to spare (ConnectionStrings:Postgres); Smail reconnects by itself.", inner);
 }

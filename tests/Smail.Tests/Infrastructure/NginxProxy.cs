@@ -24,6 +24,8 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public int ProcessId => _process.Id;
+
     public static async Task<NginxProxy> StartAsync(params Uri[] upstreams)
     {
         if (!File.Exists(NginxPath))
@@ -40,7 +42,8 @@ public sealed class NginxProxy : IAsyncDisposable
             worker_processes 1;
             pid {{folder}}/nginx.pid;
             error_log {{folder}}/error.log warn;
-            events { worker_connections 64; }
+            worker_rlimit_nofile 16384;
+            events { worker_connections 8192; }
             http {
                 access_log off;
                 upstream smail {

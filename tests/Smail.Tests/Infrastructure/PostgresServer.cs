@@ -24,6 +24,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The process the server runs under (with its backends below it): for the benchmark's CPU accounting.</summary>
+    public int ProcessId => _process.Id;
+
     private string DataFolder => Path.Combine(_folder, "data");
 
     /// <summary>The connection string of <paramref name="database"/> as the superuser <c>smail</c> (trust authentication, loopback only).</summary>
