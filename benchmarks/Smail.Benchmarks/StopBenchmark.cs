@@ -23,15 +23,33 @@ internal static class StopBenchmark
         var results = new List<Result>();
         foreach (var (wire, model) in new[] { ("ollama (NDJSON)", "ollama/llama3.2"), ("openai (SSE)", "openai/llama3.2") })
         {
-            await MeasureAsync(emulator, api, model, 5); // warm-up: JIT, connections
-            var times = await MeasureAsync(emulator, api, model, stops);
-            var sorted = times.Order().ToArray();
-            results.Add(new Result(wire, stops, sorted[sorted.Length / 2], sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(0.99 * sorted.Length) - 1)], sorted[^1]));
+            results.Add(Summarize(wire, stops, await MeasureTwiceAsync(emulator, api, api, model, stops)));
         }
+
+        // Two instances on one Redis: the answer runs on the first, the stop is asked of the second, and travels by pub/sub.
+        await using var redis = await RedisServer.StartAsync();
+        await using var owner = await SmailProcess.StartAsync(emulator.BaseAddress, null, "--ConnectionStrings:Redis", redis.Configuration);
+        await using var other = await SmailProcess.StartAsync(emulator.BaseAddress, null, "--ConnectionStrings:Redis", redis.Configuration);
+        using var ownerApi = new SmailApi(owner.Address);
+        using var otherApi = new SmailApi(other.Address);
+        results.Add(Summarize("ollama, stop asked of another instance (Redis)", stops, await MeasureTwiceAsync(emulator, ownerApi, otherApi, "llama3.2", stops)));
         return results;
     }
 
-    private static async Task<List<double>> MeasureAsync(OllamaEmulator.OllamaEmulator emulator, SmailApi api, string model, int stops)
+    // A warm-up (JIT, connections), then the measured stops.
+    private static async Task<List<double>> MeasureTwiceAsync(OllamaEmulator.OllamaEmulator emulator, SmailApi starts, SmailApi stops, string model, int count)
+    {
+        await MeasureAsync(emulator, starts, stops, model, 5);
+        return await MeasureAsync(emulator, starts, stops, model, count);
+    }
+
+    private static Result Summarize(string wire, int stops, List<double> times)
+    {
+        var sorted = times.Order().ToArray();
+        return new Result(wire, stops, sorted[sorted.Length / 2], sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(0.99 * sorted.Length) - 1)], sorted[^1]);
+    }
+
+    private static async Task<List<double>> MeasureAsync(OllamaEmulator.OllamaEmulator emulator, SmailApi api, SmailApi stopper, string model, int stops)
     {
         var times = new List<double>();
         for (var i = 0; i < stops; i++)
@@ -49,7 +67,7 @@ internal static class StopBenchmark
             }
             var chat = emulator.Requests.Chats[^1];
             var stopped = Stopwatch.GetTimestamp();
-            await api.StopAsync(generationId);
+            await stopper.StopAsync(generationId);
             var disconnected = await chat.WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(10));
             times.Add(Stopwatch.GetElapsedTime(stopped, disconnected).TotalMilliseconds);
             await reading.ContinueWith(_ => { }, TaskScheduler.Default);
