@@ -154,7 +154,7 @@ internal sealed class GenerationStreams : IDisposable
             var data = added.Data.ToArray();
             lock (gate)
             {
-                database.StreamAdd(stream, [new("t", added.Type), new("d", data)], $"{added.Id}-0", flags: CommandFlags.FireAndForget);
+                AddToStream(database, stream, added.Id, added.Type, data);
                 _subscriber.Publish(channel, Frame(added.Id, added.Type, data), CommandFlags.FireAndForget);
             }
             if (added.IsFinal)
@@ -202,10 +202,34 @@ internal sealed class GenerationStreams : IDisposable
             database.KeyDelete(StreamKey(generation.Id), CommandFlags.FireAndForget);
             foreach (var item in generation.ReadAll(0))
             {
-                database.StreamAdd(StreamKey(generation.Id), [new("t", item.Type), new("d", item.Data.ToArray())], $"{item.Id}-0", flags: CommandFlags.FireAndForget);
+                AddToStream(database, StreamKey(generation.Id), item.Id, item.Type, item.Data.ToArray());
             }
         }
     }
+
+    // An event as the stream keeps it: under the entry id {seq}-0, its type and its JSON.
+    private static void AddToStream(IDatabase database, RedisKey stream, long id, string type, byte[] data) =>
+        database.StreamAdd(stream, [new("t", type), new("d", data)], $"{id}-0", flags: CommandFlags.FireAndForget);
+
+    // An entry of the stream into a generation's log, if it is the log's next event.
+    private static void Replicate(Generation generation, StreamEntry entry)
+    {
+        byte[] data = entry["d"]!;
+        generation.Replicate(long.Parse(((string)entry.Id!).Split('-')[0], CultureInfo.InvariantCulture), entry["t"]!, data);
+    }
+
+    /// <summary>The generation's description as <see cref="Describe"/> wrote it; empty when Redis has none.</summary>
+    private static async Task<Dictionary<string, RedisValue>> DescriptionAsync(IDatabase database, string id) =>
+        (await database.HashGetAllAsync(MetaKey(id))).ToDictionary(e => e.Name.ToString(), e => e.Value);
+
+    /// <summary>The generation <paramref name="id"/> as its description tells it, with an empty log; null for no description.</summary>
+    private static Generation? Described(string id, Dictionary<string, RedisValue> meta, AnswerSeed? seed = null, Action? stopElsewhere = null) =>
+        meta.Count == 0 ? null : new Generation(id, meta["session"]!, meta["message"]!, meta["model"]!,
+            Enum.Parse<GenerationKind>(meta["kind"]!), DateTimeOffset.FromUnixTimeMilliseconds((long)meta["started"]), seed)
+        {
+            OwnerId = meta["owner"] is { IsNullOrEmpty: false } owner ? owner.ToString() : null,
+            StopElsewhere = stopElsewhere,
+        };
 
     /// <summary>The running generations whose owner stopped renewing its lease: it died, or lost Redis for longer than a lease.</summary>
     public async Task<IReadOnlyList<string>> OrphansAsync()
@@ -246,48 +270,26 @@ internal sealed class GenerationStreams : IDisposable
     public async Task<Generation?> PrepareTakeoverAsync(string id)
     {
         var database = _redis.GetDatabase();
-        var meta = (await database.HashGetAllAsync(MetaKey(id))).ToDictionary(e => e.Name.ToString(), e => e.Value);
+        var meta = await DescriptionAsync(database, id);
         var entries = await database.StreamRangeAsync(StreamKey(id));
-        if (meta.Count == 0 || entries.Any(e => (string?)e["t"] is EventTypes.Done or EventTypes.Error))
+        // The text to carry on is what the events tell, restarts included, read as every listener reads it.
+        var told = Described(id, meta);
+        if (told is null || entries.Any(e => (string?)e["t"] is EventTypes.Done or EventTypes.Error))
         {
             await database.SetRemoveAsync(s_running, id);
             return null;
         }
-        var (content, thinking) = TextOf(entries);
-        var generation = new Generation(id, meta["session"]!, meta["message"]!, meta["model"]!,
-            Enum.Parse<GenerationKind>(meta["kind"]!), DateTimeOffset.FromUnixTimeMilliseconds((long)meta["started"]),
-            new AnswerSeed(content, thinking.Length == 0 ? null : thinking))
-        {
-            OwnerId = meta["owner"] is { IsNullOrEmpty: false } owner ? owner.ToString() : null,
-        };
         foreach (var entry in entries)
         {
-            byte[] data = entry["d"]!;
-            generation.Replicate(long.Parse(((string)entry.Id!).Split('-')[0], CultureInfo.InvariantCulture), entry["t"]!, data);
+            Replicate(told, entry);
+        }
+        var (content, thinking, _) = told.TextSoFar();
+        var generation = Described(id, meta, new AnswerSeed(content, thinking))!;
+        foreach (var entry in entries)
+        {
+            Replicate(generation, entry);
         }
         return generation;
-    }
-
-    // The answer the events tell: the text after the last restart, as a listener rebuilds it.
-    private static (string Content, string Thinking) TextOf(StreamEntry[] entries)
-    {
-        var content = new StringBuilder();
-        var thinking = new StringBuilder();
-        foreach (var entry in entries)
-        {
-            var type = (string?)entry["t"];
-            if (type == EventTypes.Restart)
-            {
-                content.Clear();
-                thinking.Clear();
-            }
-            else if (type is EventTypes.Delta or EventTypes.Thinking)
-            {
-                var text = System.Text.Json.JsonSerializer.Deserialize((byte[])entry["d"]!, Json.SmailJsonContext.Default.TextEventData)?.Text;
-                (type == EventTypes.Delta ? content : thinking).Append(text);
-            }
-        }
-        return (content.ToString(), thinking.ToString());
     }
 
     /// <summary>A replica of a generation another instance runs or ran; null when Redis knows no such generation.</summary>
@@ -315,17 +317,10 @@ internal sealed class GenerationStreams : IDisposable
     private async Task<Replica?> ReplicateAsync(string id)
     {
         var database = _redis.GetDatabase();
-        var meta = (await database.HashGetAllAsync(MetaKey(id))).ToDictionary(e => e.Name.ToString(), e => e.Value);
-        if (meta.Count == 0)
+        if (Described(id, await DescriptionAsync(database, id), stopElsewhere: () => _subscriber.Publish(s_stops, id, CommandFlags.FireAndForget)) is not { } generation)
         {
             return null;
         }
-        var generation = new Generation(id, meta["session"]!, meta["message"]!, meta["model"]!,
-            Enum.Parse<GenerationKind>(meta["kind"]!), DateTimeOffset.FromUnixTimeMilliseconds((long)meta["started"]))
-        {
-            OwnerId = meta["owner"] is { IsNullOrEmpty: false } owner ? owner.ToString() : null,
-            StopElsewhere = () => _subscriber.Publish(s_stops, id, CommandFlags.FireAndForget),
-        };
         var replica = new Replica(generation, database, StreamKey(id));
         // Subscribed before the backlog is read: every event is in the range, or arrives by the channel after it.
         var queue = await _subscriber.SubscribeAsync(Channel(id));
@@ -411,12 +406,9 @@ internal sealed class GenerationStreams : IDisposable
 
         private async Task FillFromStreamAsync()
         {
-            var entries = await database.StreamRangeAsync(stream, $"{generation.EventCount + 1}-0", "+");
-            foreach (var entry in entries)
+            foreach (var entry in await database.StreamRangeAsync(stream, $"{generation.EventCount + 1}-0", "+"))
             {
-                var id = long.Parse(((string)entry.Id!).Split('-')[0], CultureInfo.InvariantCulture);
-                byte[] data = entry["d"]!;
-                generation.Replicate(id, entry["t"]!, data);
+                GenerationStreams.Replicate(generation, entry);
             }
         }
     }
