@@ -24,24 +24,29 @@ internal sealed class AccountStore : IDisposable
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new();
     private volatile Snapshot _current;
 
-    /// <summary>The document and its indexes, swapped whole: every request's credential check is a few hash lookups.</summary>
-    private sealed class Snapshot(AccountsDocument document)
+    /// <summary>
+    /// The document and its indexes, swapped whole: every request's credential check is a few hash lookups. Only a
+    /// newer version replaces it (<see cref="Swap"/>): this instance's own change and the notice of another's may
+    /// arrive in either order, and the older must never win, or a revoked token would work again.
+    /// </summary>
+    private sealed class Snapshot(StoredAccounts stored)
     {
-        public AccountsDocument Document { get; } = document;
-        public FrozenDictionary<string, Account> ById { get; } = document.Accounts.ToFrozenDictionary(a => a.Id);
-        public FrozenDictionary<string, Account> ByName { get; } = document.Accounts.DistinctBy(a => a.Username, StringComparer.OrdinalIgnoreCase)
+        public long Version { get; } = stored.Version;
+        public AccountsDocument Document { get; } = stored.Document;
+        public FrozenDictionary<string, Account> ById { get; } = stored.Document.Accounts.ToFrozenDictionary(a => a.Id);
+        public FrozenDictionary<string, Account> ByName { get; } = stored.Document.Accounts.DistinctBy(a => a.Username, StringComparer.OrdinalIgnoreCase)
             .ToFrozenDictionary(a => a.Username, StringComparer.OrdinalIgnoreCase);
         public FrozenDictionary<string, Account> ByExternalId { get; } =
-            document.Accounts.Where(a => a.ExternalId is not null).ToFrozenDictionary(a => a.ExternalId!);
-        public FrozenDictionary<string, SignInSession> SignIns { get; } = document.SignIns.ToFrozenDictionary(s => s.Id);
-        public FrozenDictionary<string, ApiToken> TokensById { get; } = document.Tokens.ToFrozenDictionary(t => t.Id);
-        public FrozenDictionary<string, ApiToken> TokensByHash { get; } = document.Tokens.ToFrozenDictionary(t => t.Hash);
-        public Account? FirstAdmin { get; } = document.Accounts.Where(a => a.Role == Roles.Admin).MinBy(a => a.CreatedAt);
+            stored.Document.Accounts.Where(a => a.ExternalId is not null).ToFrozenDictionary(a => a.ExternalId!);
+        public FrozenDictionary<string, SignInSession> SignIns { get; } = stored.Document.SignIns.ToFrozenDictionary(s => s.Id);
+        public FrozenDictionary<string, ApiToken> TokensById { get; } = stored.Document.Tokens.ToFrozenDictionary(t => t.Id);
+        public FrozenDictionary<string, ApiToken> TokensByHash { get; } = stored.Document.Tokens.ToFrozenDictionary(t => t.Hash);
+        public Account? FirstAdmin { get; } = stored.Document.Accounts.Where(a => a.Role == Roles.Admin).MinBy(a => a.CreatedAt);
     }
 
     private AccountsDocument Document => _current.Document;
 
-    private AccountStore(IAccountsDocuments documents, AccountsDocument loaded, TimeProvider time, Revocations revocations)
+    private AccountStore(IAccountsDocuments documents, StoredAccounts loaded, TimeProvider time, Revocations revocations)
     {
         _documents = documents;
         _time = time;
@@ -212,6 +217,12 @@ internal sealed class AccountStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the accounts again when another instance may have changed them a moment ago: for a credential this
+    /// instance does not know, before it is refused. True when there was something newer (the caller checks again).
+    /// </summary>
+    public Task<bool> CatchUpAsync(CancellationToken cancellationToken) => _documents.CatchUpAsync(cancellationToken);
+
     // Tokens' last use sits beside the accounts' last activity, under keys that cannot be an account id.
     private static string SeenKey(ApiToken token) => "t:" + token.Id;
 
@@ -224,18 +235,36 @@ internal sealed class AccountStore : IDisposable
     // last heard; the swap below keeps the newer of the two when the notice of that change arrives meanwhile.
     private async Task ChangeAsync(Func<AccountsDocument, AccountsDocument> change)
     {
-        var changed = await _documents.ChangeAsync(document => WithActivity(change(document)));
-        _current = new Snapshot(changed);
+        Swap(await _documents.ChangeAsync(document => WithActivity(change(document))));
+    }
+
+    /// <summary>Puts <paramref name="stored"/> in place unless a newer version is there already; the one replaced, or null.</summary>
+    private Snapshot? Swap(StoredAccounts stored)
+    {
+        var next = new Snapshot(stored);
+        var current = _current;
+        while (stored.Version > current.Version)
+        {
+            var seen = Interlocked.CompareExchange(ref _current, next, current);
+            if (ReferenceEquals(seen, current))
+            {
+                return current;
+            }
+            current = seen;
+        }
+        return null;
     }
 
     /// <summary>
     /// Another instance changed the accounts: this one sees the change, and ends the open requests of every
     /// credential that is gone (signed out, revoked, or of an account disabled, deleted or with a new stamp).
     /// </summary>
-    private void ChangedElsewhere(AccountsDocument document)
+    private void ChangedElsewhere(StoredAccounts stored)
     {
-        var before = _current;
-        _current = new Snapshot(document);
+        if (Swap(stored) is not { } before)
+        {
+            return;
+        }
         var after = _current;
         foreach (var signIn in before.SignIns.Keys.Where(id => !after.SignIns.ContainsKey(id)))
         {

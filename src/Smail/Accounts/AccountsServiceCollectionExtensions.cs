@@ -44,7 +44,7 @@ internal static class AccountsServiceCollectionExtensions
         if (storage.Provider == StorageProviders.Postgres)
         {
             services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
-                .Configure<PostgresReady>((options, database) => options.XmlRepository = new PostgresXmlRepository(database));
+                .Configure<PostgresDatabase>((options, database) => options.XmlRepository = new PostgresXmlRepository(database));
         }
         else
         {
@@ -130,7 +130,7 @@ internal static class AccountsServiceCollectionExtensions
         if (storage.Provider == StorageProviders.Postgres)
         {
             services.AddSingleton<IAccountsDocuments>(sp => new PostgresAccountsDocuments(
-                sp.GetRequiredService<PostgresReady>(), sp.GetRequiredService<ILogger<PostgresAccountsDocuments>>()));
+                sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<ILogger<PostgresAccountsDocuments>>()));
         }
         else
         {

@@ -50,7 +50,7 @@ internal static class UsersCommand
             : null;
         await using IAccountsDocuments documents = dataSource is null
             ? new AccountsFile(Path.GetFullPath(storage.Value.Path))
-            : new Postgres.PostgresAccountsDocuments(new Postgres.PostgresReady(dataSource), NullLogger<Postgres.PostgresAccountsDocuments>.Instance);
+            : new Postgres.PostgresAccountsDocuments(new Postgres.PostgresDatabase(dataSource), NullLogger<Postgres.PostgresAccountsDocuments>.Instance);
         using var accounts = await AccountStore.OpenAsync(documents, TimeProvider.System, new Revocations());
         var audit = new AuditLog(storage, TimeProvider.System, NullLoggerFactory.Instance);
         var hash = new PasswordHasher<Account>().HashPassword(null!, password);

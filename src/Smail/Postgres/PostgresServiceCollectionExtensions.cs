@@ -19,7 +19,7 @@ internal static class PostgresServiceCollectionExtensions
                 "Storage:Provider is postgres, so Smail needs ConnectionStrings:Postgres (an Npgsql connection string, e.g. Host=db;Username=smail;Password=…;Database=smail).");
         }
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "smail" }.Build());
-        builder.Services.AddSingleton<PostgresReady>();
+        builder.Services.AddSingleton<PostgresDatabase>();
         return builder;
     }
 }

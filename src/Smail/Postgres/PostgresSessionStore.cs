@@ -14,13 +14,13 @@ namespace Smail.Postgres;
 /// conversation are serialised by the database, across instances. A staged change is written through: the
 /// database is durable, so there is nothing to save later. Design: docs/decisions/0009-postgres-store.md.
 /// </summary>
-internal sealed class PostgresSessionStore(PostgresReady database, IOptions<StorageOptions> options, TimeProvider time) : ISessionStore
+internal sealed class PostgresSessionStore(PostgresDatabase database, IOptions<StorageOptions> options, TimeProvider time) : ISessionStore
 {
     private const string SummaryColumns = "id, owner_id, title, model, head->>'createdAt', head->>'updatedAt', message_count, has_streaming";
     private int _purgedAtStart;
 
     /// <summary>Where the store is, without the password: for messages and health.</summary>
-    public string Where { get; } = Describe(database.Source.ConnectionString);
+    public string Where => database.Where;
 
     public Task<IReadOnlyList<StoredSummary>> ListAsync(CancellationToken cancellationToken) =>
         RunAsync(async connection => await ReadSummariesAsync(new NpgsqlCommand(
@@ -177,51 +177,15 @@ internal sealed class PostgresSessionStore(PostgresReady database, IOptions<Stor
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> on a pooled connection, once the schema is current. A database that cannot be
-    /// reached, or that fails the statement, is a <see cref="StorageException"/>: the API answers 503, and an
-    /// uncommitted transaction changed nothing.
-    /// </summary>
-    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> as <see cref="PostgresDatabase.RunAsync{T}"/> does; the first run also purges.</summary>
+    private Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await EnsureMigratedAsync(cancellationToken);
-                await using var connection = await database.Source.OpenConnectionAsync(cancellationToken);
-                return await work(connection);
-            }
-            catch (Exception ex) when (attempt == 1 && IsStaleConnection(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                // The pool held connections from before PostgreSQL restarted: drop them all and try once more on a new one.
-                // The failed attempt's transaction never committed, and every message is written by its id, so trying
-                // again cannot write anything twice.
-                database.Source.Clear();
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                throw StorageException.Database(Where, ex);
-            }
-        }
-    }
-
-    /// <summary>A pooled connection the server closed: an administrator's shutdown, or a socket that ended.</summary>
-    private static bool IsStaleConnection(Exception ex) => ex switch
-    {
-        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => true,
-        NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or EndOfStreamException } => true,
-        _ => false,
-    };
-
-    private async Task EnsureMigratedAsync(CancellationToken cancellationToken)
-    {
-        await database.EnsureAsync(cancellationToken);
         if (Interlocked.Exchange(ref _purgedAtStart, 1) == 0)
         {
             // What was deleted before a restart, and is past its undo window now.
             _ = PurgeAsync(CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+        return database.RunAsync(work, cancellationToken);
     }
 
     private async Task<IReadOnlyList<StoredSummary>> SummariesWhereAsync(string condition, string id, CancellationToken cancellationToken) =>
@@ -339,11 +303,4 @@ internal sealed class PostgresSessionStore(PostgresReady database, IOptions<Stor
 
     private static string EscapeLike(string word) => word.Replace(@"\", @"\\", StringComparison.Ordinal)
         .Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
-
-    /// <summary>Host, port and database of a connection string: never its password.</summary>
-    public static string Describe(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return $"{builder.Host}:{builder.Port}/{builder.Database}";
-    }
 }

@@ -7,32 +7,29 @@ namespace Smail.Postgres;
 /// <summary>
 /// The data-protection keys (which encrypt sign-in cookies) in PostgreSQL, so that every instance can read a cookie
 /// any other wrote: without them, a load balancer without stickiness would sign people out at random. ASP.NET Core
-/// asks for keys synchronously, rarely (at start, and when a key is due), so the calls here are synchronous too.
+/// asks for keys synchronously, rarely (at start, and when a key is due), so the calls here wait for
+/// the database's asynchronous unit of work.
 /// </summary>
-internal sealed class PostgresXmlRepository(PostgresReady database) : IXmlRepository
+internal sealed class PostgresXmlRepository(PostgresDatabase database) : IXmlRepository
 {
-    public IReadOnlyCollection<XElement> GetAllElements()
+    public IReadOnlyCollection<XElement> GetAllElements() => database.RunAsync<IReadOnlyCollection<XElement>>(async connection =>
     {
-        database.EnsureAsync(CancellationToken.None).GetAwaiter().GetResult();
-        using var connection = database.Source.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT xml FROM data_protection_keys ORDER BY name", connection);
-        using var reader = command.ExecuteReader();
+        await using var command = new NpgsqlCommand("SELECT xml FROM data_protection_keys ORDER BY name", connection);
+        await using var reader = await command.ExecuteReaderAsync();
         var keys = new List<XElement>();
-        while (reader.Read())
+        while (await reader.ReadAsync())
         {
             keys.Add(XElement.Parse(reader.GetString(0)));
         }
         return keys;
-    }
+    }, CancellationToken.None).GetAwaiter().GetResult();
 
-    public void StoreElement(XElement element, string friendlyName)
+    public void StoreElement(XElement element, string friendlyName) => database.RunAsync(async connection =>
     {
-        database.EnsureAsync(CancellationToken.None).GetAwaiter().GetResult();
-        using var connection = database.Source.OpenConnection();
         // A key is written once under its own name; two instances creating keys at once each keep theirs.
-        using var command = new NpgsqlCommand("INSERT INTO data_protection_keys (name, xml) VALUES (@name, @xml) ON CONFLICT (name) DO NOTHING", connection);
+        await using var command = new NpgsqlCommand("INSERT INTO data_protection_keys (name, xml) VALUES (@name, @xml) ON CONFLICT (name) DO NOTHING", connection);
         command.Parameters.AddWithValue("name", friendlyName);
         command.Parameters.AddWithValue("xml", element.ToString(SaveOptions.DisableFormatting));
-        command.ExecuteNonQuery();
-    }
+        return await command.ExecuteNonQueryAsync();
+    }, CancellationToken.None).GetAwaiter().GetResult();
 }

@@ -69,7 +69,7 @@ internal static class StoreCopyCommand
     /// <summary>The whole accounts document, to a target that has no account yet; never merged into one that has.</summary>
     private static async Task<string> CopyAccountsAsync(OpenStore source, OpenStore target)
     {
-        var accounts = await source.Accounts.LoadAsync(CancellationToken.None);
+        var accounts = (await source.Accounts.LoadAsync(CancellationToken.None)).Document;
         await target.Accounts.LoadAsync(CancellationToken.None);
         var copied = false;
         await target.Accounts.ChangeAsync(existing =>
@@ -92,7 +92,7 @@ internal static class StoreCopyCommand
         var connectionString = configuration.GetConnectionString(PostgresServiceCollectionExtensions.ConnectionStringName)
             ?? throw new InvalidOperationException("Copying to or from PostgreSQL needs ConnectionStrings:Postgres.");
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var database = new PostgresReady(dataSource);
+        var database = new PostgresDatabase(dataSource);
         var postgres = new PostgresSessionStore(database, storage, TimeProvider.System);
         await postgres.CheckAsync(CancellationToken.None);
         return new OpenStore(postgres, new PostgresAccountsDocuments(database, NullLogger<PostgresAccountsDocuments>.Instance), postgres.Where, null, dataSource);

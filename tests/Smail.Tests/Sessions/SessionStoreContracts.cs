@@ -48,7 +48,7 @@ public sealed class PostgresSessionStoreContract(PostgresFixture postgres) : Ses
     {
         var source = NpgsqlDataSource.Create(_database);
         _sources.Add(source);
-        return Task.FromResult<ISessionStore>(new PostgresSessionStore(new PostgresReady(source), Options.Create(new StorageOptions { UndoWindow = undoWindow }), TimeProvider.System));
+        return Task.FromResult<ISessionStore>(new PostgresSessionStore(new PostgresDatabase(source), Options.Create(new StorageOptions { UndoWindow = undoWindow }), TimeProvider.System));
     }
 
     public override async Task DisposeAsync()

@@ -25,20 +25,30 @@ internal sealed class BearerTokenHandler(
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var secret = Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
         if (!secret.StartsWith(Prefix, StringComparison.Ordinal) || secret.Length > 200)
         {
-            return Task.FromResult(AuthenticateResult.Fail("Not a Smail API token."));
+            return AuthenticateResult.Fail("Not a Smail API token.");
         }
-        if (accounts.FindTokenByHash(Hash(secret)) is not { } token || accounts.Find(token.AccountId) is not { } account)
+        var hash = Hash(secret);
+        var found = Find(hash);
+        if (found is null && await accounts.CatchUpAsync(Context.RequestAborted))
         {
-            return Task.FromResult(AuthenticateResult.Fail("Unknown or revoked API token."));
+            // A token made through another instance a moment ago may not have reached this one before now.
+            found = Find(hash);
+        }
+        if (found is not ({ } token, { } account))
+        {
+            return AuthenticateResult.Fail("Unknown or revoked API token.");
         }
         var principal = SmailClaims.Principal(account, Revocations.ForToken(token.Id), SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
+
+    private (ApiToken Token, Account Account)? Find(string hash) =>
+        accounts.FindTokenByHash(hash) is { } token && accounts.Find(token.AccountId) is { } account ? (token, account) : null;
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -33,7 +33,14 @@ internal sealed class UserResolution(RequestDelegate next, IOptions<AuthOptions>
         var accountId = claims.FindFirstValue(SmailClaims.AccountId) ?? "";
         using var watch = revocations.Watch(context, Revocations.ForAccount(accountId), credential);
         context.Features.Set(new RevocationWatch(watch, credential));
-        if (Check(claims, accountId, credential) is ({ } account, var token))
+        // A credential made through another instance a moment ago may not have reached this one yet: it reads the
+        // accounts again before refusing.
+        var checkedNow = Check(claims, accountId, credential);
+        if (checkedNow is null && await accounts.CatchUpAsync(context.RequestAborted))
+        {
+            checkedNow = Check(claims, accountId, credential);
+        }
+        if (checkedNow is ({ } account, var token))
         {
             accounts.Seen(account, token);
             Authenticate(context, new SmailUser(account.Id, account.Username, account.Role));

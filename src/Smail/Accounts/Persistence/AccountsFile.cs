@@ -13,32 +13,35 @@ internal sealed class AccountsFile(string folder) : IAccountsDocuments
 
     private readonly string _path = Path.Combine(folder, FileName);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private AccountsDocument? _current;
+    private StoredAccounts _current = new(0, AccountsDocument.Empty);
 
-    public event Action<AccountsDocument>? ChangedElsewhere { add { } remove { } }
+    public event Action<StoredAccounts>? ChangedElsewhere { add { } remove { } }
 
-    public Task<AccountsDocument> LoadAsync(CancellationToken cancellationToken)
+    public Task<StoredAccounts> LoadAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        _current = Read(_path);
+        _current = new StoredAccounts(0, Read(_path));
         return Task.FromResult(_current);
     }
 
-    public async Task<AccountsDocument> ChangeAsync(Func<AccountsDocument, AccountsDocument> change)
+    public async Task<StoredAccounts> ChangeAsync(Func<AccountsDocument, AccountsDocument> change)
     {
         await _writeLock.WaitAsync();
         try
         {
-            var changed = change(_current ?? AccountsDocument.Empty);
+            var changed = change(_current.Document);
             await AtomicFile.WriteAsync(_path, JsonSerializer.SerializeToUtf8Bytes(changed, AccountsJsonContext.Default.AccountsDocument), CancellationToken.None);
-            _current = changed;
-            return changed;
+            _current = new StoredAccounts(_current.Version + 1, changed);
+            return _current;
         }
         finally
         {
             _writeLock.Release();
         }
     }
+
+    /// <summary>Nobody else writes the file: there is never anything newer to read.</summary>
+    public Task<bool> CatchUpAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 
     public ValueTask DisposeAsync()
     {

@@ -7,11 +7,24 @@ namespace Smail.Accounts.Persistence;
 /// </summary>
 internal interface IAccountsDocuments : IAsyncDisposable
 {
-    Task<AccountsDocument> LoadAsync(CancellationToken cancellationToken);
+    Task<StoredAccounts> LoadAsync(CancellationToken cancellationToken);
 
     /// <summary>Applies <paramref name="change"/> to the stored document, which no other writer changes meanwhile; returns what was stored.</summary>
-    Task<AccountsDocument> ChangeAsync(Func<AccountsDocument, AccountsDocument> change);
+    Task<StoredAccounts> ChangeAsync(Func<AccountsDocument, AccountsDocument> change);
+
+    /// <summary>
+    /// Reads the stored document now, in case another instance changed it a moment ago and its notice is still on the
+    /// way; when it is newer, raises <see cref="ChangedElsewhere"/> with it and answers true. For a credential this
+    /// instance does not know: it may have been made on another instance by the request before this one.
+    /// </summary>
+    Task<bool> CatchUpAsync(CancellationToken cancellationToken);
 
     /// <summary>Raised (on any thread) with the new document when another instance changed it.</summary>
-    event Action<AccountsDocument>? ChangedElsewhere;
+    event Action<StoredAccounts>? ChangedElsewhere;
 }
+
+/// <summary>
+/// The accounts document with the version it was stored as. Versions only grow, so of two copies that arrive out of
+/// order (this instance's own change, and the notice of another's), the newer one is kept.
+/// </summary>
+internal sealed record StoredAccounts(long Version, AccountsDocument Document);
