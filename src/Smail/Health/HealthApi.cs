@@ -46,7 +46,8 @@ internal sealed record NamedUpstreamHealth(string Name, string Type, bool Reacha
 
 /// <summary>
 /// <c>upstream</c> is all upstreams as one (v1's shape), <c>upstreams</c> each of them. Versions, errors and the
-/// store's part are null for someone not signed in: its folder and file names are not for anyone who can reach the port.
+/// store's folder and set-aside files are left out for someone not signed in: they are not for anyone who can reach
+/// the port. The store's provider and whether it works are for everyone, as a load balancer needs them.
 /// </summary>
 internal sealed record HealthReport(string Status, UpstreamHealth Upstream, StoreHealth? Store)
 {
@@ -87,7 +88,7 @@ internal static class HealthApi
         var status = each.All(u => u.Reachable) && (await storeHealth).Writable && redis is not { Ok: false } ? "ok" : "degraded";
         var instance = InstanceIdentity.Of(configuration);
         return Accounts.SmailUser.Of(http) is null
-            ? TypedResults.Ok(new HealthReport(status, new UpstreamHealth(overall.Reachable, null, null), null)
+            ? TypedResults.Ok(new HealthReport(status, new UpstreamHealth(overall.Reachable, null, null), (await storeHealth).ForAnyone())
             {
                 Upstreams = [.. each.Select(u => u with { Version = null, Error = null })],
                 Instance = instance,

@@ -24,7 +24,11 @@ internal static class MetricsApi
         return app;
     }
 
-    public static Ok<MetricsHistoryView> History(MetricsHistory history) => TypedResults.Ok(history.Read());
+    /// <summary>This instance's charts and totals; with Redis, the whole cluster's totals and instances beside them.</summary>
+    public static async Task<Ok<MetricsHistoryView>> History(MetricsHistory history, IServiceProvider services) =>
+        TypedResults.Ok(services.GetService<Redis.ClusterMetrics>() is { } cluster
+            ? history.Read() with { Cluster = await cluster.ReadAsync() }
+            : history.Read());
 
     /// <summary>
     /// Measurements from the page. Each event is checked on its own: the good ones are recorded, the receipt

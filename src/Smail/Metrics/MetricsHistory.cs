@@ -16,7 +16,26 @@ internal sealed record UpstreamTotals(string Name, long Generations, long Errors
 internal sealed record MetricsHistoryView(int BucketSeconds, IReadOnlyList<MetricsBucket> Buckets, MetricsTotals Totals)
 {
     public IReadOnlyList<UpstreamTotals> Upstreams { get; init; } = [];
+
+    /// <summary>With Redis: every instance's counts added up, and each live instance now (<see cref="Redis.ClusterMetrics"/>).</summary>
+    public ClusterView? Cluster { get; init; }
 }
+
+/// <summary>One instance's counts since it started, and its gauges now.</summary>
+internal sealed record InstanceMetrics(MetricsTotals Totals, long ActiveGenerations, long Connections);
+
+/// <summary>
+/// The whole cluster: the counts of every instance that ever reported (kept in Redis, so an instance's restart does
+/// not take its answers out of them) since <see cref="Since"/>, and the instances that reported lately.
+/// </summary>
+internal sealed record ClusterView(DateTimeOffset Since, MetricsTotals Totals, IReadOnlyList<ClusterInstance> Instances)
+{
+    /// <summary>Null when Redis answered; its reason when the cluster's figures could not be read now.</summary>
+    public string? Error { get; init; }
+}
+
+/// <summary>A live instance as it last reported: its answers running and streams attached now, and its memory.</summary>
+internal sealed record ClusterInstance(string Name, long ActiveGenerations, long Connections, long MemoryBytes, DateTimeOffset SeenAt);
 
 /// <summary>
 /// The dashboard's source: listens to Smail's own instruments (the same measurements /metrics exports)
@@ -75,6 +94,16 @@ internal sealed class MetricsHistory : IHostedService, IDisposable
             {
                 Upstreams = [.. _upstreams.Select(u => new UpstreamTotals(u.Key, u.Value.Generations, u.Value.Errors, u.Value.Retries))],
             };
+        }
+    }
+
+    /// <summary>The counts since start and the gauges now, for the cluster's totals (<see cref="Redis.ClusterMetrics"/>).</summary>
+    public InstanceMetrics Now()
+    {
+        lock (_lock)
+        {
+            return new InstanceMetrics(new MetricsTotals(_generations, _errors, _retries, _recoveries, _drops, _messages, _stops, Environment.WorkingSet),
+                _active, _connections);
         }
     }
 

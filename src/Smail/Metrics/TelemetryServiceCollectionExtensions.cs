@@ -15,12 +15,23 @@ internal static class TelemetryServiceCollectionExtensions
     /// </summary>
     public static WebApplicationBuilder AddSmailTelemetry(this WebApplicationBuilder builder)
     {
+        var instance = Health.InstanceIdentity.Of(builder.Configuration);
+        if (Health.InstanceIdentity.IsOneOfMany(builder.Configuration))
+        {
+            // Several instances' lines side by side in one journal or collector: each says whose it is.
+            builder.Logging.AddConsoleFormatter<InstanceConsoleFormatter, InstanceConsoleFormatterOptions>(options =>
+            {
+                options.Instance = instance;
+                options.IncludeScopes = builder.Configuration.GetValue("Logging:Console:IncludeScopes", true);
+            });
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.FormatterName = InstanceConsoleFormatter.FormatterName);
+        }
         builder.Services.AddSingleton<SmailMetrics>();
         builder.Services.AddSingleton<MetricsHistory>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsHistory>());
         var otel = builder.Services.AddOpenTelemetry()
             // The instance is on every export (Prometheus's target_info, OTLP's resource), so a cluster's series part by instance.
-            .ConfigureResource(resource => resource.AddService("smail", serviceInstanceId: Health.InstanceIdentity.Of(builder.Configuration)))
+            .ConfigureResource(resource => resource.AddService("smail", serviceInstanceId: instance))
             .WithMetrics(metrics => metrics
                 .AddMeter(SmailMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()

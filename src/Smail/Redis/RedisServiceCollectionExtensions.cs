@@ -29,6 +29,8 @@ internal static class RedisServiceCollectionExtensions
         builder.Services.AddSingleton<GenerationStreams>();
         builder.Services.AddHostedService<ChangeRelay>();
         builder.Services.AddHostedService<GenerationTakeover>();
+        builder.Services.AddSingleton<ClusterMetrics>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMetrics>());
         return builder;
     }
 }

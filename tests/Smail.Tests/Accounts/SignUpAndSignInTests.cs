@@ -133,15 +133,21 @@ public sealed class SignUpAndSignInTests : HostedTest
     }
 
     [Fact]
-    public async Task Health_AnswersAnyone_ButTellsTheStoresFolderOnlyToTheSignedIn()
+    public async Task Health_AnswersAnyone_WithTheStoresState_ButTellsItsFolderOnlyToTheSignedIn()
     {
         using var anonymous = Host.NewClient();
         var told = await anonymous.GetStringAsync("/api/health");
         Assert.Contains("\"status\"", told, StringComparison.Ordinal);
         Assert.DoesNotContain(Host.App.StorePath, told, StringComparison.Ordinal);
-        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(told).RootElement.GetProperty("store").ValueKind);
+        // Which store and whether it works, as a load balancer needs; not where it is, nor what it set aside.
+        var store = JsonDocument.Parse(told).RootElement.GetProperty("store");
+        Assert.Equal(["ok", "provider", "writable"], store.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).Select(p => p.Name).Order());
+        Assert.Equal("json", store.GetProperty("provider").GetString());
+        Assert.True(store.GetProperty("ok").GetBoolean());
         await Host.Client.SignUpAsync("ada");
-        Assert.Equal(JsonValueKind.Object, (await Host.Client.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("store").ValueKind);
+        var signedIn = (await Host.Client.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("store");
+        Assert.Equal(Host.App.StorePath, signedIn.GetProperty("path").GetString());
+        Assert.Equal(JsonValueKind.Array, signedIn.GetProperty("quarantined").ValueKind);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class ThreeInstancesBehindNginxTests(ThreeInstancesBehindNginxTest
 
         public OllamaEmulator.OllamaEmulator Emulator { get; private set; } = null!;
         public HttpClient Client { get; private set; } = null!;
+        public IReadOnlyList<SmailProcess> Instances => _instances;
 
         public async Task InitializeAsync()
         {
@@ -72,6 +73,11 @@ public sealed class ThreeInstancesBehindNginxTests(ThreeInstancesBehindNginxTest
             answered.Add((await Client.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("instance").GetString()!);
         }
         Assert.Equal(["smail-1", "smail-2", "smail-3"], answered.Order());
+        // Each one's log lines say whose they are, as its metrics do.
+        Assert.All(cluster.Instances.Select((instance, i) => (instance, i)), each =>
+            Assert.Contains(each.instance.Output, line => line.StartsWith($"info: [smail-{each.i + 1}] Microsoft.Hosting.Lifetime", StringComparison.Ordinal)));
+        var metrics = await Client.GetStringAsync("/metrics");
+        Assert.Matches("target_info\\{[^}]*service_instance_id=\"smail-[123]\"", metrics);
 
         var (session, accepted) = await AskAsync(ChatScript.Answer("Through ", "nginx, ", "to any ", "instance."));
         var events = await new SseClient(Client, accepted.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
@@ -125,5 +131,41 @@ public sealed class ThreeInstancesBehindNginxTests(ThreeInstancesBehindNginxTest
 
         Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
         await Emulator.Requests.Chats[^1].WhenDisconnected.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// The dashboard's cluster figures: every instance adds its counts to Redis, so whichever instance answers, the
+    /// totals hold the answers all three gave, and the list names all three. Waits for the reports (every 2 s) by
+    /// reading until the figures arrive, with a deadline.
+    /// </summary>
+    [Fact]
+    public async Task TheClusterTotals_HoldEveryInstancesAnswers_WhicheverInstanceIsAsked()
+    {
+        var before = (await Client.GetFromJsonAsync<JsonElement>("/api/metrics/history")).GetProperty("cluster").GetProperty("totals");
+        for (var i = 0; i < 3; i++)
+        {
+            var (_, accepted) = await AskAsync(ChatScript.Answer("Counted ", "once."));
+            await new SseClient(Client, accepted.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        foreach (var instance in cluster.Instances)
+        {
+            using var direct = new HttpClient { BaseAddress = instance.Address };
+            while (true)
+            {
+                var cluster = (await direct.GetFromJsonAsync<JsonElement>("/api/metrics/history", deadline.Token)).GetProperty("cluster");
+                var totals = cluster.GetProperty("totals");
+                var names = cluster.GetProperty("instances").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
+                if (totals.GetProperty("generations").GetInt64() >= before.GetProperty("generations").GetInt64() + 3
+                    && totals.GetProperty("messagesSent").GetInt64() >= before.GetProperty("messagesSent").GetInt64() + 3
+                    && names.SequenceEqual(["smail-1", "smail-2", "smail-3"]))
+                {
+                    Assert.True(totals.GetProperty("memoryBytes").GetInt64() > 0);
+                    break;
+                }
+                await Task.Delay(100, deadline.Token);
+            }
+        }
     }
 }

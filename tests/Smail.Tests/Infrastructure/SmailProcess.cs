@@ -9,11 +9,13 @@ namespace Smail.Tests.Infrastructure;
 public sealed class SmailProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
     private bool _disposed;
 
-    private SmailProcess(Process process, Uri address, string storePath)
+    private SmailProcess(Process process, System.Collections.Concurrent.ConcurrentQueue<string> output, Uri address, string storePath)
     {
         _process = process;
+        _output = output;
         Address = address;
         StorePath = storePath;
     }
@@ -21,6 +23,9 @@ public sealed class SmailProcess : IAsyncDisposable
     public Uri Address { get; }
     public string StorePath { get; }
     public int Id => _process.Id;
+
+    /// <summary>The lines it printed to its console so far (at the level its start asked for: warnings, and the host's own).</summary>
+    public IReadOnlyList<string> Output => [.. _output];
 
     /// <summary>Starts the build of Smail beside this assembly's configuration and waits until it answers.</summary>
     public static async Task<SmailProcess> StartAsync(Uri upstream, string? storePath = null, params string[] settings)
@@ -39,8 +44,13 @@ public sealed class SmailProcess : IAsyncDisposable
         };
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) =>
         {
+            if (e.Data is { } printed)
+            {
+                output.Enqueue(printed);
+            }
             const string Marker = "Now listening on: ";
             if (e.Data is { } line && line.IndexOf(Marker, StringComparison.Ordinal) is var at and >= 0)
             {
@@ -63,7 +73,7 @@ public sealed class SmailProcess : IAsyncDisposable
             try
             {
                 (await http.GetAsync(new Uri(address, "/api/health"))).EnsureSuccessStatusCode();
-                return new SmailProcess(process, address, storePath);
+                return new SmailProcess(process, output, address, storePath);
             }
             catch (HttpRequestException)
             {

@@ -92,7 +92,7 @@ public sealed class JsonFileSessionStoreTests : IDisposable
         using var store = NewStore();
 
         var listed = await store.ListAsync(CancellationToken.None);
-        Assert.Empty((await store.CheckAsync(CancellationToken.None)).Quarantined);
+        Assert.Empty((await store.CheckAsync(CancellationToken.None)).Quarantined!);
         var summary = Assert.Single(listed);
 
         Assert.Equal(("Old format", 2, true), (summary.Title, summary.MessageCount, summary.HasStreaming));

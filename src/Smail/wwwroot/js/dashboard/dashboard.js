@@ -3,6 +3,7 @@ import { ChartPanel } from './chart-panel.js';
 import { renderTotals } from './totals.js';
 import { perMinute } from './rates.js';
 import { renderUpstreams } from './upstreams.js';
+import { renderCluster, renderEngines } from './cluster.js';
 
 /** @typedef {import('./chart-panel.js').Series} Series */
 
@@ -42,6 +43,12 @@ async function refresh() {
     renderTotals($('totals'), history.totals);
     const health = await (await fetch('/api/health')).json();
     renderUpstreams(/** @type {HTMLTableSectionElement} */ ($('upstreams')), health.upstreams, history.upstreams);
+    renderEngines(/** @type {HTMLTableSectionElement} */ ($('engines')), health);
+    renderCluster({
+      section: $('cluster'), title: $('cluster-title'), totals: $('cluster-totals'),
+      instances: /** @type {HTMLTableSectionElement} */ ($('cluster-instances')),
+    }, history.cluster, health.instance);
+    $('totals').setAttribute('aria-label', history.cluster ? `This instance's totals since it started (${health.instance})` : 'Totals since start');
     $('updated').textContent = `Updated ${new Date().toLocaleTimeString()} · ${history.buckets.length * history.bucketSeconds < 120 ? 'since start' : `last ${Math.round(history.buckets.length * history.bucketSeconds / 60)} min`}`;
   } catch (error) {
     $('updated').textContent = `Could not read Smail's metrics: ${error instanceof Error ? error.message : error}`;

@@ -1,4 +1,5 @@
 // @ts-check
+import { megabytes } from './table.js';
 
 /**
  * @typedef {{ generations: number, errors: number, retries: number, recoveries: number, drops: number,
@@ -16,7 +17,7 @@ export function renderTotals(element, totals) {
     ['Recovered', String(totals.recoveries)],
     ['Stops', String(totals.stops)],
     ['Dropped streams', String(totals.drops)],
-    ['Memory', `${(totals.memoryBytes / 1024 / 1024).toFixed(0)} MB`],
+    ['Memory', megabytes(totals.memoryBytes)],
   ];
   element.replaceChildren(...tiles.map(([label, value]) => {
     const tile = document.createElement('div');

@@ -1,4 +1,5 @@
 // @ts-check
+import { cell } from './table.js';
 
 /**
  * @typedef {{ name: string, type: string, reachable: boolean, version: string | null, error: string | null }} UpstreamHealth
@@ -14,19 +15,10 @@ export function renderUpstreams(body, health, totals) {
   body.replaceChildren(...health.map((upstream) => {
     const counts = totals.find((t) => t.name === upstream.name) ?? { generations: 0, errors: 0, retries: 0 };
     const row = document.createElement('tr');
-    const state = document.createElement('td');
-    state.className = upstream.reachable ? 'up' : 'down';
-    state.textContent = upstream.reachable ? `Up${upstream.version ? ` · ${upstream.version}` : ''}` : `Down: ${upstream.error ?? 'cannot be reached'}`;
+    const state = cell(upstream.reachable ? `Up${upstream.version ? ` · ${upstream.version}` : ''}` : `Down: ${upstream.error ?? 'cannot be reached'}`,
+      'td', upstream.reachable ? 'up' : 'down');
     row.append(cell(upstream.name, 'th'), cell(upstream.type), state,
       cell(String(counts.generations)), cell(String(counts.errors)), cell(String(counts.retries)));
     return row;
   }));
-}
-
-/** @param {string} text @param {'td' | 'th'} [tag] */
-function cell(text, tag = 'td') {
-  const element = document.createElement(tag);
-  if (tag === 'th') element.scope = 'row';
-  element.textContent = text;
-  return element;
 }
