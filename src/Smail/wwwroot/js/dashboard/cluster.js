@@ -15,9 +15,10 @@ const STORE_KINDS = /** @type {Record<string, string>} */ ({ json: 'JSON files',
 /**
  * The engines Smail stands on, from /api/health: the conversation store (JSON files or PostgreSQL) and, when
  * configured, Redis. Each says whether it works now, as this instance sees it.
- * @param {HTMLTableSectionElement} body @param {EngineHealth} health
+ * @param {HTMLTableSectionElement} body @param {HTMLElement} title @param {EngineHealth} health
  */
-export function renderEngines(body, health) {
+export function renderEngines(body, title, health) {
+  title.textContent = health.redis ? 'Storage and Redis' : 'Storage';
   const rows = [];
   if (health.store) {
     rows.push(engineRow('Store', STORE_KINDS[health.store.provider] ?? health.store.provider, health.store.ok,

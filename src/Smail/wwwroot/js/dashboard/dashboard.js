@@ -43,13 +43,15 @@ async function refresh() {
     renderTotals($('totals'), history.totals);
     const health = await (await fetch('/api/health')).json();
     renderUpstreams(/** @type {HTMLTableSectionElement} */ ($('upstreams')), health.upstreams, history.upstreams);
-    renderEngines(/** @type {HTMLTableSectionElement} */ ($('engines')), health);
+    renderEngines(/** @type {HTMLTableSectionElement} */ ($('engines')), $('engines-title'), health);
     renderCluster({
       section: $('cluster'), title: $('cluster-title'), totals: $('cluster-totals'),
       instances: /** @type {HTMLTableSectionElement} */ ($('cluster-instances')),
     }, history.cluster, health.instance);
     $('totals').setAttribute('aria-label', history.cluster ? `This instance's totals since it started (${health.instance})` : 'Totals since start');
-    $('updated').textContent = `Updated ${new Date().toLocaleTimeString()} · ${history.buckets.length * history.bucketSeconds < 120 ? 'since start' : `last ${Math.round(history.buckets.length * history.bucketSeconds / 60)} min`}`;
+    const span = history.buckets.length * history.bucketSeconds < 120 ? 'since start' : `last ${Math.round(history.buckets.length * history.bucketSeconds / 60)} min`;
+    // With a cluster, the tiles at the top and the charts are this instance's own: the line says which one.
+    $('updated').textContent = `Updated ${new Date().toLocaleTimeString()} · ${history.cluster ? `this instance (${health.instance}), ` : ''}${span}`;
   } catch (error) {
     $('updated').textContent = `Could not read Smail's metrics: ${error instanceof Error ? error.message : error}`;
   }
