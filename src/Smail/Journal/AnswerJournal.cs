@@ -11,7 +11,7 @@ namespace Smail.Journal;
 /// of an answer is queued and never waits. After a crash, <see cref="JournalReplay"/> puts it all back.
 /// Design: docs/decisions/0002-answer-journal.md.
 /// </summary>
-internal sealed class AnswerJournal(JournalWriter writer)
+internal sealed class AnswerJournal(IJournalWriter writer)
 {
     public Task BeginAsync(Generation generation, NewTurn? turn) =>
         writer.AppendAndCommitAsync(new JournalEntry(JournalEntry.Begin, generation.Id)

@@ -6,46 +6,43 @@ using Smail.Sessions;
 namespace Smail.Journal;
 
 /// <summary>
-/// At start-up, before the server takes requests: puts back into the conversation files whatever the
-/// journal holds that they do not (messages sent, answers written up to the crash), then deletes the journal. An answer that was still being written is stored as interrupted,
-/// so Continue can pick it up. Applying a journal twice gives the same files, so a crash during replay is harmless.
+/// At start-up, before the server takes requests: puts back into the conversations whatever the journal holds that
+/// they do not (messages sent, answers written up to the crash), then forgets those lines. An answer that was still
+/// being written is stored as interrupted, so Continue can pick it up. Applying a journal twice gives the same
+/// conversations, so a crash during replay is harmless. In a shared journal (PostgreSQL), an answer that Redis says
+/// is running is another instance's, alive or being taken over: its lines are left alone.
 /// </summary>
 internal sealed partial class JournalReplay(
-    ISessionStore store, IOptions<StorageOptions> storage, TimeProvider time, ILogger<JournalReplay> logger) : IHostedService
+    ISessionStore store, IJournalLines lines, TimeProvider time, ILogger<JournalReplay> logger, Redis.GenerationStreams? streams = null) : IHostedService
 {
     private const string InterruptedMessage =
         "Smail stopped while writing this answer (a crash or a restart). What was saved is kept; Continue picks up from here.";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var files = JournalSegment.List(JournalWriter.JournalFolder(storage.Value));
-        var entries = new List<JournalEntry>();
-        foreach (var (_, path) in files)
-        {
-            entries.AddRange(await ReadAsync(path, cancellationToken));
-        }
+        var entries = await lines.ReadAsync(cancellationToken);
         var saved = entries.Where(e => e.Type == JournalEntry.Saved).Select(e => e.Id).ToHashSet();
+        var replayed = new List<string>();
         try
         {
-            foreach (var group in entries.Where(e => !saved.Contains(e.Id)).GroupBy(e => e.Id))
+            var running = lines.Shared && streams is { } ? await streams.RunningAsync() : new HashSet<string>();
+            foreach (var group in entries.Where(e => !saved.Contains(e.Id) && !running.Contains(e.Id)).GroupBy(e => e.Id))
             {
                 await ApplyAsync([.. group], cancellationToken);
+                replayed.Add(group.Key);
             }
             await MarkStillStreamingAsInterruptedAsync(cancellationToken);
+            await lines.ForgetAsync(lines.Shared ? [.. replayed, .. saved] : null, cancellationToken);
         }
-        catch (StorageException ex)
+        catch (Exception ex) when (ex is StorageException or StackExchange.Redis.RedisException)
         {
             // The journal stays, and the next start tries again: the server still serves what it has.
             LogReplayFailed(ex);
             return;
         }
-        foreach (var (_, path) in files)
+        if (replayed.Count > 0)
         {
-            File.Delete(path);
-        }
-        if (files.Count > 0)
-        {
-            LogReplayed(entries.Count, files.Count);
+            LogReplayed(entries.Count, replayed.Count);
         }
     }
 
@@ -101,10 +98,15 @@ internal sealed partial class JournalReplay(
         }
     }
 
-    // A conversation file from before the journal, or one whose answer began and never reached the journal.
+    // A conversation file from before the journal, or one whose answer began and never reached the journal; never
+    // one whose answer runs on another instance now.
     private async Task MarkStillStreamingAsInterruptedAsync(CancellationToken ct)
     {
-        foreach (var session in (await store.ListAsync(ct)).Where(s => s.HasStreaming))
+        var streaming = (await store.ListAsync(ct)).Where(s => s.HasStreaming).ToList();
+        IReadOnlyDictionary<string, string> elsewhere = lines.Shared && streams is { }
+            ? await streams.ClaimsAsync([.. streaming.Select(s => s.Id)])
+            : new Dictionary<string, string>();
+        foreach (var session in streaming.Where(s => !elsewhere.ContainsKey(s.Id)))
         {
             await store.UpdateAsync(session.Id, s => s with
             {
@@ -119,36 +121,12 @@ internal sealed partial class JournalReplay(
 
     private static string Prefix(string? text, int? length) => text is null ? "" : text[..Math.Min(text.Length, length ?? text.Length)];
 
-    // The last line of a killed process may be torn: every line that parses counts, the rest is skipped.
-    private async Task<List<JournalEntry>> ReadAsync(string path, CancellationToken ct)
-    {
-        var entries = new List<JournalEntry>();
-        foreach (var line in await File.ReadAllLinesAsync(path, ct))
-        {
-            try
-            {
-                if (line.Length > 0 && JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalEntry) is { } entry)
-                {
-                    entries.Add(entry);
-                }
-            }
-            catch (JsonException)
-            {
-                LogTornLine(path);
-            }
-        }
-        return entries;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} journal lines from {Files} files into the conversation files")]
-    private partial void LogReplayed(int count, int files);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} journal lines of {Answers} answers into the conversations")]
+    private partial void LogReplayed(int count, int answers);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {SessionId} had an answer cut off by the last shutdown; stored what was written as interrupted")]
     private partial void LogInterrupted(string sessionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not replay the journal into the conversation files; it is kept for the next start")]
     private partial void LogReplayFailed(Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a journal line of {Path} that was cut off mid-write")]
-    private partial void LogTornLine(string path);
 }

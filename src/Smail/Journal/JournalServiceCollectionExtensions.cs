@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Smail.Sessions;
+
 namespace Smail.Journal;
 
 internal static class JournalServiceCollectionExtensions
@@ -9,7 +12,13 @@ internal static class JournalServiceCollectionExtensions
             .BindConfiguration(JournalOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<JournalWriter>();
+        // Beside the conversations: on this instance's disk with the JSON files, in the database with PostgreSQL.
+        services.AddSingleton<IJournalWriter>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProviders.Postgres
+            ? ActivatorUtilities.CreateInstance<Postgres.PostgresJournalWriter>(sp)
+            : ActivatorUtilities.CreateInstance<JournalWriter>(sp));
+        services.AddSingleton<IJournalLines>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProviders.Postgres
+            ? ActivatorUtilities.CreateInstance<Postgres.PostgresJournalLines>(sp)
+            : ActivatorUtilities.CreateInstance<JournalFiles>(sp));
         services.AddSingleton<AnswerJournal>();
         services.AddHostedService<JournalReplay>();
         return services;

@@ -13,7 +13,7 @@ namespace Smail.Journal;
 /// loses nothing the OS has); the syncer flushes to the disk once per commit interval for everything
 /// written meanwhile (group commit) and then completes the waiters of those lines.
 /// </summary>
-internal sealed partial class JournalWriter : IDisposable
+internal sealed partial class JournalWriter : IJournalWriter, IDisposable
 {
     private readonly ConcurrentQueue<(JournalEntry Entry, TaskCompletionSource? Committed)> _queue = new();
     // Kernel events, not SemaphoreSlim: SemaphoreSlim spins before it blocks, and with a wake-up per streamed

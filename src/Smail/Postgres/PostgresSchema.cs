@@ -53,6 +53,16 @@ internal static class PostgresSchema
             xml text NOT NULL
         );
         """,
+        """
+        -- The journal of answers in progress (Journal/AnswerJournal): one row per line, in the order written. The lines
+        -- of a generation go once its conversation holds them ("saved"); what is left after a crash is replayed.
+        CREATE TABLE journal (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            generation text NOT NULL,
+            line jsonb NOT NULL
+        );
+        CREATE INDEX journal_generation ON journal (generation);
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

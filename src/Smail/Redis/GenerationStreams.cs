@@ -231,6 +231,10 @@ internal sealed class GenerationStreams : IDisposable
             StopElsewhere = stopElsewhere,
         };
 
+    /// <summary>Every generation running in the cluster, its owner alive or not (then it is being taken over).</summary>
+    public async Task<IReadOnlySet<string>> RunningAsync() =>
+        (await _redis.GetDatabase().SetMembersAsync(s_running)).Select(v => v.ToString()).ToHashSet();
+
     /// <summary>The running generations whose owner stopped renewing its lease: it died, or lost Redis for longer than a lease.</summary>
     public async Task<IReadOnlyList<string>> OrphansAsync()
     {

@@ -38,12 +38,9 @@ internal static class StoreCopyCommand
         var storage = Options.Create(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
         await using var source = await OpenAsync(from, storage, configuration);
         await using var target = await OpenAsync(to, storage, configuration);
-        if (from == StorageProviders.Json)
-        {
-            // What a crash left in the journal belongs to the conversations being copied.
-            await new JournalReplay(source.Store, storage, TimeProvider.System, NullLogger<JournalReplay>.Instance).StartAsync(CancellationToken.None);
-            await source.Store.FlushAsync();
-        }
+        // What a crash left in the source's journal belongs to the conversations being copied.
+        await new JournalReplay(source.Store, source.Journal, TimeProvider.System, NullLogger<JournalReplay>.Instance).StartAsync(CancellationToken.None);
+        await source.Store.FlushAsync();
 
         int copied = 0, kept = 0;
         foreach (var summary in (await source.Store.ListAsync(CancellationToken.None)).Reverse())
@@ -87,7 +84,8 @@ internal static class StoreCopyCommand
         if (provider == StorageProviders.Json)
         {
             var json = new JsonFileSessionStore(storage, TimeProvider.System, NullLogger<JsonFileSessionStore>.Instance);
-            return new OpenStore(json, new Accounts.Persistence.AccountsFile(Path.GetFullPath(storage.Value.Path)), Path.GetFullPath(storage.Value.Path), json, null);
+            return new OpenStore(json, new Accounts.Persistence.AccountsFile(Path.GetFullPath(storage.Value.Path)),
+                new JournalFiles(storage, NullLogger<JournalFiles>.Instance), Path.GetFullPath(storage.Value.Path), json, null);
         }
         var connectionString = configuration.GetConnectionString(PostgresServiceCollectionExtensions.ConnectionStringName)
             ?? throw new InvalidOperationException("Copying to or from PostgreSQL needs ConnectionStrings:Postgres.");
@@ -95,7 +93,8 @@ internal static class StoreCopyCommand
         var database = new PostgresDatabase(dataSource);
         var postgres = new PostgresSessionStore(database, storage, TimeProvider.System);
         await postgres.CheckAsync(CancellationToken.None);
-        return new OpenStore(postgres, new PostgresAccountsDocuments(database, NullLogger<PostgresAccountsDocuments>.Instance), postgres.Where, null, dataSource);
+        return new OpenStore(postgres, new PostgresAccountsDocuments(database, NullLogger<PostgresAccountsDocuments>.Instance),
+            new PostgresJournalLines(database), postgres.Where, null, dataSource);
     }
 
     private static string? ValueOf(string[] args, string option) =>
@@ -105,7 +104,8 @@ internal static class StoreCopyCommand
     private static bool IsOwnOption(string[] args, int index) =>
         args[index] is "--from" or "--to" || (index > 0 && args[index - 1] is "--from" or "--to");
 
-    private sealed record OpenStore(ISessionStore Store, Accounts.Persistence.IAccountsDocuments Accounts, string Where, IDisposable? Owned, NpgsqlDataSource? DataSource)
+    private sealed record OpenStore(
+        ISessionStore Store, Accounts.Persistence.IAccountsDocuments Accounts, IJournalLines Journal, string Where, IDisposable? Owned, NpgsqlDataSource? DataSource)
         : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()

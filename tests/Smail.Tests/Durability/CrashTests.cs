@@ -3,16 +3,26 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Smail.OllamaEmulator.Scripting;
 using Smail.Tests.Infrastructure;
+using Smail.Tests.Sessions;
 
 namespace Smail.Tests.Durability;
 
 /// <summary>
-/// Smail as a real process, killed with SIGKILL, restarted on the same store: the journal's promises.
+/// Smail as a real process, killed with SIGKILL, restarted on the same store: the journal's promises, with the JSON
+/// files (the journal on the instance's disk) and with PostgreSQL (the journal in the database, nothing on the disk).
 /// The bounds here are generous so a busy machine cannot fail them; the benchmark measures the real window.
 /// </summary>
-public sealed class CrashTests
+public abstract class CrashTests
 {
     private static readonly TimeSpan s_generousLossBound = TimeSpan.FromSeconds(1);
+
+    /// <summary>The settings of the store under test, for one test: the processes it starts and restarts share them.</summary>
+    protected abstract Task<string[]> StoreSettingsAsync();
+
+    /// <summary>After the restart: every line was replayed and is gone, wherever this store keeps its journal.</summary>
+    protected abstract Task AssertNothingLeftToReplayAsync(string folder, string[] settings);
+
+    private static Task<SmailProcess> StartAsync(Uri upstream, string folder, string[] settings) => SmailProcess.StartAsync(upstream, folder, settings);
 
     [Fact]
     public async Task AfterKill9MidAnswer_TheAnswerKeepsEveryWordAListenerHadWellBeforeTheKill()
@@ -21,10 +31,11 @@ public sealed class CrashTests
         var words = Enumerable.Range(0, 400).Select(i => $" w{i}").ToArray();
         emulator.Scripts.Enqueue(ChatScript.Answer(words).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(20)));
         var store = Directory.CreateTempSubdirectory("smail-crash-").FullName;
+        var settings = await StoreSettingsAsync();
         string session;
         long killedAt;
         var received = new List<(long At, string Text)>();
-        await using (var smail = await SmailProcess.StartAsync(emulator.BaseAddress, store))
+        await using (var smail = await StartAsync(emulator.BaseAddress, store, settings))
         {
             using var http = new HttpClient { BaseAddress = smail.Address };
             session = await CreateSessionAsync(http);
@@ -44,7 +55,7 @@ public sealed class CrashTests
             await smail.KillAsync();
         }
 
-        await using var restarted = await SmailProcess.StartAsync(emulator.BaseAddress, store);
+        await using var restarted = await StartAsync(emulator.BaseAddress, store, settings);
         using var client = new HttpClient { BaseAddress = restarted.Address };
         var messages = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
 
@@ -58,6 +69,7 @@ public sealed class CrashTests
         var sentWellBefore = emulator.Requests.Chats[0].ChunkSentTimestamps.Count(t => t < wellBefore - Stopwatch.Frequency / 10);
         Assert.StartsWith(string.Concat(words.Take(sentWellBefore)), kept, StringComparison.Ordinal);
         Assert.True(received.Count(r => r.At < wellBefore) >= 20, "the listener had text well before the kill");
+        await AssertNothingLeftToReplayAsync(store, settings);
         await restarted.DisposeAsync();
         Directory.Delete(store, recursive: true);
     }
@@ -71,8 +83,9 @@ public sealed class CrashTests
             emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Repeat(" slow", 200)]).WithDelays(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50)));
         }
         var store = Directory.CreateTempSubdirectory("smail-crash-").FullName;
+        var settings = await StoreSettingsAsync();
         var sent = new List<(string Session, string Question)>();
-        await using (var smail = await SmailProcess.StartAsync(emulator.BaseAddress, store))
+        await using (var smail = await StartAsync(emulator.BaseAddress, store, settings))
         {
             using var http = new HttpClient { BaseAddress = smail.Address };
             await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
@@ -89,7 +102,7 @@ public sealed class CrashTests
             await smail.KillAsync();
         }
 
-        await using var restarted = await SmailProcess.StartAsync(emulator.BaseAddress, store);
+        await using var restarted = await StartAsync(emulator.BaseAddress, store, settings);
         using var client = new HttpClient { BaseAddress = restarted.Address };
         foreach (var (session, question) in sent)
         {
@@ -102,9 +115,80 @@ public sealed class CrashTests
             Assert.Equal(question, messages[0].GetProperty("content").GetString());
             Assert.Equal("interrupted", messages[1].GetProperty("status").GetString());
         }
-        Assert.Empty(Directory.GetFiles(Path.Combine(store, "journal"), "*.journal"));
+        await AssertNothingLeftToReplayAsync(store, settings);
         await restarted.DisposeAsync();
         Directory.Delete(store, recursive: true);
+    }
+
+    [Fact]
+    public async Task AfterKill9RightAfterAnUndoneEdit_TheRestartShowsTheOldTurns_NotTheEdit()
+    {
+        await using var emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
+        emulator.Scripts.Enqueue(ChatScript.Answer("A1"), ChatScript.Answer([.. Enumerable.Repeat(" slow", 100)]).StallAfter(5));
+        var store = Directory.CreateTempSubdirectory("smail-crash-").FullName;
+        var settings = await StoreSettingsAsync();
+        string session;
+        JsonElement before;
+        await using (var smail = await StartAsync(emulator.BaseAddress, store, settings))
+        {
+            using var http = new HttpClient { BaseAddress = smail.Address };
+            session = await CreateSessionAsync(http);
+            var first = await SendAsync(http, session, "Q1");
+            await new SseClient(http, first.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
+            before = (await http.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
+            using var edited = await http.PostAsJsonAsync($"/api/sessions/{session}/messages/{first.GetProperty("userMessageId").GetString()}/edit", new { content = "Q1, better" });
+            var edit = await edited.Content.ReadFromJsonAsync<JsonElement>();
+            await ReadDeltasAsync(http, edit.GetProperty("eventsUrl").GetString()!, 5);
+            using var undone = await http.PostAsync($"/api/sessions/{session}/messages/{edit.GetProperty("userMessageId").GetString()}/undo-edit", null);
+            undone.EnsureSuccessStatusCode();
+            await smail.KillAsync();
+        }
+
+        await using var restarted = await StartAsync(emulator.BaseAddress, store, settings);
+        using var client = new HttpClient { BaseAddress = restarted.Address };
+        var after = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
+
+        Assert.Equal(before.GetRawText(), after.GetRawText());
+        await restarted.DisposeAsync();
+        Directory.Delete(store, recursive: true);
+    }
+
+    protected static async Task<string> CreateSessionAsync(HttpClient http)
+    {
+        using var created = await http.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    protected static async Task<JsonElement> SendAsync(HttpClient http, string session, string content)
+    {
+        using var sent = await http.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content });
+        sent.EnsureSuccessStatusCode();
+        return await sent.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    protected static async Task ReadDeltasAsync(HttpClient http, string eventsUrl, int count)
+    {
+        var seen = 0;
+        await foreach (var e in new SseClient(http, eventsUrl).ReadAsync())
+        {
+            if (e.Type == "delta" && ++seen == count)
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>The JSON files: the journal is this instance's files, and a journal can be replayed twice.</summary>
+public sealed class CrashTestsOnJson : CrashTests
+{
+    protected override Task<string[]> StoreSettingsAsync() => Task.FromResult<string[]>([]);
+
+    protected override Task AssertNothingLeftToReplayAsync(string folder, string[] settings)
+    {
+        Assert.Empty(Directory.GetFiles(Path.Combine(folder, "journal"), "*.journal"));
+        return Task.CompletedTask;
     }
 
     [Fact]
@@ -158,62 +242,23 @@ public sealed class CrashTests
         Directory.Delete(store, recursive: true);
         Directory.Delete(journalCopy, recursive: true);
     }
+}
 
-    [Fact]
-    public async Task AfterKill9RightAfterAnUndoneEdit_TheRestartShowsTheOldTurns_NotTheEdit()
+/// <summary>
+/// PostgreSQL without Redis: the journal is rows in the database, so an instance that keeps nothing on its disk (a
+/// container) still brings back every word after a crash. Its folder never holds a journal file.
+/// </summary>
+public sealed class CrashTestsOnPostgres(PostgresFixture postgres) : CrashTests, IClassFixture<PostgresFixture>
+{
+    protected override async Task<string[]> StoreSettingsAsync() =>
+        ["--Storage:Provider", "postgres", "--ConnectionStrings:Postgres", await postgres.Server.CreateDatabaseAsync()];
+
+    protected override async Task AssertNothingLeftToReplayAsync(string folder, string[] settings)
     {
-        await using var emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
-        emulator.Scripts.Enqueue(ChatScript.Answer("A1"), ChatScript.Answer([.. Enumerable.Repeat(" slow", 100)]).StallAfter(5));
-        var store = Directory.CreateTempSubdirectory("smail-crash-").FullName;
-        string session;
-        JsonElement before;
-        await using (var smail = await SmailProcess.StartAsync(emulator.BaseAddress, store))
-        {
-            using var http = new HttpClient { BaseAddress = smail.Address };
-            session = await CreateSessionAsync(http);
-            var first = await SendAsync(http, session, "Q1");
-            await new SseClient(http, first.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
-            before = (await http.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
-            using var edited = await http.PostAsJsonAsync($"/api/sessions/{session}/messages/{first.GetProperty("userMessageId").GetString()}/edit", new { content = "Q1, better" });
-            var edit = await edited.Content.ReadFromJsonAsync<JsonElement>();
-            await ReadDeltasAsync(http, edit.GetProperty("eventsUrl").GetString()!, 5);
-            using var undone = await http.PostAsync($"/api/sessions/{session}/messages/{edit.GetProperty("userMessageId").GetString()}/undo-edit", null);
-            undone.EnsureSuccessStatusCode();
-            await smail.KillAsync();
-        }
-
-        await using var restarted = await SmailProcess.StartAsync(emulator.BaseAddress, store);
-        using var client = new HttpClient { BaseAddress = restarted.Address };
-        var after = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
-
-        Assert.Equal(before.GetRawText(), after.GetRawText());
-        await restarted.DisposeAsync();
-        Directory.Delete(store, recursive: true);
-    }
-
-    private static async Task<string> CreateSessionAsync(HttpClient http)
-    {
-        using var created = await http.PostAsJsonAsync("/api/sessions", new { model = "llama3.2" });
-        created.EnsureSuccessStatusCode();
-        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-    }
-
-    private static async Task<JsonElement> SendAsync(HttpClient http, string session, string content)
-    {
-        using var sent = await http.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content });
-        sent.EnsureSuccessStatusCode();
-        return await sent.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private static async Task ReadDeltasAsync(HttpClient http, string eventsUrl, int count)
-    {
-        var seen = 0;
-        await foreach (var e in new SseClient(http, eventsUrl).ReadAsync())
-        {
-            if (e.Type == "delta" && ++seen == count)
-            {
-                return;
-            }
-        }
+        Assert.False(Directory.Exists(Path.Combine(folder, "journal")) && Directory.EnumerateFiles(Path.Combine(folder, "journal")).Any());
+        await using var connection = new Npgsql.NpgsqlConnection(settings[Array.IndexOf(settings, "--ConnectionStrings:Postgres") + 1]);
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM journal", connection);
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync())!);
     }
 }
