@@ -47,7 +47,7 @@ public sealed class NginxProxy : IAsyncDisposable
             http {
                 access_log off;
                 upstream smail {
-                    {{string.Join("\n                    ", upstreams.Select(u => $"server {u.Authority};"))}}
+                    {{string.Join("\n                    ", upstreams.Select(u => $"server {u.Authority} fail_timeout=1s;"))}}
                     keepalive 16;
                 }
                 client_body_temp_path {{folder}}/body;
