@@ -10,6 +10,7 @@ namespace Smail.BrowserTests;
 /// phone (light; the phone layout's colours are the desktop's): the empty page, streaming, thinking, a
 /// finished conversation, an error, a toast, the settings dialog and the dashboard. Zero violations.
 /// </summary>
+[Collection(BrowserCollection.Second)]
 public sealed class AccessibilityTests(BrowserFixture browser) : PageTest(browser)
 {
     private const string Rich =

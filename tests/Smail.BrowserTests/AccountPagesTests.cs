@@ -12,6 +12,7 @@ namespace Smail.BrowserTests;
 /// someone cuts their live answer, another site cannot use a signed-in browser, and every page passes axe with
 /// no CSP violation.
 /// </summary>
+[Collection(BrowserCollection.Second)]
 public sealed class AccountPagesTests(BrowserFixture browser) : PageTest(browser)
 {
     protected override IDictionary<string, string?> HostSettings => new Dictionary<string, string?>

@@ -11,6 +11,7 @@ namespace Smail.BrowserTests;
 /// The dashboard of one instance of two that share a real Redis: the whole cluster's totals hold the other
 /// instance's answers too, the list names both instances, and the store and Redis say they are up. Axe finds nothing.
 /// </summary>
+[Collection(BrowserCollection.Second)]
 public sealed class ClusterDashboardTests(BrowserFixture browser) : PageTest(browser)
 {
     private RedisServer _redis = null!;

@@ -4,6 +4,7 @@ using Smail.OllamaEmulator.Scripting;
 namespace Smail.BrowserTests;
 
 /// <summary>The page and the dashboard run under a strict Content-Security-Policy, and normal use never trips it.</summary>
+[Collection(BrowserCollection.Second)]
 public sealed class ContentSecurityPolicyTests(BrowserFixture browser) : PageTest(browser)
 {
     private const string CollectViolations =

@@ -9,6 +9,7 @@ namespace Smail.BrowserTests;
 /// Another site's page, open in the same browser as Smail, attacks it: a page on a second port of the same
 /// machine stands for any site.
 /// </summary>
+[Collection(BrowserCollection.Second)]
 public sealed class CrossOriginTests(BrowserFixture browser) : PageTest(browser)
 {
     [Fact]

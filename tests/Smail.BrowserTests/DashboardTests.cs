@@ -5,6 +5,7 @@ using Smail.OllamaEmulator.Scripting;
 namespace Smail.BrowserTests;
 
 /// <summary>The live dashboard, after real chats: charts drawn from the server's own measurements.</summary>
+[Collection(BrowserCollection.Second)]
 public sealed class DashboardTests(BrowserFixture browser) : PageTest(browser)
 {
     protected override BrowserNewContextOptions ContextOptions => new() { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } };

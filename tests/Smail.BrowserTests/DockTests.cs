@@ -4,6 +4,7 @@ using Smail.OllamaEmulator.Scripting;
 namespace Smail.BrowserTests;
 
 /// <summary>A status line that wraps onto two lines does not hide the last answer's buttons.</summary>
+[Collection(BrowserCollection.Second)]
 public sealed class DockTests(BrowserFixture browser) : PageTest(browser)
 {
     protected override BrowserNewContextOptions ContextOptions => new() { ViewportSize = new ViewportSize { Width = 700, Height = 600 } };

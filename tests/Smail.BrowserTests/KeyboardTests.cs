@@ -4,6 +4,7 @@ using Smail.OllamaEmulator.Scripting;
 namespace Smail.BrowserTests;
 
 /// <summary>Everything from the keyboard: the conversation list is one Tab stop, and the shortcuts the ? panel lists work.</summary>
+[Collection(BrowserCollection.Second)]
 public sealed class KeyboardTests(BrowserFixture browser) : PageTest(browser)
 {
     private static readonly string[] s_topics = ["Alpha", "Bravo", "Charlie"];

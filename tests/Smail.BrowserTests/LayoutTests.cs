@@ -4,6 +4,7 @@ using Smail.OllamaEmulator.Scripting;
 namespace Smail.BrowserTests;
 
 /// <summary>Dark theme from the system, and the phone layout.</summary>
+[Collection(BrowserCollection.Second)]
 public sealed class DarkThemeTests(BrowserFixture browser) : PageTest(browser)
 {
     protected override BrowserNewContextOptions ContextOptions => new()
@@ -26,6 +27,7 @@ public sealed class DarkThemeTests(BrowserFixture browser) : PageTest(browser)
     }
 }
 
+[Collection(BrowserCollection.Second)]
 public sealed class PhoneLayoutTests(BrowserFixture browser) : PageTest(browser)
 {
     protected override BrowserNewContextOptions ContextOptions => new()

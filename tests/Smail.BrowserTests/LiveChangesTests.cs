@@ -7,6 +7,7 @@ namespace Smail.BrowserTests;
 /// Every tab shows the same conversations live, through the server's change feed: new messages and
 /// answers, titles, deletes, and the model server's outages, with no reload and no polling.
 /// </summary>
+[Collection(BrowserCollection.Second)]
 public sealed class LiveChangesTests(BrowserFixture browser) : PageTest(browser)
 {
     private static ILocator Sessions(IPage page) => page.Locator("#session-list .session-list__item:visible");

@@ -6,6 +6,7 @@ namespace Smail.BrowserTests;
 /// The streaming renderer, as the page runs it: a corpus of markdown streamed in every way it can be cut
 /// must end as the same DOM as rendering the whole answer at once.
 /// </summary>
+[Collection(BrowserCollection.Second)]
 public sealed class MarkdownStreamingTests(BrowserFixture browser) : PageTest(browser)
 {
     private static readonly string[] s_corpus =

@@ -5,6 +5,7 @@ using Smail.OllamaEmulator.Scripting;
 namespace Smail.BrowserTests;
 
 /// <summary>What the buttons under a message do, and that each says what it acts on.</summary>
+[Collection(BrowserCollection.Second)]
 public sealed class MessageActionsTests(BrowserFixture browser) : PageTest(browser)
 {
     private const string Markdown = "Two steps:\n\n1. The core\n2. The rest\n\n```python\nclass Store:\n    pass\n```\n\nDone *now*.";

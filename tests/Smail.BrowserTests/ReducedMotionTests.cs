@@ -4,6 +4,7 @@ using Smail.OllamaEmulator.Scripting;
 namespace Smail.BrowserTests;
 
 /// <summary>With reduced motion, nothing animates and the answer appears a sentence at a time.</summary>
+[Collection(BrowserCollection.Second)]
 public sealed class ReducedMotionTests(BrowserFixture browser) : PageTest(browser)
 {
     protected override BrowserNewContextOptions ContextOptions => new()

@@ -9,6 +9,7 @@ namespace Smail.BrowserTests;
 /// says which model wrote it, "Regenerate with…" picks another model for one answer, a server that goes down is
 /// greyed out with its reason, and an answer that had to restart says so.
 /// </summary>
+[Collection(BrowserCollection.Second)]
 public sealed class UpstreamsPageTests(BrowserFixture browser) : PageTest(browser)
 {
     private OllamaEmulator.OllamaEmulator _openAi = null!;
