@@ -57,7 +57,7 @@ internal sealed class GenerationRegistry
             {
                 elsewhere = await _streams.TryClaimAsync(session.Id, generation);
             }
-            catch (StackExchange.Redis.RedisException ex)
+            catch (Exception ex) when (Redis.RedisFailure.Is(ex))
             {
                 // Without Redis, no instance can know whether another runs an answer here: no new answer starts.
                 Forget(generation);
@@ -148,7 +148,7 @@ internal sealed class GenerationRegistry
         {
             return await _streams.FindAsync(id);
         }
-        catch (StackExchange.Redis.RedisException ex)
+        catch (Exception ex) when (Redis.RedisFailure.Is(ex))
         {
             throw Sessions.StorageException.Redis(ex);
         }
@@ -173,7 +173,7 @@ internal sealed class GenerationRegistry
         {
             return (await _streams.ClaimsAsync([sessionId])).TryGetValue(sessionId, out var id) ? await FindAnywhereAsync(id) : null;
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or Sessions.StorageException)
+        catch (Exception ex) when (Redis.RedisFailure.Is(ex) || ex is Sessions.StorageException)
         {
             return null; // Without Redis, a conversation still reads; what runs elsewhere is unknown.
         }
@@ -192,7 +192,7 @@ internal sealed class GenerationRegistry
                     running[session] = generation;
                 }
             }
-            catch (StackExchange.Redis.RedisException)
+            catch (Exception ex) when (Redis.RedisFailure.Is(ex))
             {
                 // Without Redis the list still shows; only this instance's answers are known to be running.
             }

@@ -34,7 +34,7 @@ internal sealed partial class JournalReplay(
             await MarkStillStreamingAsInterruptedAsync(cancellationToken);
             await lines.ForgetAsync(lines.Shared ? [.. replayed, .. saved] : null, cancellationToken);
         }
-        catch (Exception ex) when (ex is StorageException or StackExchange.Redis.RedisException)
+        catch (Exception ex) when (ex is StorageException || Redis.RedisFailure.Is(ex))
         {
             // The journal stays, and the next start tries again: the server still serves what it has.
             LogReplayFailed(ex);

@@ -39,9 +39,9 @@ internal sealed class ChangeRelay(IConnectionMultiplexer redis, ChangeFeed feed)
         {
             await redis.GetSubscriber().UnsubscribeAsync(s_changes);
         }
-        catch (RedisException)
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is ObjectDisposedException)
         {
-            // Away already: nothing to leave.
+            // Away already, or its connection closed by a host that stopped first: nothing to leave.
         }
     }
 }

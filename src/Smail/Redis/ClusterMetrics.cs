@@ -53,7 +53,7 @@ internal sealed partial class ClusterMetrics(
         {
             await redis.GetDatabase().HashDeleteAsync(InstancesKey, _instance);
         }
-        catch (RedisException)
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is ObjectDisposedException)
         {
             // It drops out after its silence.
         }
@@ -83,7 +83,7 @@ internal sealed partial class ClusterMetrics(
             _reported = now.Totals;
             _failing = false;
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (RedisFailure.Is(ex) || ex is ObjectDisposedException)
         {
             // What was not added stays counted here, and goes in with the next report that gets through. A batch
             // half applied adds its part again: a count may run over by one report, never under.
@@ -123,7 +123,7 @@ internal sealed partial class ClusterMetrics(
                     Count("messagesSent"), Count("stops"), instances.Sum(i => i.MemoryBytes)),
                 [.. instances.OrderBy(i => i.Name, StringComparer.Ordinal)]);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (RedisFailure.Is(ex))
         {
             return new ClusterView(time.GetUtcNow(), new MetricsTotals(0, 0, 0, 0, 0, 0, 0, 0), [])
             {

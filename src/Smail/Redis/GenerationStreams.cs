@@ -127,7 +127,7 @@ internal sealed class GenerationStreams : IDisposable
                     database.ScriptEvaluateAsync(RenewScript, [lease], [_token, (long)LeaseLifetime.TotalMilliseconds]),
                     database.ScriptEvaluateAsync(RenewScript, [claim], [generation.Id, (long)ClaimLifetime.TotalMilliseconds]));
             }
-            catch (RedisException)
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 // Redis is away: they may lapse, and the next renewal sets what is still this instance's.
             }
@@ -257,7 +257,7 @@ internal sealed class GenerationStreams : IDisposable
         {
             await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [LeaseKey(generation.Id)], [_token]);
         }
-        catch (RedisException)
+        catch (Exception ex) when (RedisFailure.Is(ex))
         {
             // Redis is away: the lease lapses by itself, and the takeover comes a little later.
         }
@@ -305,7 +305,7 @@ internal sealed class GenerationStreams : IDisposable
         {
             found = await replica.Value;
         }
-        catch (RedisException)
+        catch (Exception ex) when (RedisFailure.Is(ex))
         {
             _replicas.TryRemove(new KeyValuePair<string, Lazy<Task<Replica?>>>(id, replica));
             throw;
@@ -347,7 +347,7 @@ internal sealed class GenerationStreams : IDisposable
                 {
                     await replica.CatchUpAsync();
                 }
-                catch (RedisException)
+                catch (Exception ex) when (RedisFailure.Is(ex))
                 {
                     // Away still: the next tick tries again.
                 }

@@ -30,7 +30,7 @@ internal sealed partial class GenerationTakeover(
                     }
                 }
             }
-            catch (Exception ex) when (ex is RedisException or StorageException)
+            catch (Exception ex) when (RedisFailure.Is(ex) || ex is StorageException)
             {
                 // Redis or the store is away: the next tick looks again.
             }

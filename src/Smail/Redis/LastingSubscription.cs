@@ -19,7 +19,7 @@ internal static class LastingSubscription
                 await subscriber.SubscribeAsync(channel, handler);
                 return;
             }
-            catch (RedisException)
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 await Task.Delay(delay, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));

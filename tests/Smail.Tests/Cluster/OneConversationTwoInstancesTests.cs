@@ -38,8 +38,10 @@ public sealed class OneConversationTwoInstancesTests(PostgresFixture postgres, R
     [Fact]
     public async Task WhileOneInstanceAnswers_TheOtherRefusesASecondAnswer_ShowsTheRunningOne_AndTakesTheNextMessageAfterIt()
     {
+        // The first answer waits half-way until the second instance has been asked: it is surely running meanwhile.
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _first.Emulator.Scripts.Enqueue(
-            ChatScript.Answer([.. Enumerable.Range(0, 100).Select(i => $" w{i}")]).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)),
+            ChatScript.Answer([.. Enumerable.Range(0, 100).Select(i => $" w{i}")]).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)).HoldAfter(50, asked.Task),
             ChatScript.Answer("Second answer."));
         var session = await _first.CreateSessionAsync();
         var running = await _first.SendAsync(session, "First question");
@@ -47,6 +49,7 @@ public sealed class OneConversationTwoInstancesTests(PostgresFixture postgres, R
         using var refused = await _second.Client.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "At the same time" });
         var shown = await _second.GetSessionAsync(session);
         var listed = (await _second.Client.GetFromJsonAsync<JsonElement>("/api/sessions")).GetProperty("sessions")[0];
+        asked.SetResult();
         var followed = await _second.Events(running.EventsUrl).ReadToEndAsync();
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);

@@ -39,11 +39,13 @@ public sealed class SharedJournalTests(EnginesFixture engines) : IClassFixture<E
         };
         await using var owner = await TestHost.StartAsync(settings);
         var words = Enumerable.Range(0, 300).Select(i => $" w{i}").ToArray();
-        owner.Emulator.Scripts.Enqueue(ChatScript.Answer(words).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)));
+        // The answer waits after 30 chunks until the newcomer has been looked at: it is surely running meanwhile.
+        var looked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        owner.Emulator.Scripts.Enqueue(ChatScript.Answer(words).WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(10)).HoldAfter(30, looked.Task));
         var session = await owner.CreateSessionAsync();
         var accepted = await owner.SendAsync(session, "Tell me a long story");
         await (await owner.Emulator.Requests.WaitForChatAsync()).WhenChunksSent(30);
-        await WaitUntilAsync(async () => await JournalRowsAsync(database, accepted.GenerationId) > 10);
+        await WaitUntilAsync(async () => await JournalRowsAsync(database, accepted.GenerationId) >= 30);
 
         // A new instance starts (a rolling restart, a scale-up) while the answer runs on the owner.
         await using var newcomer = await TestHost.StartAsync(settings, owner.Emulator.BaseAddress);
@@ -52,6 +54,7 @@ public sealed class SharedJournalTests(EnginesFixture engines) : IClassFixture<E
         // answer's first line (its beginning) is still in the journal.
         Assert.Equal("streaming", await ScalarAsync<string>(database, "SELECT body->>'status' FROM messages WHERE id = @id", accepted.AssistantMessageId));
         Assert.Equal(1L, await ScalarAsync<long>(database, "SELECT count(*) FROM journal WHERE generation = @id AND line->>'type' = 'begin'", accepted.GenerationId));
+        looked.SetResult();
         var events = await newcomer.Events(accepted.EventsUrl).ReadToEndAsync();
         Assert.Equal(string.Concat(words), events.AnswerText());
         var stored = (await newcomer.GetSessionAsync(session)).GetProperty("messages")[1];

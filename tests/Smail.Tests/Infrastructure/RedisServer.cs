@@ -52,6 +52,18 @@ public sealed class RedisServer : IAsyncDisposable
         await WaitUntilListeningAsync();
     }
 
+    /// <summary>Freezes it (SIGSTOP): connections stay open and commands go unanswered, as a server that hangs.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT), with everything it held.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Kills it (as a crash would) and starts it again, empty, on the same port.</summary>
     public async Task RestartAsync()
     {

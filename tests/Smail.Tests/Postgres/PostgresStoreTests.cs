@@ -82,8 +82,8 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : IClassFixture
     public async Task WhenPostgresStops_RequestsAre503StoreUnavailable_NothingIsHalfWritten_AndSmailRecoversByItself()
     {
         var database = await postgres.Server.CreateDatabaseAsync();
-        // The journal's folder, kept for the restart at the end.
-        var folder = Directory.CreateTempSubdirectory("smail-pg-journal-").FullName;
+        // The instance's own folder (its audit log; the journal is in PostgreSQL), kept for the restart at the end.
+        var folder = Directory.CreateTempSubdirectory("smail-pg-folder-").FullName;
         var settings = new Dictionary<string, string?>(On(database)) { ["Storage:Path"] = folder };
         await using var host = await TestHost.StartAsync(settings);
         var session = await AskAsync(host, "Before", "Stored.");
@@ -129,7 +129,7 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : IClassFixture
     public async Task AMessageTheDatabaseRefused_IsNotBroughtBackByTheJournalAfterARestart()
     {
         var database = await postgres.Server.CreateDatabaseAsync();
-        var folder = Directory.CreateTempSubdirectory("smail-pg-journal-").FullName;
+        var folder = Directory.CreateTempSubdirectory("smail-pg-folder-").FullName;
         var settings = new Dictionary<string, string?>(On(database)) { ["Storage:Path"] = folder };
         string session;
         await using (var host = await TestHost.StartAsync(settings))

@@ -67,6 +67,10 @@ internal sealed class ScriptPlayer(HttpContext context, IChatWire wire, ChatScri
             {
                 await Task.Delay(script.ChunkDelay, ct);
             }
+            if (written == script.HoldAfterChunks && script.Hold is { } hold)
+            {
+                await hold.WaitAsync(ct);
+            }
             await WriteAsync(wire.Chunk(chunk.Content, chunk.Thinking), ct);
             record.MarkChunkSent();
             written++;

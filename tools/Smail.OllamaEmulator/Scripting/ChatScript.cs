@@ -46,6 +46,16 @@ public sealed record ChatScript
     /// </summary>
     public bool ContinuesPrefill { get; init; }
 
+    /// <summary>
+    /// After <see cref="HoldAfterChunks"/> chunks, the answer waits for this task before it goes on (<see cref="HoldAfter"/>):
+    /// for a test that must act while an answer is surely running, however slow the machine.
+    /// </summary>
+    public Task? Hold { get; init; }
+    public int HoldAfterChunks { get; init; }
+
+    /// <summary>The same answer, paused after <paramref name="chunks"/> chunks until <paramref name="release"/> completes.</summary>
+    public ChatScript HoldAfter(int chunks, Task release) => this with { Hold = release, HoldAfterChunks = chunks };
+
     /// <summary>The same answer, written as a model continues one: see <see cref="ContinuesPrefill"/>.</summary>
     public ChatScript Continuing() => this with { ContinuesPrefill = true };
 
