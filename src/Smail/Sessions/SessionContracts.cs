@@ -26,15 +26,16 @@ internal sealed record SessionView(
 {
     /// <summary>
     /// The stored conversation, with the running answer (if any) as far as listeners have seen it. A running
-    /// generation counts only once its answer is in the conversation: between claiming the conversation and
-    /// staging the turn, a reader would otherwise be told to follow an answer that has no message yet.
+    /// generation counts only once its answer is in the conversation (between claiming the conversation and staging the
+    /// turn, a reader would otherwise be told to follow an answer that has no message yet), and only until it ends.
     /// </summary>
     public static SessionView From(Session session, Generations.Generation? running)
     {
         var messages = session.Messages;
-        var answer = running is null ? null : session.FindMessage(running.AssistantMessageId);
+        var answer = running is null || running.IsFinished ? null : session.FindMessage(running.AssistantMessageId);
         if (answer is null)
         {
+            // Not running after all, or ended: its end is stored before anyone hears of it, so the store has it whole.
             running = null;
         }
         else if (running!.TextSoFar() is { HasText: true } live)
