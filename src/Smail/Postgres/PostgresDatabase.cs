@@ -7,7 +7,8 @@ namespace Smail.Postgres;
 /// once per process before the first statement (<see cref="PostgresSchema"/> takes care of other instances), runs
 /// the work on a pooled connection, tries once more on a new connection when the pool's were left over from before
 /// a restart of PostgreSQL, and reports any other failure as a <see cref="Sessions.StorageException"/>. The
-/// conversations, the accounts and the cookie keys all go through it, so each recovers from a restart alike.
+/// conversations, the accounts and the journal go through it (the cookie keys through its synchronous twin in
+/// <see cref="PostgresXmlRepository"/>), so each recovers from a restart alike.
 /// </summary>
 internal sealed class PostgresDatabase(NpgsqlDataSource source)
 {
@@ -71,7 +72,7 @@ internal sealed class PostgresDatabase(NpgsqlDataSource source)
     }
 
     /// <summary>A pooled connection the server closed: an administrator's shutdown, or a socket that ended.</summary>
-    private static bool IsStaleConnection(Exception ex) => ex switch
+    public static bool IsStaleConnection(Exception ex) => ex switch
     {
         PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => true,
         NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or EndOfStreamException } => true,

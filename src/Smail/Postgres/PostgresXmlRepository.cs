@@ -7,29 +7,48 @@ namespace Smail.Postgres;
 /// <summary>
 /// The data-protection keys (which encrypt sign-in cookies) in PostgreSQL, so that every instance can read a cookie
 /// any other wrote: without them, a load balancer without stickiness would sign people out at random. ASP.NET Core
-/// asks for keys synchronously, rarely (at start, and when a key is due), so the calls here wait for
-/// the database's asynchronous unit of work.
+/// asks for keys synchronously, rarely (at start, and when a key is due), so the calls here are
+/// synchronous too.
 /// </summary>
 internal sealed class PostgresXmlRepository(PostgresDatabase database) : IXmlRepository
 {
-    public IReadOnlyCollection<XElement> GetAllElements() => database.RunAsync<IReadOnlyCollection<XElement>>(async connection =>
+    public IReadOnlyCollection<XElement> GetAllElements() => Run(connection =>
     {
-        await using var command = new NpgsqlCommand("SELECT xml FROM data_protection_keys ORDER BY name", connection);
-        await using var reader = await command.ExecuteReaderAsync();
+        using var command = new NpgsqlCommand("SELECT xml FROM data_protection_keys ORDER BY name", connection);
+        using var reader = command.ExecuteReader();
         var keys = new List<XElement>();
-        while (await reader.ReadAsync())
+        while (reader.Read())
         {
             keys.Add(XElement.Parse(reader.GetString(0)));
         }
         return keys;
-    }, CancellationToken.None).GetAwaiter().GetResult();
+    });
 
-    public void StoreElement(XElement element, string friendlyName) => database.RunAsync(async connection =>
+    public void StoreElement(XElement element, string friendlyName) => Run(connection =>
     {
         // A key is written once under its own name; two instances creating keys at once each keep theirs.
-        await using var command = new NpgsqlCommand("INSERT INTO data_protection_keys (name, xml) VALUES (@name, @xml) ON CONFLICT (name) DO NOTHING", connection);
+        using var command = new NpgsqlCommand("INSERT INTO data_protection_keys (name, xml) VALUES (@name, @xml) ON CONFLICT (name) DO NOTHING", connection);
         command.Parameters.AddWithValue("name", friendlyName);
         command.Parameters.AddWithValue("xml", element.ToString(SaveOptions.DisableFormatting));
-        return await command.ExecuteNonQueryAsync();
-    }, CancellationToken.None).GetAwaiter().GetResult();
+        return command.ExecuteNonQuery();
+    });
+
+    // Synchronous all the way down, not a wait on asynchronous work: ASP.NET Core asks for the keys under its own lock,
+    // with requests queued behind it, and a thread that waits for a task another pool thread must finish can starve
+    // the pool. A stale pooled connection (PostgreSQL restarted) is dropped and tried once more, as RunAsync does.
+    private T Run<T>(Func<NpgsqlConnection, T> work)
+    {
+        database.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+        try
+        {
+            using var connection = database.Source.OpenConnection();
+            return work(connection);
+        }
+        catch (Exception ex) when (PostgresDatabase.IsStaleConnection(ex))
+        {
+            database.Source.Clear();
+            using var connection = database.Source.OpenConnection();
+            return work(connection);
+        }
+    }
 }
