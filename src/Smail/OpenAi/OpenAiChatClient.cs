@@ -19,6 +19,9 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
 
     private readonly OpenAiErrors.StreamFaults _faults = new(options.Name);
 
+    /// <summary>A shorter writing time says more about the reads than about the model (as <c>Answer</c> holds for a rate).</summary>
+    private static readonly TimeSpan s_minimumTimedWindow = TimeSpan.FromMilliseconds(50);
+
     public string Name => options.Name;
 
     public async IAsyncEnumerable<UpstreamChunk> StreamChatAsync(UpstreamChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -81,8 +84,12 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
         var (heldContent, heldThinking) = think.Flush();
         var total = Stopwatch.GetElapsedTime(started);
         var toFirst = firstToken is { } first ? Stopwatch.GetElapsedTime(started, first) : total;
+        // The wire tells no generation time, so it is timed here, from the first text to the end. Text read in one
+        // burst (this reader was busy, or a proxy buffered) leaves that window too short to time; the whole request's
+        // time is then the honest bound, a slower rate than the model's, never a rate of zero.
+        var writing = total - toFirst < s_minimumTimedWindow && outputPieces > 1 ? total : total - toFirst;
         var stats = new UpstreamStats(usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? outputPieces,
-            TimeSpan.Zero, toFirst, total - toFirst, total);
+            TimeSpan.Zero, toFirst, writing, total);
         yield return new UpstreamChunk(heldContent, heldThinking.Length > 0 ? heldThinking : null, Done: true, finishReason ?? "stop", stats);
     }
 
