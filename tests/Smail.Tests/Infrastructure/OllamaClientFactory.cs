@@ -22,5 +22,5 @@ public static class OllamaClientFactory
     }
 
     /// <summary>A loopback port nothing listens on, for "connection refused".</summary>
-    public static Uri RefusingAddress() => new($"http://127.0.0.1:{FreePorts.Next()}/");
+    public static Uri RefusingAddress() => new($"http://127.0.0.1:{FreePorts.Refusing()}/");
 }
