@@ -25,7 +25,7 @@ internal sealed partial class JournalReplay(
         var replayed = new List<string>();
         try
         {
-            var running = lines.Shared && streams is { } ? await streams.RunningAsync() : new HashSet<string>();
+            var running = OthersMayRun(out var cluster) ? await cluster.RunningAsync() : new HashSet<string>();
             foreach (var group in entries.Where(e => !saved.Contains(e.Id) && !running.Contains(e.Id)).GroupBy(e => e.Id))
             {
                 await ApplyAsync([.. group], cancellationToken);
@@ -103,8 +103,8 @@ internal sealed partial class JournalReplay(
     private async Task MarkStillStreamingAsInterruptedAsync(CancellationToken ct)
     {
         var streaming = (await store.ListAsync(ct)).Where(s => s.HasStreaming).ToList();
-        IReadOnlyDictionary<string, string> elsewhere = lines.Shared && streams is { }
-            ? await streams.ClaimsAsync([.. streaming.Select(s => s.Id)])
+        IReadOnlyDictionary<string, string> elsewhere = OthersMayRun(out var cluster)
+            ? await cluster.ClaimsAsync([.. streaming.Select(s => s.Id)])
             : new Dictionary<string, string>();
         foreach (var session in streaming.Where(s => !elsewhere.ContainsKey(s.Id)))
         {
@@ -117,6 +117,13 @@ internal sealed partial class JournalReplay(
             }, ct);
             LogInterrupted(session.Id);
         }
+    }
+
+    /// <summary>True when other instances write this journal and Redis can tell what they run now.</summary>
+    private bool OthersMayRun([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Redis.GenerationStreams? cluster)
+    {
+        cluster = lines.Shared ? streams : null;
+        return cluster is not null;
     }
 
     private static string Prefix(string? text, int? length) => text is null ? "" : text[..Math.Min(text.Length, length ?? text.Length)];

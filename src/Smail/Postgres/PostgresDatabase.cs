@@ -7,8 +7,8 @@ namespace Smail.Postgres;
 /// once per process before the first statement (<see cref="PostgresSchema"/> takes care of other instances), runs
 /// the work on a pooled connection, tries once more on a new connection when the pool's were left over from before
 /// a restart of PostgreSQL, and reports any other failure as a <see cref="Sessions.StorageException"/>. The
-/// conversations, the accounts and the journal go through it (the cookie keys through its synchronous twin in
-/// <see cref="PostgresXmlRepository"/>), so each recovers from a restart alike.
+/// conversations, the accounts and the journal go through it (the cookie keys through its synchronous twin,
+/// <see cref="Run{T}"/>), so each recovers from a restart alike.
 /// </summary>
 internal sealed class PostgresDatabase(NpgsqlDataSource source)
 {
@@ -49,6 +49,28 @@ internal sealed class PostgresDatabase(NpgsqlDataSource source)
         }
     }
 
+    /// <summary>
+    /// <see cref="RunAsync{T}"/>'s synchronous twin, with the same stale-pool retry, for callers that must answer
+    /// synchronously (ASP.NET Core's key ring asks for the cookie keys under its own lock, with requests queued behind
+    /// it): synchronous all the way down, because a thread that waits there for a task another pool thread must finish
+    /// can starve the pool.
+    /// </summary>
+    public T Run<T>(Func<NpgsqlConnection, T> work)
+    {
+        MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+        try
+        {
+            using var connection = source.OpenConnection();
+            return work(connection);
+        }
+        catch (Exception ex) when (IsStaleConnection(ex))
+        {
+            source.Clear();
+            using var connection = source.OpenConnection();
+            return work(connection);
+        }
+    }
+
     /// <summary>The schema, migrated once per process; a failure is tried again by the next caller.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -72,7 +94,7 @@ internal sealed class PostgresDatabase(NpgsqlDataSource source)
     }
 
     /// <summary>A pooled connection the server closed: an administrator's shutdown, or a socket that ended.</summary>
-    public static bool IsStaleConnection(Exception ex) => ex switch
+    private static bool IsStaleConnection(Exception ex) => ex switch
     {
         PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => true,
         NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or EndOfStreamException } => true,

@@ -12,7 +12,7 @@ namespace Smail.Postgres;
 /// </summary>
 internal sealed class PostgresXmlRepository(PostgresDatabase database) : IXmlRepository
 {
-    public IReadOnlyCollection<XElement> GetAllElements() => Run(connection =>
+    public IReadOnlyCollection<XElement> GetAllElements() => database.Run(connection =>
     {
         using var command = new NpgsqlCommand("SELECT xml FROM data_protection_keys ORDER BY name", connection);
         using var reader = command.ExecuteReader();
@@ -24,7 +24,7 @@ internal sealed class PostgresXmlRepository(PostgresDatabase database) : IXmlRep
         return keys;
     });
 
-    public void StoreElement(XElement element, string friendlyName) => Run(connection =>
+    public void StoreElement(XElement element, string friendlyName) => database.Run(connection =>
     {
         // A key is written once under its own name; two instances creating keys at once each keep theirs.
         using var command = new NpgsqlCommand("INSERT INTO data_protection_keys (name, xml) VALUES (@name, @xml) ON CONFLICT (name) DO NOTHING", connection);
@@ -32,23 +32,4 @@ internal sealed class PostgresXmlRepository(PostgresDatabase database) : IXmlRep
         command.Parameters.AddWithValue("xml", element.ToString(SaveOptions.DisableFormatting));
         return command.ExecuteNonQuery();
     });
-
-    // Synchronous all the way down, not a wait on asynchronous work: ASP.NET Core asks for the keys under its own lock,
-    // with requests queued behind it, and a thread that waits for a task another pool thread must finish can starve
-    // the pool. A stale pooled connection (PostgreSQL restarted) is dropped and tried once more, as RunAsync does.
-    private T Run<T>(Func<NpgsqlConnection, T> work)
-    {
-        database.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
-        try
-        {
-            using var connection = database.Source.OpenConnection();
-            return work(connection);
-        }
-        catch (Exception ex) when (PostgresDatabase.IsStaleConnection(ex))
-        {
-            database.Source.Clear();
-            using var connection = database.Source.OpenConnection();
-            return work(connection);
-        }
-    }
 }
