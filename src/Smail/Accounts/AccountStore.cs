@@ -219,9 +219,9 @@ internal sealed class AccountStore : IDisposable
 
     /// <summary>
     /// Reads the accounts again when another instance may have changed them a moment ago: for a credential this
-    /// instance does not know, before it is refused. True when there was something newer (the caller checks again).
+    /// instance does not know, before it is refused; the caller then checks again.
     /// </summary>
-    public Task<bool> CatchUpAsync(CancellationToken cancellationToken) => _documents.CatchUpAsync(cancellationToken);
+    public Task CatchUpAsync(CancellationToken cancellationToken) => _documents.CatchUpAsync(cancellationToken);
 
     // Tokens' last use sits beside the accounts' last activity, under keys that cannot be an account id.
     private static string SeenKey(ApiToken token) => "t:" + token.Id;

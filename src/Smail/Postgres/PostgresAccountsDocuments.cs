@@ -74,7 +74,11 @@ internal sealed partial class PostgresAccountsDocuments(PostgresDatabase databas
     /// for the next, which starts after it came, so every caller sees what was stored before it asked. A flood of
     /// unknown credentials is thus at most one small query at a time.
     /// </summary>
-    public Task<bool> CatchUpAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// Its caller checks again whatever this read found: a read that finds nothing newer may have been beaten by the
+    /// one before it (the notice's), which put the newer document in place before this one could start.
+    /// </remarks>
+    public Task CatchUpAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {

@@ -34,8 +34,9 @@ internal sealed class BearerTokenHandler(
         }
         var hash = Hash(secret);
         var found = Find(hash);
-        if (found is null && await accounts.CatchUpAsync(Context.RequestAborted))
+        if (found is null)
         {
+            await accounts.CatchUpAsync(Context.RequestAborted);
             // A token made through another instance a moment ago may not have reached this one before now.
             found = Find(hash);
         }

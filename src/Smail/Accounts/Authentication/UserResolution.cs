@@ -36,8 +36,9 @@ internal sealed class UserResolution(RequestDelegate next, IOptions<AuthOptions>
         // A credential made through another instance a moment ago may not have reached this one yet: it reads the
         // accounts again before refusing.
         var checkedNow = Check(claims, accountId, credential);
-        if (checkedNow is null && await accounts.CatchUpAsync(context.RequestAborted))
+        if (checkedNow is null)
         {
+            await accounts.CatchUpAsync(context.RequestAborted);
             checkedNow = Check(claims, accountId, credential);
         }
         if (checkedNow is ({ } account, var token))

@@ -41,7 +41,7 @@ internal sealed class AccountsFile(string folder) : IAccountsDocuments
     }
 
     /// <summary>Nobody else writes the file: there is never anything newer to read.</summary>
-    public Task<bool> CatchUpAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+    public Task CatchUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public ValueTask DisposeAsync()
     {

@@ -14,10 +14,11 @@ internal interface IAccountsDocuments : IAsyncDisposable
 
     /// <summary>
     /// Reads the stored document now, in case another instance changed it a moment ago and its notice is still on the
-    /// way; when it is newer, raises <see cref="ChangedElsewhere"/> with it and answers true. For a credential this
-    /// instance does not know: it may have been made on another instance by the request before this one.
+    /// way, and raises <see cref="ChangedElsewhere"/> when it is newer. When the task completes, everything stored
+    /// before the call is in place here, whoever read it: for a credential this instance does not know, which may have
+    /// been made on another instance by the request before this one.
     /// </summary>
-    Task<bool> CatchUpAsync(CancellationToken cancellationToken);
+    Task CatchUpAsync(CancellationToken cancellationToken);
 
     /// <summary>Raised (on any thread) with the new document when another instance changed it.</summary>
     event Action<StoredAccounts>? ChangedElsewhere;
