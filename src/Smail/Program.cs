@@ -12,6 +12,7 @@ using Smail.Problems;
 using Smail.Redis;
 using Smail.Security;
 using Smail.Sessions;
+using Smail.Transfer;
 using Smail.Upstreams;
 
 if (UsersCommand.IsRequested(args, out var configurationArgs))
@@ -33,6 +34,7 @@ builder.Services.AddSmailJson();
 builder.Services.AddOllama();
 builder.AddUpstreams();
 builder.AddSessionStore();
+builder.Services.AddTransfer();
 builder.AddRedis();
 builder.Services.AddChangeFeed();
 builder.Services.AddAnswerJournal();
@@ -52,6 +54,7 @@ app.MapAccountsApi();
 app.MapHealthApi();
 app.MapModelsApi();
 app.MapSessionsApi();
+app.MapTransferApi();
 app.MapMessagesApi();
 app.MapGenerationsApi();
 app.MapMetricsApi();

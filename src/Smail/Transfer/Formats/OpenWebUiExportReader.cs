@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Smail.Sessions;
+
+namespace Smail.Transfer.Formats;
+
+/// <summary>
+/// Reads Open WebUI's chat export (Settings → Chats → Export, or a chat's Download → JSON): an array of
+/// <c>{title, chat: {history: {messages, currentId}, messages, models, system}, created_at, updated_at}</c>. The
+/// conversation is the path from the root to <c>currentId</c> through each message's <c>parentId</c>, as Open WebUI
+/// shows it; without a history, the flat <c>messages</c> list. Its reasoning block
+/// (<c>&lt;details type="reasoning"&gt;</c>) becomes the answer's thinking.
+/// </summary>
+internal static partial class OpenWebUiExportReader
+{
+    public static bool Recognises(JsonElement entry) => entry.Object("chat") is { } chat
+        && (chat.Object("history") is not null || chat.Property("messages") is { ValueKind: JsonValueKind.Array });
+
+    public static ImportedConversation Read(JsonElement entry)
+    {
+        var chat = entry.Object("chat")!.Value;
+        var messages = ActivePath(chat).Select(ReadMessage).Where(m => m is not null).Select(m => m!).ToList();
+        return new ImportedConversation(entry.String("title") ?? chat.String("title"),
+            chat.Array("models").FirstOrDefault() is { ValueKind: JsonValueKind.String } model ? model.GetString() : null,
+            chat.String("system") ?? chat.Object("params")?.String("system"),
+            entry.Time("created_at") ?? chat.Time("timestamp"), entry.Time("updated_at"), messages);
+    }
+
+    private static List<JsonElement> ActivePath(JsonElement chat)
+    {
+        if (chat.Object("history") is not { } history || history.Object("messages") is not { } all || history.String("currentId") is not { } current)
+        {
+            return [.. chat.Array("messages")];
+        }
+        var path = new List<JsonElement>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var id = current; id is not null; id = all.Object(id)!.Value.String("parentId"))
+        {
+            if (all.Object(id) is not { } message)
+            {
+                throw new ImportRefused("This Open WebUI export points at a message it does not hold.");
+            }
+            if (!seen.Add(id))
+            {
+                throw new ImportRefused("This Open WebUI export's messages point at each other in a loop.");
+            }
+            path.Add(message);
+        }
+        path.Reverse();
+        return path;
+    }
+
+    private static ImportedMessage? ReadMessage(JsonElement message)
+    {
+        var role = message.String("role");
+        if (role is not (MessageRoles.User or MessageRoles.Assistant) || message.String("content") is not { } content)
+        {
+            return null;
+        }
+        string? thinking = null;
+        if (role == MessageRoles.Assistant && FindReasoning(content) is { Success: true } reasoning)
+        {
+            thinking = QuotePrefix().Replace(reasoning.Groups["thinking"].Value, "").Trim();
+            content = content.Remove(reasoning.Index, reasoning.Length).Trim();
+        }
+        return new ImportedMessage(role, content, message.Time("timestamp"))
+        {
+            Model = role == MessageRoles.Assistant ? message.String("model") : null,
+            Thinking = thinking,
+            Status = message.Property("error") is not null && message.Property("error") is not { ValueKind: JsonValueKind.False } ? MessageStatus.Error : MessageStatus.Complete,
+        };
+    }
+
+    /// <summary>The reasoning block; a hostile content that would take the pattern too long keeps its text as it is.</summary>
+    private static Match? FindReasoning(string content)
+    {
+        try
+        {
+            return ReasoningBlock().Match(content);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex("""<details type="reasoning"[^>]*>\s*<summary>.*?</summary>(?<thinking>.*?)</details>""", RegexOptions.Singleline | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex ReasoningBlock();
+
+    [GeneratedRegex("^> ?", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex QuotePrefix();
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Smail.Sessions;
+
+namespace Smail.Transfer.Formats;
+
+/// <summary>Reads Smail's own export (<see cref="SmailExport"/>): everything it holds comes back.</summary>
+internal static class SmailExportReader
+{
+    public static bool Recognises(JsonElement root) => root.String("format") == SmailExport.FormatName;
+
+    public static ImportedConversation Read(JsonElement root)
+    {
+        if (root.Property("version") is not { ValueKind: JsonValueKind.Number } version || !version.TryGetInt32(out var number) || number < 1)
+        {
+            throw new ImportRefused("This Smail export has no version.");
+        }
+        if (number > SmailExport.CurrentVersion)
+        {
+            throw new ImportRefused($"This export was made by a newer Smail (version {number}); this one reads version {SmailExport.CurrentVersion}.");
+        }
+        if (root.Object("conversation") is not { } conversation)
+        {
+            throw new ImportRefused("This Smail export holds no conversation.");
+        }
+        return new ImportedConversation(
+            conversation.String("title"), conversation.String("model"), conversation.String("systemPrompt"),
+            conversation.Time("createdAt"), conversation.Time("updatedAt"),
+            [.. conversation.Array("messages").Select(ReadMessage)])
+        {
+            Options = conversation.Object("options") is { } options
+                ? options.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal)
+                : null,
+        };
+    }
+
+    private static ImportedMessage ReadMessage(JsonElement message) =>
+        new(message.String("role") ?? "", message.String("content") ?? throw new ImportRefused("A message in this Smail export has no text."), message.Time("createdAt"))
+        {
+            Thinking = message.String("thinking"),
+            Model = message.String("model"),
+            Status = message.String("status"),
+            Stats = Deserialize(message.Object("stats"), SessionJsonContext.Default.MessageStats),
+            Error = Deserialize(message.Object("error"), SessionJsonContext.Default.MessageError),
+            DoneReason = message.String("doneReason"),
+        };
+
+    private static T? Deserialize<T>(JsonElement? element, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    {
+        try
+        {
+            return element?.Deserialize(type);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Smail.Sessions;
+
+namespace Smail.Transfer;
+
+/// <summary>
+/// One conversation as a reader found it in an export, before any check: what every format comes down to. It becomes a
+/// <see cref="Session"/> only through <see cref="ToSession"/>, the one place where an import's limits are applied.
+/// </summary>
+internal sealed record ImportedConversation(string? Title, string? Model, string? SystemPrompt, DateTimeOffset? CreatedAt, DateTimeOffset? UpdatedAt, IReadOnlyList<ImportedMessage> Messages)
+{
+    public IReadOnlyDictionary<string, JsonElement>? Options { get; init; }
+
+    public const string UntitledTitle = "Imported chat";
+
+    /// <summary>
+    /// The conversation as Smail stores it, new ids and all; <see cref="ImportRefused"/> names the conversation and what is
+    /// wrong with it. Messages in a row from one side are joined, so the turns alternate as Smail's always do.
+    /// </summary>
+    public Session ToSession(int position, ImportLimits limits, DateTimeOffset now)
+    {
+        var title = Title is null ? "" : Title.ReplaceLineEndings(" ").Trim();
+        title = title.Length == 0 ? UntitledTitle : title.Length > SessionValidation.MaxTitleLength ? title[..(SessionValidation.MaxTitleLength - 1)] + "…" : title;
+        string Which() => $"Conversation {position} (“{title}”)";
+
+        if (Messages.Count > limits.MaxMessagesPerConversation)
+        {
+            throw new ImportRefused($"{Which()} has {Messages.Count} messages; an import takes at most {limits.MaxMessagesPerConversation} per conversation.");
+        }
+        var model = Model is not null && SessionValidation.IsModelName(Model) ? Model : null;
+        var systemPrompt = string.IsNullOrWhiteSpace(SystemPrompt) ? null : SystemPrompt;
+        if (SessionValidation.Check(null, null, systemPrompt, Options) is { } invalid)
+        {
+            throw new ImportRefused($"{Which()}: {invalid.Detail}");
+        }
+        var createdAt = Plausible(CreatedAt, now) ?? Plausible(Messages.Count > 0 ? Messages[0].CreatedAt : null, now) ?? now;
+        var messages = ImmutableList.CreateBuilder<ChatMessage>();
+        foreach (var message in Messages)
+        {
+            if (message.Role is not (MessageRoles.User or MessageRoles.Assistant))
+            {
+                throw new ImportRefused($"{Which()} has a message from “{message.Role}”; only user and assistant messages can be imported.");
+            }
+            if (message.Content.Length > limits.MaxMessageCharacters || message.Thinking?.Length > limits.MaxMessageCharacters)
+            {
+                throw new ImportRefused($"{Which()} has a message of more than {limits.MaxMessageCharacters} characters.");
+            }
+            var at = Plausible(message.CreatedAt, now) ?? (messages.Count > 0 ? messages[^1].CreatedAt : createdAt);
+            if (messages.Count > 0 && messages[^1].Role == message.Role)
+            {
+                var previous = messages[^1];
+                messages[^1] = previous with
+                {
+                    Content = string.Join("\n\n", new[] { previous.Content, message.Content }.Where(c => c.Length > 0)),
+                    Thinking = string.Join("\n\n", new[] { previous.Thinking, message.Thinking }.Where(t => !string.IsNullOrEmpty(t))) is { Length: > 0 } thinking ? thinking : null,
+                };
+                continue;
+            }
+            messages.Add(new ChatMessage(SmailIds.New(), message.Role, message.Content, StatusOf(message), at)
+            {
+                Thinking = string.IsNullOrEmpty(message.Thinking) ? null : message.Thinking,
+                Model = message.Role == MessageRoles.Assistant && message.Model is { } m && SessionValidation.IsModelName(m) ? m : null,
+                Stats = message.Stats,
+                Error = message.Status == MessageStatus.Error ? message.Error ?? new MessageError("model_error", "The answer failed before it was exported.") : null,
+                DoneReason = message.DoneReason,
+            });
+        }
+        var updatedAt = Plausible(UpdatedAt, now) is { } updated && updated >= createdAt ? updated : messages.Count > 0 ? messages[^1].CreatedAt : createdAt;
+        return new Session(SmailIds.New(), title, model, systemPrompt, createdAt, updatedAt, messages.ToImmutable()) { Options = Options };
+    }
+
+    /// <summary>An answer that was still being written in the file cannot be here: it stopped where the file ends.</summary>
+    private static string StatusOf(ImportedMessage message) => message.Status switch
+    {
+        null or MessageStatus.Complete => MessageStatus.Complete,
+        MessageStatus.Streaming => MessageStatus.Interrupted,
+        MessageStatus.Stopped or MessageStatus.Error or MessageStatus.Interrupted => message.Status,
+        _ => MessageStatus.Complete,
+    };
+
+    /// <summary>A time from a file, if it could be true: not before 2000, nor more than a day ahead of this clock.</summary>
+    private static DateTimeOffset? Plausible(DateTimeOffset? at, DateTimeOffset now) =>
+        at is { } value && value.Year >= 2000 && value <= now.AddDays(1) ? value : null;
+}
+
+internal sealed record ImportedMessage(string Role, string Content, DateTimeOffset? CreatedAt)
+{
+    public string? Thinking { get; init; }
+    public string? Model { get; init; }
+    public string? Status { get; init; }
+    public MessageStats? Stats { get; init; }
+    public MessageError? Error { get; init; }
+    public string? DoneReason { get; init; }
+}
+
+/// <summary>Why an import was refused, in words for the person who chose the file; nothing was created.</summary>
+internal sealed class ImportRefused(string reason) : Exception(reason);
