@@ -155,6 +155,6 @@ internal static class Features
     public static readonly IReadOnlySet<string> FromBrowser = new HashSet<string>(StringComparer.Ordinal)
     {
         "copy_message", "copy_code", "search", "rename", "delete", "undo_delete", "settings", "new_chat", "open_chat",
-        "theme_dark", "theme_light", "jump_to_latest", "load_image", "phone_layout",
+        "theme_dark", "theme_light", "jump_to_latest", "load_image", "phone_layout", "export_chat", "import_chats",
     };
 }

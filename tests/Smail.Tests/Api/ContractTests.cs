@@ -62,6 +62,10 @@ public sealed partial class ContractTests
     }
 
     [Fact]
+    public void ExportFormats_AreTheServers() =>
+        Assert.Equal(Constants(typeof(Smail.Transfer.ExportFormats)), Sorted(s_page.Value["EXPORT_FORMATS"]));
+
+    [Fact]
     public void BrowserFeatures_AreTheOnesTheServerAccepts() =>
         Assert.Equal(Sorted(Features.FromBrowser), Sorted(s_page.Value["BROWSER_FEATURES"]));
 

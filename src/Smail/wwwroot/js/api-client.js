@@ -99,6 +99,21 @@ export class ApiClient {
   /** @param {string} generationId */
   async stop(generationId) { await this.#json('POST', `/api/generations/${encodeURIComponent(generationId)}/stop`); }
 
+  /**
+   * Where a conversation downloads as a file (the server names it after the title).
+   * @param {string} id @param {import('./contract.js').ExportFormat} format
+   */
+  exportUrl(id, format) { return `/api/sessions/${encodeURIComponent(id)}/export?format=${format}`; }
+
+  /**
+   * Sends an export file as it is (a Smail export, ChatGPT's conversations.json or Open WebUI's export): every
+   * conversation in it is created, or none, and the ids come back in the file's order.
+   * @param {Blob} file @returns {Promise<{ sessions: string[] }>}
+   */
+  async importConversations(file) {
+    return readAnswer(await this.#fetch('/api/sessions/import', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: file }));
+  }
+
   /** @param {string} method @param {string} url @param {unknown} [body] @param {AbortSignal} [signal] @returns {Promise<any>} */
   #json(method, url, body, signal) { return requestJson(this.#fetch, method, url, body, signal); }
 }
@@ -113,12 +128,16 @@ export const SIGNED_OUT_EVENT = 'smail:signed-out';
  * @returns {Promise<any>}
  */
 export async function requestJson(fetchImpl, method, url, body, signal) {
-  const response = await fetchImpl(url, {
+  return readAnswer(await fetchImpl(url, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal,
-  });
+  }));
+}
+
+/** An answer's JSON, or its problem as an ApiError. @param {Response} response @returns {Promise<any>} */
+async function readAnswer(response) {
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {

@@ -35,8 +35,13 @@ export const FINAL_UPSTREAM_ERROR_CODES = /** @type {const} */ (['upstream_bad_r
 /** The features the page may report to /api/telemetry; the server refuses any other. */
 export const BROWSER_FEATURES = /** @type {const} */ ([
   'copy_message', 'copy_code', 'search', 'rename', 'delete', 'undo_delete', 'settings', 'new_chat', 'open_chat',
-  'theme_dark', 'theme_light', 'jump_to_latest', 'load_image', 'phone_layout',
+  'theme_dark', 'theme_light', 'jump_to_latest', 'load_image', 'phone_layout', 'export_chat', 'import_chats',
 ]);
+
+/** The formats a conversation downloads in (GET /api/sessions/{id}/export?format=). */
+export const EXPORT_FORMATS = /** @type {const} */ (['markdown', 'json']);
+
+/** @typedef {(typeof EXPORT_FORMATS)[number]} ExportFormat */
 
 /** @typedef {(typeof BROWSER_FEATURES)[number]} BrowserFeature */
 

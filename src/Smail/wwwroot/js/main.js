@@ -10,6 +10,7 @@ import { Announcer } from './views/announcer.js';
 import { ChangeFeed } from './change-feed.js';
 import { describeShortcuts, handleShortcut } from './shortcuts.js';
 import { AccountMenu } from './views/account-menu.js';
+import { ImportPicker } from './views/import-picker.js';
 import { ModelPicker } from './views/model-picker.js';
 import { PopoverMenu } from './views/popover-menu.js';
 import { SessionListView } from './views/session-list-view.js';
@@ -166,6 +167,29 @@ sessions.addEventListener('delete', async (e) => {
     },
   }, 5000);
   refreshList();
+});
+sessions.addEventListener('export', (e) => {
+  const { id, format } = /** @type {CustomEvent} */ (e).detail;
+  telemetry.feature('export_chat');
+  // A plain link: the browser saves the file under the name the server gives it.
+  const link = document.createElement('a');
+  link.href = api.exportUrl(id, format);
+  link.download = '';
+  link.click();
+});
+new ImportPicker($('import-chats'), $('import-file'), $('sidebar')).addEventListener('file', async (e) => {
+  const { file } = /** @type {CustomEvent<{ file: File }>} */ (e).detail;
+  telemetry.feature('import_chats');
+  toast.show(`Importing “${file.name}”…`);
+  try {
+    const { sessions: imported } = await api.importConversations(file);
+    await refreshList();
+    await controller.open(imported[0]);
+    closeSidebar();
+    toast.show(imported.length === 1 ? `Imported 1 conversation from “${file.name}”.` : `Imported ${imported.length} conversations from “${file.name}”.`, undefined, 5000);
+  } catch (error) {
+    toast.show(`Nothing was imported: ${errors.classify(error).message}`, undefined, 10_000);
+  }
 });
 // What changes elsewhere (other tabs, other people, the model server) shows here by itself.
 const changes = new ChangeFeed();

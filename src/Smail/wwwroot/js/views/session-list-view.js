@@ -1,14 +1,20 @@
 // @ts-check
+import { EXPORT_FORMATS } from '../contract.js';
 import { PopoverMenu } from './popover-menu.js';
+
+/** @typedef {import('../contract.js').ExportFormat} ExportFormat */
 
 /** @typedef {{ id: string, title: string, updatedAt: string, activeGenerationId: string | null }} SessionSummary */
 
-/** The actions of a conversation's ⋯ menu, in their order there. */
-const MENU_ACTIONS = /** @type {const} */ ([['rename', 'Rename'], ['delete', 'Delete']]);
+/** How each export format is offered in a conversation's ⋯ menu. @type {Record<ExportFormat, string>} */
+const EXPORT_LABELS = { markdown: 'Export as Markdown', json: 'Export as JSON (for Smail)' };
+
+/** The actions of a conversation's ⋯ menu, in their order there: an export's value is `export:` and its format. */
+const MENU_ACTIONS = [['rename', 'Rename'], ...EXPORT_FORMATS.map((format) => [`export:${format}`, EXPORT_LABELS[format]]), ['delete', 'Delete']];
 
 /**
- * The sidebar's list of conversations, newest first, with search, rename and delete. It only shows and
- * asks: it raises `open`, `search`, `rename` and `delete` events and the page decides what they do.
+ * The sidebar's list of conversations, newest first, with search, rename, export and delete. It only shows and
+ * asks: it raises `open`, `search`, `rename`, `export` and `delete` events and the page decides what they do.
  * Each conversation has one ⋯ button that opens its menu (one menu, shared, in the top layer), so touch
  * screens need no hover. From the keyboard the list is one Tab stop: ↑/↓ (Home/End) move between
  * conversations, ←/→ between a conversation and its ⋯ button, F2 renames and Delete deletes; in the
@@ -159,7 +165,7 @@ export class SessionListView extends EventTarget {
     more.className = 'session-list__more';
     more.dataset.action = 'menu';
     more.textContent = '⋯';
-    more.title = 'Rename or delete';
+    more.title = 'Rename, export or delete';
     more.setAttribute('aria-label', `Actions for “${session.title}”`);
     more.setAttribute('aria-haspopup', 'menu');
     more.setAttribute('aria-expanded', 'false');
@@ -179,11 +185,12 @@ export class SessionListView extends EventTarget {
     }
   };
 
-  /** Renames or deletes the conversation of `item`. @param {'rename' | 'delete'} action @param {HTMLElement} item */
+  /** Renames, exports or deletes the conversation of `item`. @param {string} action a menu action's value @param {HTMLElement} item */
   #act(action, item) {
     const id = /** @type {string} */ (item.dataset.sessionId);
     const title = item.querySelector('.session-list__title')?.textContent ?? '';
     if (action === 'rename') this.#startRename(item, id, title);
+    else if (action.startsWith('export:')) this.#emit('export', { id, format: action.slice('export:'.length) });
     else this.#emit('delete', { id, title });
   }
 
@@ -195,7 +202,7 @@ export class SessionListView extends EventTarget {
       // The button of the moment: the list may have been drawn again while the menu was open.
       (action, from) => {
         const item = from.closest('[data-session-id]');
-        if (item instanceof HTMLElement) this.#act(/** @type {'rename' | 'delete'} */ (action), item);
+        if (item instanceof HTMLElement) this.#act(action, item);
       });
   }
 
