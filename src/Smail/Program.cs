@@ -12,6 +12,7 @@ using Smail.Problems;
 using Smail.Redis;
 using Smail.Security;
 using Smail.Sessions;
+using Smail.Titles;
 using Smail.Transfer;
 using Smail.Upstreams;
 
@@ -39,6 +40,7 @@ builder.AddRedis();
 builder.Services.AddChangeFeed();
 builder.Services.AddAnswerJournal();
 builder.Services.AddGenerations();
+builder.Services.AddTitles();
 
 var app = builder.Build();
 

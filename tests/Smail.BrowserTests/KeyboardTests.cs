@@ -49,6 +49,8 @@ public sealed class KeyboardTests(BrowserFixture browser) : PageTest(browser)
         await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem, new() { Name = "Rename" })).ToBeFocusedAsync();
         await Assertions.Expect(more).ToHaveAttributeAsync("aria-expanded", "true");
         await Page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem, new() { Name = "Export as Markdown" })).ToBeFocusedAsync();
+        await Page.Keyboard.PressAsync("End");
         await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem, new() { Name = "Delete" })).ToBeFocusedAsync();
         await Page.Keyboard.PressAsync("ArrowDown");
         await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem, new() { Name = "Rename" })).ToBeFocusedAsync();

@@ -86,7 +86,7 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : PageTest(browser)
         await Assertions.Expect(more).ToHaveCSSAsync("opacity", "1");
         await more.TapAsync();
         var menu = Page.GetByRole(AriaRole.Menu);
-        await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem)).ToHaveTextAsync(["Rename", "Delete"]);
+        await Assertions.Expect(menu.GetByRole(AriaRole.Menuitem)).ToHaveTextAsync(["Rename", "Export as Markdown", "Export as JSON (for Smail)", "Delete"]);
         foreach (var entry in await menu.GetByRole(AriaRole.Menuitem).AllAsync())
         {
             var box = (await entry.BoundingBoxAsync())!;

@@ -10,6 +10,7 @@ internal static class ChangeTypes
 {
     public const string Session = "session";
     public const string Health = "health";
+    public const string Title = "title";
 }
 
 internal static class SessionChanges
@@ -23,6 +24,9 @@ internal static class SessionChanges
 }
 
 internal sealed record SessionChange(string Id, string Change);
+
+/// <summary>A title the model is writing, as far as it has got; <see cref="Done"/> with the title the conversation keeps.</summary>
+internal sealed record TitleChange(string Id, string Title, bool Done);
 
 /// <summary>The upstreams as one (reachable while any is, with the reason when none is) and each one by name.</summary>
 internal sealed record HealthChange(bool UpstreamReachable, string? Error)
@@ -107,6 +111,13 @@ internal sealed class ChangeFeed
     public void SessionChangedElsewhere(string id, string? storedOwnerId, string change) =>
         Publish(Frame(ChangeTypes.Session, new SessionChange(id, change), SmailJsonContext.Default.SessionChange),
             subscriber => _ownership.Owns(subscriber.User, storedOwnerId));
+
+    /// <summary>
+    /// A conversation's title as the model writes it, for its owner's pages on this instance. The pages of other
+    /// instances hear of the finished title as an update; only the instance that writes it shows it being written.
+    /// </summary>
+    public void TitleWritten(TitleChange change, string? storedOwnerId) =>
+        Publish(Frame(ChangeTypes.Title, change, SmailJsonContext.Default.TitleChange), subscriber => _ownership.Owns(subscriber.User, storedOwnerId));
 
     /// <summary>The model servers' reachability; published only when it changes.</summary>
     public void HealthChanged(HealthChange change)

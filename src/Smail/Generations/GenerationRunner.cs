@@ -26,6 +26,7 @@ internal sealed partial class GenerationRunner(
     ResiliencePipelineProvider<string> pipelines,
     IOptions<ResilienceOptions> resilience,
     SmailMetrics metrics,
+    Titles.TitleWriter titles,
     TimeProvider time,
     ILogger<GenerationRunner> logger)
 {
@@ -146,6 +147,7 @@ internal sealed partial class GenerationRunner(
                 registry.End(generation);
                 generation.End(ending, stats);
                 store.SaveLater(generation.SessionId, () => journal.Saved(generation.Id));
+                titles.AnswerEnded(generation.SessionId, ending.Status);
             }
         }
     }

@@ -31,6 +31,7 @@ namespace Smail.Json;
 [JsonSerializable(typeof(MetricsHistoryView))]
 [JsonSerializable(typeof(Smail.Changes.SessionChange))]
 [JsonSerializable(typeof(Smail.Changes.HealthChange))]
+[JsonSerializable(typeof(Smail.Changes.TitleChange))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Smail.Accounts.CredentialsRequest))]
 [JsonSerializable(typeof(Smail.Accounts.PasswordChangeRequest))]

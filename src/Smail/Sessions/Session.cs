@@ -38,6 +38,12 @@ internal sealed record Session(
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
+    /// <summary>
+    /// Who chose the title (<see cref="TitleSources"/>); null while it is the default or the first message's words, which
+    /// the model may replace once. A person's title is never replaced.
+    /// </summary>
+    public string? TitleSource { get; init; }
+
     /// <summary>Per-conversation model options (temperature, …), passed to the model as they are.</summary>
     public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Options { get; init; }
 
@@ -62,6 +68,13 @@ internal sealed record Session(
         Messages = Messages.Replace(FindMessage(message.Id)!, message),
         UpdatedAt = now,
     };
+}
+
+internal static class TitleSources
+{
+    public const string Person = "person";
+    public const string Model = "model";
+    public const string Imported = "imported";
 }
 
 internal static class MessageRoles

@@ -44,6 +44,7 @@ internal static class SessionsApi
             NullIfEmpty(request.SystemPrompt), now, now, [])
         {
             Options = request.Options,
+            TitleSource = request.Title is null ? null : TitleSources.Person,
         };
         session = await store.CreateAsync(session, ct);
         return TypedResults.Created($"/api/sessions/{session.Id}", SessionView.From(session, null));
@@ -70,6 +71,7 @@ internal static class SessionsApi
         var updated = await store.UpdateAsync(id, session => session with
         {
             Title = request.Title?.Trim() ?? session.Title,
+            TitleSource = request.Title is null ? session.TitleSource : TitleSources.Person,
             Model = request.Model ?? session.Model,
             SystemPrompt = request.SystemPrompt is null ? session.SystemPrompt : NullIfEmpty(request.SystemPrompt),
             Options = request.Options ?? session.Options,

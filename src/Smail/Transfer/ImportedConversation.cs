@@ -67,7 +67,11 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
             });
         }
         var updatedAt = Plausible(UpdatedAt, now) is { } updated && updated >= createdAt ? updated : messages.Count > 0 ? messages[^1].CreatedAt : createdAt;
-        return new Session(SmailIds.New(), title, model, systemPrompt, createdAt, updatedAt, messages.ToImmutable()) { Options = Options };
+        return new Session(SmailIds.New(), title, model, systemPrompt, createdAt, updatedAt, messages.ToImmutable())
+        {
+            Options = Options,
+            TitleSource = TitleSources.Imported,
+        };
     }
 
     /// <summary>An answer that was still being written in the file cannot be here: it stopped where the file ends.</summary>

@@ -36,6 +36,8 @@ public sealed class SmailProcess : IAsyncDisposable
         // suite in between, and then a health check would be answered by someone else's Smail.
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0", "--Ollama:BaseUrl", upstream.ToString(),
             "--Storage:Path", storePath, "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
+            // No model-written titles: their requests would take the emulator's scripts (and load the benchmarks).
+            "--Titles:Enabled", "false",
             "--contentRoot", project, .. settings])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,

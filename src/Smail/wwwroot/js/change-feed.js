@@ -5,12 +5,13 @@ import { CHANGE_TYPES } from './contract.js';
  * @typedef {{ id: string, change: (typeof import('./contract.js').SESSION_CHANGES)[number] }} SessionChange
  * @typedef {{ upstreamReachable: boolean, error: string | null,
  *   upstreams: { name: string, reachable: boolean, error: string | null }[] }} HealthChange
+ * @typedef {{ id: string, title: string, done: boolean }} TitleChange
  */
 
 /**
  * The page's one subscription to what changes on the server (/api/changes): conversations changed in
  * another tab or by another person, answers starting and ending, the model server going and coming back.
- * Raises `session` and `health` with the change as detail, `resync` when it reconnects after a break,
+ * Raises `session`, `health` and `title` (a title the model is writing) with the change as detail, `resync` when it reconnects after a break,
  * since changes made meanwhile were not heard and what the page shows must be reloaded, and `refused` when
  * the server turned it away for good (the browser is no longer signed in, say).
  */

@@ -10,7 +10,7 @@
 export const EVENT_NAMES = /** @type {const} */ (['status', 'thinking', 'delta', 'restart', 'done', 'error']);
 
 /** The change feed's (/api/changes) event names, and the kinds of change to a conversation it tells of. */
-export const CHANGE_TYPES = /** @type {const} */ (['session', 'health']);
+export const CHANGE_TYPES = /** @type {const} */ (['session', 'health', 'title']);
 export const SESSION_CHANGES = /** @type {const} */ (['created', 'updated', 'deleted', 'restored', 'answer_started', 'answer_ended']);
 
 /** The reasons a `done` event can carry (an OpenAI-compatible server's `content_filter` and `tool_calls` pass through). */

@@ -202,6 +202,12 @@ changes.addEventListener('session', (event) => {
   if (change === 'deleted') controller.newChat();
   else controller.sync();
 });
+changes.addEventListener('title', (event) => {
+  const { id, title, done } = /** @type {CustomEvent<import('./change-feed.js').TitleChange>} */ (event).detail;
+  // The sidebar shows the title being written; the header shows the conversation's stored title, which the
+  // `updated` change after it brings.
+  sessions.showTitle(id, title, done);
+});
 changes.addEventListener('health', (event) => models.upstreamChanged(/** @type {CustomEvent<import('./change-feed.js').HealthChange>} */ (event).detail));
 changes.addEventListener('resync', () => { refreshListSoon(); controller.sync(); });
 // The server refused the feed: most likely this browser was signed out (an admin disabled the account).

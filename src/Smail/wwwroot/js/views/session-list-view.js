@@ -26,6 +26,8 @@ export class SessionListView extends EventTarget {
   /** @type {string | null} */
   #activeId = null;
   #debounce = 0;
+  /** Titles the model is writing now, by conversation: a redraw of the list keeps showing them. @type {Map<string, string>} */
+  #writing = new Map();
   /** Conversations whose deletion can still be undone: hidden in every rendering of the list, not just the current one. */
   #hiddenIds = new Set();
   /** One menu for every ⋯ button. */
@@ -132,6 +134,21 @@ export class SessionListView extends EventTarget {
     this.#rove(this.#current(), false);
   }
 
+  /**
+   * A title as the model writes it: shown at once, marked as being written until `done`.
+   * @param {string} id @param {string} title @param {boolean} done
+   */
+  showTitle(id, title, done) {
+    if (done) this.#writing.delete(id);
+    else this.#writing.set(id, title);
+    const item = this.#list.querySelector(`[data-session-id="${CSS.escape(id)}"]`);
+    const text = item?.querySelector('.session-list__title');
+    if (!item || !text || item.querySelector('.session-list__rename')) return; // being renamed: the person's words win
+    text.textContent = title;
+    text.classList.toggle('is-writing', !done);
+    item.querySelector('[data-action="menu"]')?.setAttribute('aria-label', `Actions for “${title}”`);
+  }
+
   /** Hides an item while its deletion can still be undone. @param {string} id @param {boolean} hidden */
   setHidden(id, hidden) {
     if (hidden) this.#hiddenIds.add(id);
@@ -154,7 +171,9 @@ export class SessionListView extends EventTarget {
     open.dataset.action = 'open';
     const title = document.createElement('span');
     title.className = 'session-list__title';
-    title.textContent = session.title;
+    const writing = this.#writing.get(session.id);
+    title.textContent = writing ?? session.title;
+    title.classList.toggle('is-writing', writing !== undefined);
     const when = document.createElement('small');
     when.textContent = (session.activeGenerationId ? '● answering · ' : '') + relativeTime(session.updatedAt);
     open.append(title, when);
@@ -166,7 +185,7 @@ export class SessionListView extends EventTarget {
     more.dataset.action = 'menu';
     more.textContent = '⋯';
     more.title = 'Rename, export or delete';
-    more.setAttribute('aria-label', `Actions for “${session.title}”`);
+    more.setAttribute('aria-label', `Actions for “${writing ?? session.title}”`);
     more.setAttribute('aria-haspopup', 'menu');
     more.setAttribute('aria-expanded', 'false');
     more.setAttribute('aria-controls', this.#menu.element.id);
