@@ -8,6 +8,10 @@ export default [
     languageOptions: { ecmaVersion: 2024, sourceType: 'module', globals: globals.browser },
   },
   {
+    files: ['src/Smail/wwwroot/sw.js'],
+    languageOptions: { ecmaVersion: 2024, sourceType: 'script', globals: globals.serviceworker },
+  },
+  {
     files: ['tests/js/**/*.js', 'eslint.config.js'],
     languageOptions: { ecmaVersion: 2024, sourceType: 'module', globals: globals.node },
   },

@@ -31,10 +31,10 @@ npm ci --no-audit --no-fund || broken_steps+=("npm ci")
 # The browser code's checks need no build, so they run while the solution builds; their output is printed
 # whole once both are done.
 (
-  step "Type-checking the browser code (tsc --checkJs)"
-  npx --no-install tsc -p jsconfig.json || echo "tsc" >> "$log_dir/js-broken.txt"
+  step "Type-checking the browser code (tsc --checkJs: the page, and the service worker with its own globals)"
+  { npx --no-install tsc -p jsconfig.json && npx --no-install tsc -p jsconfig.worker.json; } || echo "tsc" >> "$log_dir/js-broken.txt"
   step "Linting the browser code (eslint)"
-  npx --no-install eslint src/Smail/wwwroot/js tests/js eslint.config.js || echo "eslint" >> "$log_dir/js-broken.txt"
+  npx --no-install eslint src/Smail/wwwroot/js src/Smail/wwwroot/sw.js tests/js eslint.config.js || echo "eslint" >> "$log_dir/js-broken.txt"
   step "JavaScript unit tests (node --test)"
   node --test --test-reporter=spec tests/js/ > "$log_dir/node.txt" 2>&1 || echo "node --test" >> "$log_dir/js-broken.txt"
   cat "$log_dir/node.txt"

@@ -42,18 +42,19 @@ public sealed class ExportImportPageTests(BrowserFixture browser) : PageTest(bro
 
         var json = await ExportAsync("Export as JSON (for Smail)");
         Assert.Equal("How-do-I-repeat-something-in-Rust.json", json.SuggestedFilename);
+        // The page reads the file when it sends it: the file stays until the import is done.
         var saved = Path.Combine(Path.GetTempPath(), $"smail-export-{Guid.NewGuid():N}.json");
         await json.SaveAsAsync(saved);
         try
         {
             await ImportAsync(saved);
+            await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync("Imported 1 conversation from");
         }
         finally
         {
             File.Delete(saved);
         }
 
-        await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync("Imported 1 conversation from");
         await Assertions.Expect(Conversations).ToHaveCountAsync(2);
         await Assertions.Expect(Page.Locator(".message--user .message__body")).ToHaveTextAsync("How do I repeat something in Rust?");
         await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("Use a loop: for x in xs.");
@@ -102,14 +103,13 @@ public sealed class ExportImportPageTests(BrowserFixture browser) : PageTest(bro
         try
         {
             await ImportAsync(notAnExport);
+            await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync(
+                "Nothing was imported: This file is not a Smail export, ChatGPT's conversations.json or an Open WebUI export.");
         }
         finally
         {
             File.Delete(notAnExport);
         }
-
-        await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync(
-            "Nothing was imported: This file is not a Smail export, ChatGPT's conversations.json or an Open WebUI export.");
         await Assertions.Expect(Conversations).ToHaveCountAsync(0);
         AssertNoPageErrorsBesidesRefusedRequests();
     }

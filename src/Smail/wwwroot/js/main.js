@@ -12,6 +12,7 @@ import { describeShortcuts, handleShortcut } from './shortcuts.js';
 import { AccountMenu } from './views/account-menu.js';
 import { ImportPicker } from './views/import-picker.js';
 import { ModelPicker } from './views/model-picker.js';
+import { OfflineNotice, reloadWhenReachable } from './views/offline-notice.js';
 import { PopoverMenu } from './views/popover-menu.js';
 import { SessionListView } from './views/session-list-view.js';
 import { SettingsDialog } from './views/settings-dialog.js';
@@ -21,9 +22,24 @@ import { Toast } from './views/toast.js';
 /** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
 
-// Who is here, before anything else asks the server: someone not signed in goes to sign in.
+// Offline (the page itself came from the service worker's copy), or Smail out of reach: say so, and start
+// again once it answers.
+const offline = new OfflineNotice($('offline-banner'));
 const accounts = new AccountsApi();
-const me = (await accounts.options()).user;
+/** @type {Awaited<ReturnType<AccountsApi['options']>>} */
+let options;
+try {
+  options = await accounts.options();
+} catch (error) {
+  if (!(error instanceof TypeError)) throw error;
+  if (navigator.onLine) offline.show('Smail cannot be reached right now. This page tries again by itself.');
+  else offline.show();
+  await reloadWhenReachable(() => accounts.options());
+  await new Promise(() => {}); // the page reloads once Smail answers
+  throw error;
+}
+// Who is here, before anything else asks the server: someone not signed in goes to sign in.
+const me = options.user;
 if (!me) {
   location.replace('/signin.html');
   await new Promise(() => {}); // Nothing more to do here: the sign-in page is loading.
@@ -267,3 +283,11 @@ await models.load();
 await controller.restore();
 await refreshList();
 composer.focus();
+
+// Installable, and openable offline: the service worker keeps what this page loaded (never an API answer).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').then(async () => {
+    const worker = (await navigator.serviceWorker.ready).active;
+    worker?.postMessage({ type: 'cache-shell', urls: [location.pathname, ...performance.getEntriesByType('resource').map((entry) => entry.name)] });
+  }).catch(() => { /* no service worker: the page works as before, only not offline */ });
+}
