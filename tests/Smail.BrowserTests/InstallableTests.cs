@@ -10,6 +10,8 @@ namespace Smail.BrowserTests;
 [Collection(BrowserCollection.Second)]
 public sealed class InstallableTests(BrowserFixture browser) : PageTest(browser)
 {
+    protected override ServiceWorkerPolicy ServiceWorkers => ServiceWorkerPolicy.Allow;
+
     [Fact]
     public async Task TheManifestAndIcons_MakeThePageInstallable()
     {
@@ -65,5 +67,13 @@ public sealed class InstallableTests(BrowserFixture browser) : PageTest(browser)
         await Context.SetOfflineAsync(false);
         await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(Page.Locator("#model option[value='llama3.2:latest']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+
+        // With the worker in charge of the page, an answer streams as it always does (the worker leaves /api alone).
+        Assert.True(await Page.EvaluateAsync<bool>("() => !!navigator.serviceWorker.controller"));
+        Host.Emulator.Scripts.Enqueue(OllamaEmulator.Scripting.ChatScript.Answer("Back ", "online."));
+        await Page.SelectOptionAsync("#model", "llama3.2:latest");
+        await AskAsync("Still there?");
+        await WaitForAnswerAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("Back online.");
     }
 }

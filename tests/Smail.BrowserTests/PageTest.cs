@@ -20,6 +20,13 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
 
     protected virtual BrowserNewContextOptions ContextOptions => new() { ViewportSize = new ViewportSize { Width = 1100, Height = 760 } };
 
+    /// <summary>
+    /// Whether the page's service worker may run. Each test's browser is new, so the worker would install and copy the
+    /// page's files in every test; the tests of the installable page (InstallableTests) allow it, the others load
+    /// the page straight from Smail.
+    /// </summary>
+    protected virtual ServiceWorkerPolicy ServiceWorkers => ServiceWorkerPolicy.Block;
+
     /// <summary>Settings for this class's Smail; the model server's health is checked often, so outages show at once.</summary>
     protected virtual IDictionary<string, string?> HostSettings => new Dictionary<string, string?> { ["Changes:HealthInterval"] = "00:00:00.250" };
 
@@ -28,6 +35,7 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
         Host = await TestHost.StartAsync(HostSettings);
         var options = ContextOptions;
         options.BaseURL = Host.App.BaseAddress.ToString();
+        options.ServiceWorkers ??= ServiceWorkers;
         Context = await browser.Browser.NewContextAsync(options);
         Page = await NewPageAsync();
     }
@@ -47,6 +55,7 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
     {
         var options = ContextOptions;
         options.BaseURL = Host.App.BaseAddress.ToString();
+        options.ServiceWorkers ??= ServiceWorkers;
         var context = await browser.Browser.NewContextAsync(options);
         _otherBrowsers.Add(context);
         return await NewPageAsync(context);
@@ -104,6 +113,9 @@ public abstract class PageTest(BrowserFixture browser) : IAsyncLifetime
     }
 
     protected void AssertNoPageErrors() => Assert.Empty(_pageErrors);
+
+    /// <summary>No page errors but those the test expects (the page's policy refusing what a hostile input tried, say).</summary>
+    protected void AssertNoPageErrorsBut(Func<string, bool> expected) => Assert.DoesNotContain(_pageErrors, e => !expected(e));
 
     /// <summary>No page errors but the browser's own lines about requests the test meant to be refused (a wrong password, say).</summary>
     protected void AssertNoPageErrorsBesidesRefusedRequests() =>

@@ -19,15 +19,31 @@ internal sealed partial class SecurityHeaders(RequestDelegate next, string conte
         "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), " +
         "microphone=(), midi=(), payment=(), publickey-credentials-get=(), serial=(), usb=(), xr-spatial-tracking=()";
 
+    /// <summary>The sandboxed diagram frame (an opaque origin, framed by Smail's page) and the files it loads.</summary>
+    public const string DiagramFrame = "/diagram.html";
+
+    private static readonly string[] s_diagramFrameFiles = [DiagramFrame, "/js/diagram-frame.js", "/css/diagram.css", "/lib/mermaid/"];
+
+    /// <summary>
+    /// The diagram frame's own policy: Mermaid writes its drawing's styles inline, which Smail's pages never allow;
+    /// the frame can, because it runs sandboxed without Smail's origin and may load nothing but Smail's files.
+    /// </summary>
+    public const string DiagramFramePolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
     public Task InvokeAsync(HttpContext context)
     {
         var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = contentSecurityPolicy;
+        var path = context.Request.Path.Value ?? "";
+        headers.ContentSecurityPolicy = path == DiagramFrame ? DiagramFramePolicy : contentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Permissions-Policy"] = PermissionsPolicy;
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        // The sandboxed frame's origin is opaque, so to it Smail's own files are another origin's: those it loads say so.
+        headers["Cross-Origin-Resource-Policy"] = s_diagramFrameFiles.Any(f => f.EndsWith('/') ? path.StartsWith(f, StringComparison.Ordinal) : path == f)
+            ? "cross-origin" : "same-origin";
         return next(context);
     }
 

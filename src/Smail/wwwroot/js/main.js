@@ -286,8 +286,10 @@ composer.focus();
 
 // Installable, and openable offline: the service worker keeps what this page loaded (never an API answer).
 if ('serviceWorker' in navigator) {
+  // A page the worker already serves has its files copied as they load; the first one hands over its list.
+  const served = !!navigator.serviceWorker.controller;
   navigator.serviceWorker.register('/sw.js').then(async () => {
     const worker = (await navigator.serviceWorker.ready).active;
-    worker?.postMessage({ type: 'cache-shell', urls: [location.pathname, ...performance.getEntriesByType('resource').map((entry) => entry.name)] });
+    if (!served) worker?.postMessage({ type: 'cache-shell', urls: [location.pathname, ...performance.getEntriesByType('resource').map((entry) => entry.name)] });
   }).catch(() => { /* no service worker: the page works as before, only not offline */ });
 }

@@ -2,8 +2,11 @@
 import { marked } from 'marked';
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js';
+import { drawDiagrams, renderDiagramFence } from './diagrams.js';
+import { mathExtensions, typesetMath } from './math.js';
 
 marked.setOptions({ gfm: true, breaks: false });
+marked.use({ extensions: mathExtensions, renderer: { code: renderDiagramFence } });
 
 // Model output is untrusted: no script, no handlers, no javascript: links (DOMPurify's defaults), and no
 // remote images, which would tell a third party what is being read. A blocked image keeps its address
@@ -61,7 +64,9 @@ export function renderTokens(tokens) {
   const list = Object.assign([...tokens], { links: /** @type {any} */ (tokens).links ?? {} });
   const html = marked.parser(list);
   const fragment = /** @type {DocumentFragment} */ (DOMPurify.sanitize(html, { ...SANITIZE, RETURN_DOM_FRAGMENT: true }));
+  drawDiagrams(fragment);
   for (const code of fragment.querySelectorAll('pre > code')) decorateCode(/** @type {HTMLElement} */ (code));
+  typesetMath(fragment);
   return fragment;
 }
 
