@@ -41,6 +41,7 @@ builder.Services.AddChangeFeed();
 builder.Services.AddAnswerJournal();
 builder.Services.AddGenerations();
 builder.Services.AddTitles();
+builder.Services.AddSingleton<Smail.Models.Pulls.ModelPulls>();
 
 var app = builder.Build();
 
@@ -55,6 +56,7 @@ app.UseRateLimiter();
 app.MapAccountsApi();
 app.MapHealthApi();
 app.MapModelsApi();
+app.MapModelManagementApi();
 app.MapSessionsApi();
 app.MapTransferApi();
 app.MapMessagesApi();

@@ -11,6 +11,9 @@ internal sealed class EmulatorState
     public ScriptQueue Scripts { get; } = new();
     public RequestLog Requests { get; } = new();
 
+    /// <summary>What /api/pull can pull, and how.</summary>
+    public PullSettings Pulls { get; } = new();
+
     /// <summary>How the OpenAI-compatible endpoints (/v1) behave: which server they play.</summary>
     public Wire.OpenAiSettings OpenAi { get; } = new();
 

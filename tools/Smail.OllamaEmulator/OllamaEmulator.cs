@@ -25,6 +25,7 @@ public sealed class OllamaEmulator : IAsyncDisposable
     public ScriptQueue Scripts => _state.Scripts;
     public RequestLog Requests => _state.Requests;
     public ModelCatalog Catalog => _state.Catalog;
+    public PullSettings Pulls => _state.Pulls;
 
     /// <summary>How the OpenAI-compatible endpoints (/v1) behave: which server this instance plays.</summary>
     public Wire.OpenAiSettings OpenAi => _state.OpenAi;
@@ -64,6 +65,7 @@ public sealed class OllamaEmulator : IAsyncDisposable
         });
         app.MapPost("/api/chat", ChatEndpoint.HandleAsync);
         app.MapCatalog();
+        app.MapModelManagement();
         app.MapOpenAi();
         app.MapControl();
         return new OllamaEmulator(app, state);

@@ -11,6 +11,7 @@ internal static class ChangeTypes
     public const string Session = "session";
     public const string Health = "health";
     public const string Title = "title";
+    public const string Pull = "pull";
 }
 
 internal static class SessionChanges
@@ -118,6 +119,10 @@ internal sealed class ChangeFeed
     /// </summary>
     public void TitleWritten(TitleChange change, string? storedOwnerId) =>
         Publish(Frame(ChangeTypes.Title, change, SmailJsonContext.Default.TitleChange), subscriber => _ownership.Owns(subscriber.User, storedOwnerId));
+
+    /// <summary>A model's download moved on: told to admins' pages, who alone can pull.</summary>
+    public void PullChanged(Models.Pulls.PullView pull) =>
+        Publish(Frame(ChangeTypes.Pull, pull, SmailJsonContext.Default.PullView), subscriber => subscriber.User.IsAdmin);
 
     /// <summary>The model servers' reachability; published only when it changes.</summary>
     public void HealthChanged(HealthChange change)

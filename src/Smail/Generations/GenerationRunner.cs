@@ -115,7 +115,7 @@ internal sealed partial class GenerationRunner(
             }
             if (retries > 0)
             {
-                metrics.Recovered(ending.Status == MessageStatus.Complete);
+                metrics.Recovered(ending.Status == MessageStatus.Complete, upstream);
             }
             stats = generation.Stats();
             metrics.GenerationEnded(generation.Model, upstream, generation.HasFirstToken, ending.Status, Stopwatch.GetElapsedTime(started),

@@ -108,7 +108,8 @@ internal sealed class SmailMetrics
 
     public void Retried(string reason, string upstream) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason), Upstream(upstream));
 
-    public void Recovered(bool success) => _recoveries.Add(1, new KeyValuePair<string, object?>("outcome", success ? "success" : "failure"));
+    public void Recovered(bool success, string upstream) =>
+        _recoveries.Add(1, new KeyValuePair<string, object?>("outcome", success ? "success" : "failure"), Upstream(upstream));
 
     public void Used(string feature) => _features.Add(1, new KeyValuePair<string, object?>("feature", feature));
 

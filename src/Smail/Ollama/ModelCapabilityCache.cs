@@ -25,4 +25,7 @@ internal sealed class ModelCapabilityCache(TimeProvider time)
 
     public void Set(Uri? server, string model, IReadOnlyList<string> capabilities) =>
         _entries[(server, model)] = (capabilities, time.GetUtcNow() + s_lifetime);
+
+    /// <summary>A model deleted (or pulled again): what was known of it no longer holds.</summary>
+    public void Forget(Uri? server, string model) => _entries.TryRemove((server, model), out _);
 }

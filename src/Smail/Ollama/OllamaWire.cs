@@ -42,6 +42,13 @@ internal sealed record OllamaShowRequest(string Model);
 
 internal sealed record OllamaShowResponse(IReadOnlyList<string>? Capabilities, OllamaModelDetails? Details);
 
+internal sealed record OllamaPullRequest(string Model, bool Stream);
+
+/// <summary>One line of /api/pull: a status, and for a layer being downloaded its digest and bytes.</summary>
+internal sealed record OllamaPullProgress(string? Status, string? Digest, long? Total, long? Completed, string? Error);
+
+internal sealed record OllamaDeleteRequest(string Model);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -52,4 +59,7 @@ internal sealed record OllamaShowResponse(IReadOnlyList<string>? Capabilities, O
 [JsonSerializable(typeof(OllamaModelList))]
 [JsonSerializable(typeof(OllamaShowRequest))]
 [JsonSerializable(typeof(OllamaShowResponse))]
+[JsonSerializable(typeof(OllamaPullRequest))]
+[JsonSerializable(typeof(OllamaPullProgress))]
+[JsonSerializable(typeof(OllamaDeleteRequest))]
 internal sealed partial class OllamaJsonContext : JsonSerializerContext;

@@ -62,6 +62,10 @@ public sealed partial class ContractTests
     }
 
     [Fact]
+    public void PullStates_AreTheServers() =>
+        Assert.Equal(Constants(typeof(Smail.Models.Pulls.PullStates)), Sorted(s_page.Value["PULL_STATES"]));
+
+    [Fact]
     public void ExportFormats_AreTheServers() =>
         Assert.Equal(Constants(typeof(Smail.Transfer.ExportFormats)), Sorted(s_page.Value["EXPORT_FORMATS"]));
 

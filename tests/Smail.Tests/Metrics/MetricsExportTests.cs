@@ -93,7 +93,7 @@ public sealed class MetricsExportTests
         Assert.Equal(1, metrics.Value("smail_generation_errors_total", ("code", "model_not_found")));
         Assert.Equal(1, metrics.Value("smail_upstream_retries_total"));
         Assert.Equal(1, metrics.Value("smail_upstream_retries_total", ("reason", "upstream_busy")));
-        Assert.Equal(1, metrics.Value("smail_generation_recoveries_total", ("outcome", "success")));
+        Assert.Equal(1, metrics.Value("smail_generation_recoveries_total", ("outcome", "success"), ("upstream", "ollama")));
         Assert.Equal(0, metrics.Value("smail_generation_recoveries_total", ("outcome", "failure")));
         Assert.Equal(1, metrics.Value("smail_stream_drops_total"));
         Assert.Equal(5, metrics.Value("smail_generation_time_to_first_chunk_seconds_count", ("model", "llama3.2")));

@@ -10,7 +10,10 @@
 export const EVENT_NAMES = /** @type {const} */ (['status', 'thinking', 'delta', 'restart', 'done', 'error']);
 
 /** The change feed's (/api/changes) event names, and the kinds of change to a conversation it tells of. */
-export const CHANGE_TYPES = /** @type {const} */ (['session', 'health', 'title']);
+export const CHANGE_TYPES = /** @type {const} */ (['session', 'health', 'title', 'pull']);
+
+/** The states of a model's download (a change feed `pull` event, GET /api/models/pulls). */
+export const PULL_STATES = /** @type {const} */ (['running', 'succeeded', 'failed', 'cancelled']);
 export const SESSION_CHANGES = /** @type {const} */ (['created', 'updated', 'deleted', 'restored', 'answer_started', 'answer_ended']);
 
 /** The reasons a `done` event can carry (an OpenAI-compatible server's `content_filter` and `tool_calls` pass through). */
