@@ -114,6 +114,18 @@ export class ApiClient {
     return readAnswer(await this.#fetch('/api/sessions/import', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: file }));
   }
 
+  /** Starts (or joins) a model's download; admins only. @param {string} model @returns {Promise<import('./views/models-dialog.js').Pull>} */
+  pullModel(model) { return this.#json('POST', '/api/models/pull', { model }); }
+
+  /** The downloads running, and those ended lately. @returns {Promise<import('./views/models-dialog.js').Pull[]>} */
+  async pulls() { return (await this.#json('GET', '/api/models/pulls')).pulls; }
+
+  /** @param {string} id */
+  async cancelPull(id) { await this.#json('POST', `/api/models/pulls/${encodeURIComponent(id)}/cancel`); }
+
+  /** Deletes an installed model (its id from /api/models). @param {string} id */
+  async deleteModel(id) { await this.#json('DELETE', `/api/models/${id.split('/').map(encodeURIComponent).join('/')}`); }
+
   /** @param {string} method @param {string} url @param {unknown} [body] @param {AbortSignal} [signal] @returns {Promise<any>} */
   #json(method, url, body, signal) { return requestJson(this.#fetch, method, url, body, signal); }
 }

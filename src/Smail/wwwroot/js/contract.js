@@ -14,6 +14,8 @@ export const CHANGE_TYPES = /** @type {const} */ (['session', 'health', 'title',
 
 /** The states of a model's download (a change feed `pull` event, GET /api/models/pulls). */
 export const PULL_STATES = /** @type {const} */ (['running', 'succeeded', 'failed', 'cancelled']);
+
+/** @typedef {(typeof PULL_STATES)[number]} PullState */
 export const SESSION_CHANGES = /** @type {const} */ (['created', 'updated', 'deleted', 'restored', 'answer_started', 'answer_ended']);
 
 /** The reasons a `done` event can carry (an OpenAI-compatible server's `content_filter` and `tool_calls` pass through). */

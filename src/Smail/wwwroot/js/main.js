@@ -12,6 +12,7 @@ import { describeShortcuts, handleShortcut } from './shortcuts.js';
 import { AccountMenu } from './views/account-menu.js';
 import { ImportPicker } from './views/import-picker.js';
 import { ModelPicker } from './views/model-picker.js';
+import { ModelsDialog } from './views/models-dialog.js';
 import { OfflineNotice, reloadWhenReachable } from './views/offline-notice.js';
 import { PopoverMenu } from './views/popover-menu.js';
 import { SessionListView } from './views/session-list-view.js';
@@ -223,6 +224,39 @@ changes.addEventListener('title', (event) => {
   // The sidebar shows the title being written; the header shows the conversation's stored title, which the
   // `updated` change after it brings.
   sessions.showTitle(id, title, done);
+});
+// Models (admins): pull with live progress, cancel, delete. A download belongs to the server, so a reload shows it again.
+const modelsDialog = new ModelsDialog($('models-dialog'));
+const installed = async () => (await api.models()).models;
+if (me?.role === 'admin') {
+  $('open-models').hidden = false;
+  $('open-models').addEventListener('click', async () => modelsDialog.open(await installed()));
+  api.pulls().then((pulls) => pulls.forEach((pull) => modelsDialog.showPull(pull))).catch(() => {});
+}
+changes.addEventListener('pull', async (event) => {
+  const pull = /** @type {CustomEvent<import('./views/models-dialog.js').Pull>} */ (event).detail;
+  modelsDialog.showPull(pull);
+  if (pull.state === 'succeeded') {
+    await models.load();
+    modelsDialog.showInstalled(await installed());
+  }
+});
+modelsDialog.addEventListener('pull', async (e) => {
+  try {
+    modelsDialog.showPull(await api.pullModel(/** @type {CustomEvent} */ (e).detail.model));
+  } catch (error) {
+    toast.show(`Cannot pull: ${errors.classify(error).message}`, undefined, 8000);
+  }
+});
+modelsDialog.addEventListener('cancel', (e) => { api.cancelPull(/** @type {CustomEvent} */ (e).detail.id).catch(() => {}); });
+modelsDialog.addEventListener('delete', async (e) => {
+  try {
+    await api.deleteModel(/** @type {CustomEvent} */ (e).detail.id);
+  } catch (error) {
+    toast.show(`Cannot delete: ${errors.classify(error).message}`, undefined, 8000);
+  }
+  modelsDialog.showInstalled(await installed());
+  await models.load();
 });
 changes.addEventListener('health', (event) => models.upstreamChanged(/** @type {CustomEvent<import('./change-feed.js').HealthChange>} */ (event).detail));
 changes.addEventListener('resync', () => { refreshListSoon(); controller.sync(); });
