@@ -25,8 +25,13 @@ count() { # add the counts a runner printed
 step "Installing the test engines when missing (Chromium, nginx: scripts/install-test-deps.sh)"
 ./scripts/install-test-deps.sh || broken_steps+=("install-test-deps")
 
-step "Installing front-end packages (npm ci)"
-npm ci --no-audit --no-fund || broken_steps+=("npm ci")
+# The front-end packages and the NuGet packages download at the same time.
+step "Installing front-end packages (npm ci) and restoring NuGet packages"
+npm ci --no-audit --no-fund > "$log_dir/npm.txt" 2>&1 &
+npm_pid=$!
+dotnet restore Smail.slnx --nologo -v:q || broken_steps+=("dotnet restore")
+wait "$npm_pid" || broken_steps+=("npm ci")
+cat "$log_dir/npm.txt"
 
 # The browser code's checks need no build, so they run while the solution builds; their output is printed
 # whole once both are done.
@@ -42,7 +47,7 @@ npm ci --no-audit --no-fund || broken_steps+=("npm ci")
 js_pid=$!
 
 step "Building the solution (Release: the tests run optimised code, as Smail runs in production)"
-dotnet build Smail.slnx -c Release --nologo -v:q || broken_steps+=("dotnet build")
+dotnet build Smail.slnx -c Release --no-restore --nologo -v:q || broken_steps+=("dotnet build")
 
 wait "$js_pid"
 cat "$log_dir/js.txt"

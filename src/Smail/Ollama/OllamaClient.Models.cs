@@ -16,30 +16,12 @@ internal sealed partial class OllamaClient
     public async IAsyncEnumerable<OllamaPullProgress> PullAsync(string model, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.FirstByteTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/pull")
         {
             Content = JsonContent.Create(new OllamaPullRequest(model, Stream: true), OllamaJsonContext.Default.OllamaPullRequest),
         };
-        HttpResponseMessage response;
-        try
+        using (var response = await SendStreamingAsync(request, model, deadline, cancellationToken))
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw deadline.IsCancellationRequested ? OllamaErrors.FirstByteTimeout(_options.FirstByteTimeout) : OllamaErrors.Unreachable(http.BaseAddress!, ex);
-        }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
-        {
-            throw OllamaErrors.Unreachable(http.BaseAddress!, ex);
-        }
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await OllamaErrors.FromResponseAsync(response, model, cancellationToken);
-            }
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             var reader = new UpstreamLineReader(body);
             while (true)

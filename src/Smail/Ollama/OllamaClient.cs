@@ -58,6 +58,16 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
         {
             Content = JsonContent.Create(wire, OllamaJsonContext.Default.OllamaChatRequest),
         };
+        return await SendStreamingAsync(message, request.Model, deadline, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a request whose answer streams, and returns the response once its headers are in, within the first-byte
+    /// deadline (queueing, a model load, a registry's manifest); every failure is an <see cref="UpstreamException"/>.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendStreamingAsync(
+        HttpRequestMessage message, string model, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    {
         deadline.CancelAfter(_options.FirstByteTimeout);
         HttpResponseMessage response;
         try
@@ -82,7 +92,7 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
         {
             using (response)
             {
-                throw await OllamaErrors.FromResponseAsync(response, request.Model, cancellationToken);
+                throw await OllamaErrors.FromResponseAsync(response, model, cancellationToken);
             }
         }
         return response;

@@ -83,14 +83,7 @@ export class ModelsDialog extends EventTarget {
       bar.setAttribute('aria-label', `Download of ${pull.model}`);
       const status = document.createElement('span');
       status.className = 'models__status';
-      const cancel = document.createElement('button');
-      cancel.type = 'button';
-      cancel.className = 'button button--small button--ghost';
-      cancel.dataset.action = 'cancel';
-      cancel.dataset.id = pull.id;
-      cancel.textContent = 'Cancel';
-      cancel.setAttribute('aria-label', `Cancel the download of ${pull.model}`);
-      row.append(title, bar, status, cancel);
+      row.append(title, bar, status, actionButton('cancel', pull.id, 'Cancel', `Cancel the download of ${pull.model}`));
       this.#rows.set(pull.id, row);
       this.#pulls.prepend(row);
     }
@@ -108,14 +101,7 @@ export class ModelsDialog extends EventTarget {
       const item = document.createElement('li');
       const name = document.createElement('span');
       name.textContent = `${model.name} · ${formatBytes(model.sizeBytes)}`;
-      const remove = document.createElement('button');
-      remove.type = 'button';
-      remove.className = 'button button--small button--ghost';
-      remove.dataset.action = 'delete';
-      remove.dataset.id = model.id;
-      remove.textContent = 'Delete';
-      remove.setAttribute('aria-label', `Delete ${model.name}`);
-      item.append(name, remove);
+      item.append(name, actionButton('delete', model.id, 'Delete', `Delete ${model.name}`));
       return item;
     }));
   }
@@ -123,24 +109,29 @@ export class ModelsDialog extends EventTarget {
   /** A second click, on a button that names the model, deletes it. @param {HTMLButtonElement} button */
   #confirmDelete(button) {
     const id = /** @type {string} */ (button.dataset.id);
-    const confirm = document.createElement('button');
-    confirm.type = 'button';
-    confirm.className = 'button button--small button--danger';
-    confirm.dataset.action = 'confirm-delete';
-    confirm.dataset.id = id;
-    confirm.textContent = `Delete ${id} from the disk`;
-    const keep = document.createElement('button');
-    keep.type = 'button';
-    keep.className = 'button button--small button--ghost';
-    keep.dataset.action = 'keep';
-    keep.dataset.id = id;
-    keep.textContent = 'Keep it';
-    button.replaceWith(confirm, keep);
+    const confirm = actionButton('confirm-delete', id, `Delete ${id} from the disk`);
+    confirm.classList.replace('button--ghost', 'button--danger');
+    button.replaceWith(confirm, actionButton('keep', id, 'Keep it'));
     confirm.focus();
   }
 
   /** @param {string} type @param {object} detail */
   #emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
+}
+
+/**
+ * A small button of the dialog: what it does (`data-action`) and to which download or model (`data-id`).
+ * @param {string} action @param {string} id @param {string} text @param {string} [label] its accessible name, when the text alone is not enough
+ */
+function actionButton(action, id, text, label) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'button button--small button--ghost';
+  button.dataset.action = action;
+  button.dataset.id = id;
+  button.textContent = text;
+  if (label) button.setAttribute('aria-label', label);
+  return button;
 }
 
 /** "1.2 GB of 4.1 GB · 35 MB/s · about 2 min left", or how it ended. @param {Pull} pull */
