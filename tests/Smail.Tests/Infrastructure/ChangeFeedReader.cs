@@ -25,13 +25,16 @@ public sealed class ChangeFeedReader : IAsyncDisposable
     }
 
     /// <summary>The next change of <paramref name="type"/> (others are skipped), within a generous bound.</summary>
-    public async Task<JsonElement> NextAsync(string type)
+    public Task<JsonElement> NextAsync(string type) => NextAsync(type, _ => true);
+
+    /// <summary>The next change of <paramref name="type"/> that <paramref name="matches"/> (others are skipped), within a generous bound.</summary>
+    public async Task<JsonElement> NextAsync(string type, Func<JsonElement, bool> matches)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (true)
         {
             var (found, data) = await _changes.Reader.ReadAsync(timeout.Token);
-            if (found == type)
+            if (found == type && matches(data))
             {
                 return data;
             }
