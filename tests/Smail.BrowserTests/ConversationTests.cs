@@ -140,6 +140,32 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
     }
 
     [Fact]
+    public async Task TheThinkingSwitch_ShowsForAThinkingModelOnly_AndOffAnswersWithoutReasoning()
+    {
+        await OpenAsync();
+        var thinking = Page.Locator("#settings-dialog fieldset:has([name='think'])");
+        await Page.ClickAsync("#open-settings");
+        await Assertions.Expect(thinking).ToBeHiddenAsync(); // llama3.2 cannot think
+        await Page.ClickAsync("#settings-dialog button[value='cancel']");
+
+        await Page.SelectOptionAsync("#model", "qwen3:8b");
+        await Page.ClickAsync("#open-settings");
+        await Assertions.Expect(thinking).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("#settings-dialog [name='think']")).ToBeCheckedAsync();
+        await Page.UncheckAsync("#settings-dialog [name='think']");
+        await Page.ClickAsync("#settings-dialog button[value='save']");
+        await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync("Settings saved");
+
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Paris.").WithThinking("The capital of France."));
+        await AskAsync("Capital of France?");
+        await WaitForAnswerAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("Paris.");
+        Assert.False(Host.Emulator.Requests.Chats[^1].Json.GetProperty("think").GetBoolean());
+        await Assertions.Expect(LastAnswer().Locator(".message__thinking")).ToBeHiddenAsync();
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task SystemPromptAndTemperature_AreKeptPerConversation_AndSentToTheModel()
     {
         await OpenAsync();

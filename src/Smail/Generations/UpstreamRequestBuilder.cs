@@ -11,10 +11,24 @@ namespace Smail.Generations;
 /// </summary>
 internal static class UpstreamRequestBuilder
 {
+    /// <summary>
+    /// The conversation's (or the request's) thinking switch among its options: <c>false</c> tells a thinking model to
+    /// answer without reasoning. It is Smail's, not a model option, so it is not passed on among them.
+    /// </summary>
+    public const string ThinkOption = "think";
+
+    /// <param name="canThink">the model has the <c>thinking</c> capability</param>
     public static UpstreamChatRequest Build(
-        Session session, string assistantMessageId, string model, bool think, IReadOnlyDictionary<string, JsonElement>? options,
+        Session session, string assistantMessageId, string model, bool canThink, IReadOnlyDictionary<string, JsonElement>? options,
         AnswerSeed? partial = null)
     {
+        options ??= session.Options;
+        bool? think = canThink ? true : null;
+        if (options is not null && options.TryGetValue(ThinkOption, out var wanted))
+        {
+            think = canThink ? wanted.ValueKind != JsonValueKind.False : null;
+            options = options.Where(o => o.Key != ThinkOption).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
+        }
         var messages = new List<UpstreamMessage>();
         if (!string.IsNullOrWhiteSpace(session.SystemPrompt))
         {
@@ -32,6 +46,6 @@ internal static class UpstreamRequestBuilder
         {
             messages.Add(new UpstreamMessage(MessageRoles.Assistant, partial.Content, partial.Thinking));
         }
-        return new UpstreamChatRequest(model, messages, think, options ?? session.Options);
+        return new UpstreamChatRequest(model, messages, think, options is { Count: > 0 } ? options : null);
     }
 }

@@ -27,10 +27,11 @@ internal interface IChatUpstream
 /// <summary>A message to the model; an assistant message last with <see cref="Thinking"/> or content is continued (prefill).</summary>
 internal sealed record UpstreamMessage(string Role, string Content, string? Thinking = null);
 
+/// <param name="Think">true asks a thinking model to reason, false tells it not to; null says nothing (a model that cannot).</param>
 internal sealed record UpstreamChatRequest(
     string Model,
     IReadOnlyList<UpstreamMessage> Messages,
-    bool Think = false,
+    bool? Think = null,
     IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Options = null);
 
 /// <summary>One line of the answer. The final one (<see cref="Done"/>) carries the stats and may carry text too.</summary>

@@ -51,7 +51,7 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
             request.Model,
             [.. request.Messages.Select(m => new OllamaMessage(m.Role, m.Content, m.Thinking))],
             Stream: true,
-            Think: request.Think ? true : null,
+            request.Think,
             request.Options,
             _options.KeepAlive);
         using var message = new HttpRequestMessage(HttpMethod.Post, "api/chat")

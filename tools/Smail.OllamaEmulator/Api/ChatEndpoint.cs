@@ -51,6 +51,10 @@ internal static class ChatEndpoint
         var script = state.Scripts.TryDequeue(out var queued)
             ? queued.After(request.Prefill)
             : GeneratedAnswer.For(request.LastUserMessage, model, state.Catalog.IsLoaded(model));
+        if (request.ThinkOff)
+        {
+            script = script with { Chunks = [.. script.Chunks.Select(c => c with { Thinking = null }).Where(c => c.Content.Length > 0)] };
+        }
         await ScriptPlayer.PlayAsync(context, script, record, request.Stream, new OllamaWire(request.Model),
             (status, message) => WriteErrorAsync(context, status, message),
             answering: () => state.Catalog.MarkLoaded(model, s_defaultKeepAlive));

@@ -5,6 +5,9 @@ namespace Smail.OllamaEmulator.Api;
 /// <summary>The parts of an /api/chat request the emulator looks at; like Ollama, it ignores unknown fields.</summary>
 internal sealed record ChatRequest(string Model, bool Stream, bool Think, string LastUserMessage)
 {
+    /// <summary>The request said <c>"think": false</c>: a thinking model answers without reasoning.</summary>
+    public bool ThinkOff { get; init; }
+
     /// <summary>The content of a trailing assistant message: the text the model is asked to continue.</summary>
     public string? Prefill { get; init; }
 
@@ -34,6 +37,10 @@ internal sealed record ChatRequest(string Model, bool Stream, bool Think, string
                 prefill = role.ValueKind == JsonValueKind.String && role.GetString() == "assistant" ? text : null;
             }
         }
-        return new ChatRequest(model, stream, think, lastUser) { Prefill = prefill };
+        return new ChatRequest(model, stream, think, lastUser)
+        {
+            Prefill = prefill,
+            ThinkOff = root.TryGetProperty("think", out var off) && off.ValueKind == JsonValueKind.False,
+        };
     }
 }

@@ -270,14 +270,18 @@ $('open-settings').addEventListener('click', async () => {
   const current = controller.session;
   const temperature = current?.options?.temperature;
   const next = await settings.edit({
-    systemPrompt: current?.systemPrompt ?? '', temperature: typeof temperature === 'number' ? temperature : null, answerReading: announcer.answerReading,
-  });
+    systemPrompt: current?.systemPrompt ?? '', temperature: typeof temperature === 'number' ? temperature : null,
+    think: current?.options?.think !== false, answerReading: announcer.answerReading,
+  }, models.canThink(models.selected));
   if (!next) return;
   announcer.answerReading = next.answerReading;
   telemetry.feature('settings');
   const options = { ...(current?.options ?? {}) };
   if (next.temperature === null) delete options.temperature;
   else options.temperature = next.temperature;
+  // Thinking is on unless turned off: only `false` is stored.
+  if (next.think) delete options.think;
+  else options.think = false;
   await controller.updateSettings({ systemPrompt: next.systemPrompt, options }, models.selected);
   toast.show('Settings saved for this conversation.', undefined, 2500);
 });

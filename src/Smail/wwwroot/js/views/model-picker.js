@@ -43,6 +43,9 @@ export class ModelPicker extends EventTarget {
     return this.#upstreams.find((u) => u.name === upstream)?.continues ?? true;
   }
 
+  /** Whether the model reasons before it answers (its `thinking` capability), so the page offers to turn that off. @param {string} id */
+  canThink(id) { return this.#models.find((m) => m.id === id)?.capabilities.includes('thinking') ?? false; }
+
   /**
    * The models as menu entries, grouped by upstream when there are several; a down upstream's entry says why.
    * @param {string} current the model that wrote the answer: marked so

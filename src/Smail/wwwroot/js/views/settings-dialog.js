@@ -1,8 +1,8 @@
 // @ts-check
 
 /**
- * @typedef {{ systemPrompt: string, temperature: number | null, answerReading: 'paragraphs' | 'end' }} ConversationSettings
- *   answerReading is this device's, not the conversation's.
+ * @typedef {{ systemPrompt: string, temperature: number | null, think: boolean, answerReading: 'paragraphs' | 'end' }} ConversationSettings
+ *   think: whether a thinking model reasons before it answers; answerReading is this device's, not the conversation's.
  */
 
 /** The per-conversation settings (system prompt, temperature) and how answers are read aloud here, in a modal `<dialog>`. */
@@ -12,6 +12,7 @@ export class SettingsDialog {
   #temperature;
   #useDefault;
   #value;
+  #think;
 
   /** @param {HTMLDialogElement} dialog */
   constructor(dialog) {
@@ -20,16 +21,21 @@ export class SettingsDialog {
     this.#temperature = /** @type {HTMLInputElement} */ (dialog.querySelector('[name="temperature"]'));
     this.#useDefault = /** @type {HTMLInputElement} */ (dialog.querySelector('[name="defaultTemperature"]'));
     this.#value = /** @type {HTMLOutputElement} */ (dialog.querySelector('output'));
+    this.#think = /** @type {HTMLInputElement} */ (dialog.querySelector('[name="think"]'));
     this.#temperature.addEventListener('input', () => this.#showValue());
     this.#useDefault.addEventListener('change', () => this.#showValue());
   }
 
   /**
-   * Shows the dialog; resolves with the new settings, or null when cancelled.
+   * Shows the dialog; resolves with the new settings, or null when cancelled. The thinking switch shows only for a
+   * model that can think: for the others it would do nothing.
    * @param {ConversationSettings} current
+   * @param {boolean} canThink
    * @returns {Promise<ConversationSettings | null>}
    */
-  edit(current) {
+  edit(current, canThink) {
+    this.#think.checked = current.think;
+    /** @type {HTMLElement} */ (this.#think.closest('fieldset')).hidden = !canThink;
     this.#prompt.value = current.systemPrompt;
     this.#useDefault.checked = current.temperature === null;
     this.#temperature.value = String(current.temperature ?? 0.8);
@@ -42,6 +48,7 @@ export class SettingsDialog {
           ? {
             systemPrompt: this.#prompt.value,
             temperature: this.#useDefault.checked ? null : Number(this.#temperature.value),
+            think: this.#think.checked,
             answerReading: this.#readings().find((radio) => radio.checked)?.value === 'end' ? 'end' : 'paragraphs',
           }
           : null);
