@@ -140,6 +140,34 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
     }
 
     [Fact]
+    public async Task TopPSeedAndContextLength_AreKeptPerConversation_AndSentToTheModel()
+    {
+        await OpenAsync();
+        await Page.ClickAsync("#open-settings");
+        await Page.FillAsync("#settings-dialog [name='topP']", "0.9");
+        await Page.FillAsync("#settings-dialog [name='seed']", "42");
+        await Page.FillAsync("#settings-dialog [name='numCtx']", "8192");
+        await Page.ClickAsync("#settings-dialog button[value='save']");
+        await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync("Settings saved");
+
+        await ChatAsync("Hello", "Hi!");
+
+        var options = Host.Emulator.Requests.Chats[0].Json.GetProperty("options");
+        Assert.Equal(0.9, options.GetProperty("top_p").GetDouble(), 3);
+        Assert.Equal(42, options.GetProperty("seed").GetInt32());
+        Assert.Equal(8192, options.GetProperty("num_ctx").GetInt32());
+        await Page.ReloadAsync();
+        await Page.ClickAsync("#open-settings");
+        await Assertions.Expect(Page.Locator("#settings-dialog [name='seed']")).ToHaveValueAsync("42");
+        await Page.FillAsync("#settings-dialog [name='seed']", "");
+        await Page.ClickAsync("#settings-dialog button[value='save']");
+        await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync("Settings saved");
+        await ChatAsync("Again", "Sure.");
+        Assert.False(Host.Emulator.Requests.Chats[1].Json.GetProperty("options").TryGetProperty("seed", out _));
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task TheThinkingSwitch_ShowsForAThinkingModelOnly_AndOffAnswersWithoutReasoning()
     {
         await OpenAsync();

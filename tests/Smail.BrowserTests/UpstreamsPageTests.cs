@@ -48,6 +48,11 @@ public sealed class UpstreamsPageTests(BrowserFixture browser) : PageTest(browse
     {
         await OpenWithAsync("openai/qwen3:8b");
         await Assertions.Expect(Page.Locator("#model optgroup")).ToHaveCountAsync(2);
+        // An OpenAI-compatible server fixes its context length: the setting is not offered for its models.
+        await Page.ClickAsync("#open-settings");
+        await Assertions.Expect(Page.Locator("#settings-dialog [name='topP']")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("#settings-dialog [name='numCtx']")).ToBeHiddenAsync();
+        await Page.ClickAsync("#settings-dialog button[value='cancel']");
         await Assertions.Expect(Page.Locator("#model optgroup[label='openai'] option[value='openai/qwen3:8b']")).ToHaveCountAsync(1);
         await Assertions.Expect(Page.Locator("#model optgroup[label='ollama'] option[value='ollama/llama3.2:latest']")).ToHaveCountAsync(1);
 

@@ -269,16 +269,22 @@ $('new-chat').addEventListener('click', () => { telemetry.feature('new_chat'); c
 $('open-settings').addEventListener('click', async () => {
   const current = controller.session;
   const temperature = current?.options?.temperature;
+  const option = (/** @type {string} */ name) => (typeof current?.options?.[name] === 'number' ? /** @type {number} */ (current.options[name]) : null);
   const next = await settings.edit({
     systemPrompt: current?.systemPrompt ?? '', temperature: typeof temperature === 'number' ? temperature : null,
+    topP: option('top_p'), seed: option('seed'), numCtx: option('num_ctx'),
     think: current?.options?.think !== false, answerReading: announcer.answerReading,
-  }, models.canThink(models.selected));
+  }, { canThink: models.canThink(models.selected), hasContextLength: models.hasContextLength(models.selected) });
   if (!next) return;
   announcer.answerReading = next.answerReading;
   telemetry.feature('settings');
   const options = { ...(current?.options ?? {}) };
   if (next.temperature === null) delete options.temperature;
   else options.temperature = next.temperature;
+  for (const [name, value] of /** @type {const} */ ([['top_p', next.topP], ['seed', next.seed], ['num_ctx', next.numCtx]])) {
+    if (value === null) delete options[name];
+    else options[name] = value;
+  }
   // Thinking is on unless turned off: only `false` is stored.
   if (next.think) delete options.think;
   else options.think = false;

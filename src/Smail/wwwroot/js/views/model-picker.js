@@ -43,6 +43,12 @@ export class ModelPicker extends EventTarget {
     return this.#upstreams.find((u) => u.name === upstream)?.continues ?? true;
   }
 
+  /** Whether the model's server takes a context length per request (Ollama's num_ctx; others fix theirs). @param {string} id */
+  hasContextLength(id) {
+    const upstream = this.#models.find((m) => m.id === id)?.upstream;
+    return this.#upstreams.find((u) => u.name === upstream)?.type === 'ollama';
+  }
+
   /** Whether the model reasons before it answers (its `thinking` capability), so the page offers to turn that off. @param {string} id */
   canThink(id) { return this.#models.find((m) => m.id === id)?.capabilities.includes('thinking') ?? false; }
 
