@@ -59,6 +59,7 @@ app.MapModelsApi();
 app.MapModelManagementApi();
 app.MapSessionsApi();
 app.MapTransferApi();
+Smail.Presets.PresetsApi.MapPresetsApi(app);
 app.MapMessagesApi();
 app.MapGenerationsApi();
 app.MapMetricsApi();

@@ -44,10 +44,25 @@ internal sealed record ApiToken(string Id, string AccountId, string Name, string
     public DateTimeOffset? LastUsedAt { get; init; }
 }
 
+/// <summary>
+/// A person's named settings for a conversation (system prompt, model, options such as temperature or the thinking
+/// switch). The one marked default fills in what a new conversation is not given.
+/// </summary>
+internal sealed record Preset(string Id, string AccountId, string Name, DateTimeOffset CreatedAt)
+{
+    public string? SystemPrompt { get; init; }
+    public string? Model { get; init; }
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Options { get; init; }
+    public bool IsDefault { get; init; }
+}
+
 /// <summary>The accounts file, <c>accounts.json</c> beside the conversations.</summary>
 internal sealed record AccountsDocument(
     ImmutableList<Account> Accounts, ImmutableList<SignInSession> SignIns, ImmutableList<ApiToken> Tokens)
 {
+    /// <summary>Every account's presets (the person of <c>Auth:Mode=none</c> has the account id <c>local</c>).</summary>
+    public ImmutableList<Preset> Presets { get; init; } = [];
+
     public const int CurrentSchemaVersion = 1;
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -55,7 +70,7 @@ internal sealed record AccountsDocument(
 
     /// <summary>A document as read: a list missing from it (written by hand, or by an older Smail) is an empty one.</summary>
     public static AccountsDocument Complete(AccountsDocument? read) =>
-        read is null ? Empty : read with { Accounts = read.Accounts ?? [], SignIns = read.SignIns ?? [], Tokens = read.Tokens ?? [] };
+        read is null ? Empty : read with { Accounts = read.Accounts ?? [], SignIns = read.SignIns ?? [], Tokens = read.Tokens ?? [], Presets = read.Presets ?? [] };
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -141,6 +141,9 @@ internal sealed class AccountStore : IDisposable
                     document.Accounts.RemoveAll(a => a.Id == id),
                     document.SignIns.RemoveAll(s => s.AccountId == id),
                     document.Tokens.RemoveAll(t => t.AccountId == id))
+                {
+                    Presets = document.Presets.RemoveAll(p => p.AccountId == id),
+                }
                 : document;
         });
         _revocations.Revoke(Revocations.ForAccount(id));
@@ -167,6 +170,24 @@ internal sealed class AccountStore : IDisposable
     {
         await ChangeAsync(document => document with { SignIns = document.SignIns.RemoveAll(s => s.Id == id) });
         _revocations.Revoke(Revocations.ForSignIn(id));
+    }
+
+    /// <summary>The account's presets, oldest first.</summary>
+    public IReadOnlyList<Preset> PresetsOf(string accountId) => [.. Document.Presets.Where(p => p.AccountId == accountId)];
+
+    /// <summary>
+    /// Adds, changes or removes one of an account's presets in one write. A preset made default makes the account's
+    /// others not; <paramref name="change"/> gets the account's presets and returns them changed, or null to refuse.
+    /// </summary>
+    public async Task<IReadOnlyList<Preset>?> ChangePresetsAsync(string accountId, Func<IReadOnlyList<Preset>, IReadOnlyList<Preset>?> change)
+    {
+        IReadOnlyList<Preset>? after = null;
+        await ChangeAsync(document =>
+        {
+            after = change(document.Presets.Where(p => p.AccountId == accountId).ToList());
+            return after is null ? document : document with { Presets = [.. document.Presets.Where(p => p.AccountId != accountId), .. after] };
+        });
+        return after;
     }
 
     public IReadOnlyList<ApiToken> TokensOf(string accountId) => [.. Document.Tokens.Where(t => t.AccountId == accountId)];

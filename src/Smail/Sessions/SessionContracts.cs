@@ -4,7 +4,11 @@ namespace Smail.Sessions;
 
 // What the sessions endpoints accept and return (camelCase JSON).
 
-internal sealed record CreateSessionRequest(string? Title, string? Model, string? SystemPrompt, Dictionary<string, JsonElement>? Options);
+/// <summary>POST: what is not given comes from the preset named (<see cref="PresetId"/>), or else from the person's default preset.</summary>
+internal sealed record CreateSessionRequest(string? Title, string? Model, string? SystemPrompt, Dictionary<string, JsonElement>? Options)
+{
+    public string? PresetId { get; init; }
+}
 
 /// <summary>PATCH: a null field is left as it is; an empty system prompt clears it.</summary>
 internal sealed record UpdateSessionRequest(string? Title, string? Model, string? SystemPrompt, Dictionary<string, JsonElement>? Options);

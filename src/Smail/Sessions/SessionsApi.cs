@@ -32,18 +32,23 @@ internal static class SessionsApi
     }
 
     public static async Task<Results<Created<SessionView>, ProblemHttpResult>> CreateAsync(
-        CreateSessionRequest? request, OwnedSessions store, TimeProvider time, CancellationToken ct)
+        CreateSessionRequest? request, OwnedSessions store, AccountStore accounts, TimeProvider time, CancellationToken ct)
     {
         request ??= new CreateSessionRequest(null, null, null, null);
         if (SessionValidation.Check(request.Title, request.Model, request.SystemPrompt, request.Options) is { } invalid)
         {
             return ApiProblems.Invalid(invalid.Code, invalid.Detail);
         }
-        var now = time.GetUtcNow();
-        var session = new Session(SmailIds.New(), request.Title?.Trim() ?? Session.DefaultTitle, request.Model,
-            NullIfEmpty(request.SystemPrompt), now, now, [])
+        var preset = Presets.PresetsApi.ForNewConversation(accounts, store.User, request.PresetId);
+        if (request.PresetId is not null && preset is null)
         {
-            Options = request.Options,
+            return Presets.PresetsApi.NotFound(request.PresetId);
+        }
+        var now = time.GetUtcNow();
+        var session = new Session(SmailIds.New(), request.Title?.Trim() ?? Session.DefaultTitle, request.Model ?? preset?.Model,
+            NullIfEmpty(request.SystemPrompt) ?? preset?.SystemPrompt, now, now, [])
+        {
+            Options = request.Options ?? preset?.Options,
             TitleSource = request.Title is null ? null : TitleSources.Person,
         };
         session = await store.CreateAsync(session, ct);
