@@ -12,6 +12,7 @@
  * @typedef {{ id: string, title: string, model: string | null, updatedAt: string, messageCount: number,
  *             activeGenerationId: string | null }} SessionSummary
  * @typedef {{ userMessageId: string, assistantMessageId: string, generationId: string, eventsUrl: string }} GenerationAccepted
+ * @typedef {{ id: string, name: string, systemPrompt?: string, model?: string, options?: Record<string, unknown>, isDefault: boolean }} Preset
  * @typedef {{ status: string, upstream: { reachable: boolean, version: string | null, error: string | null },
  *   upstreams: { name: string, type: string, reachable: boolean, version: string | null, error: string | null }[],
  *   store: { path: string, writable: boolean, quarantined: { file: string, movedTo: string, reason: string }[] } }} Health
@@ -113,6 +114,18 @@ export class ApiClient {
   async importConversations(file) {
     return readAnswer(await this.#fetch('/api/sessions/import', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: file }));
   }
+
+  /** The person's presets. @returns {Promise<Preset[]>} */
+  async presets() { return (await this.#json('GET', '/api/presets')).presets; }
+
+  /**
+   * @param {{ name: string, systemPrompt?: string, model?: string, options?: Record<string, unknown>, isDefault?: boolean }} preset
+   * @returns {Promise<Preset>}
+   */
+  createPreset(preset) { return this.#json('POST', '/api/presets', preset); }
+
+  /** @param {string} id */
+  async deletePreset(id) { await this.#json('DELETE', `/api/presets/${encodeURIComponent(id)}`); }
 
   /** Starts (or joins) a model's download; admins only. @param {string} model @returns {Promise<import('./views/models-dialog.js').Pull>} */
   pullModel(model) { return this.#json('POST', '/api/models/pull', { model }); }

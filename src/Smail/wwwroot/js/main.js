@@ -5,6 +5,7 @@ import { ChatController } from './chat-controller.js';
 import { ErrorHandler } from './error-handler.js';
 import { UiStateManager } from './ui-state-manager.js';
 import { ChatView, copyMessage } from './views/chat-view.js';
+import { optionsFrom, settingsFrom } from './conversation-settings.js';
 import { Composer } from './views/composer.js';
 import { Announcer } from './views/announcer.js';
 import { ChangeFeed } from './change-feed.js';
@@ -268,28 +269,29 @@ $('new-chat').addEventListener('click', () => { telemetry.feature('new_chat'); c
 // Settings.
 $('open-settings').addEventListener('click', async () => {
   const current = controller.session;
-  const temperature = current?.options?.temperature;
-  const option = (/** @type {string} */ name) => (typeof current?.options?.[name] === 'number' ? /** @type {number} */ (current.options[name]) : null);
-  const next = await settings.edit({
-    systemPrompt: current?.systemPrompt ?? '', temperature: typeof temperature === 'number' ? temperature : null,
-    topP: option('top_p'), seed: option('seed'), numCtx: option('num_ctx'),
-    think: current?.options?.think !== false, answerReading: announcer.answerReading,
-  }, { canThink: models.canThink(models.selected), hasContextLength: models.hasContextLength(models.selected) });
-  if (!next) return;
-  announcer.answerReading = next.answerReading;
+  const presets = await api.presets().catch(() => []);
+  const choice = await settings.edit(settingsFrom(current), announcer.answerReading,
+    { canThink: models.canThink(models.selected), hasContextLength: models.hasContextLength(models.selected) }, presets, models.selected);
+  if (!choice) return;
+  announcer.answerReading = choice.answerReading;
   telemetry.feature('settings');
-  const options = { ...(current?.options ?? {}) };
-  if (next.temperature === null) delete options.temperature;
-  else options.temperature = next.temperature;
-  for (const [name, value] of /** @type {const} */ ([['top_p', next.topP], ['seed', next.seed], ['num_ctx', next.numCtx]])) {
-    if (value === null) delete options[name];
-    else options[name] = value;
-  }
-  // Thinking is on unless turned off: only `false` is stored.
-  if (next.think) delete options.think;
-  else options.think = false;
-  await controller.updateSettings({ systemPrompt: next.systemPrompt, options }, models.selected);
+  if (choice.model) models.select(choice.model);
+  await controller.updateSettings({ systemPrompt: choice.settings.systemPrompt, options: optionsFrom(choice.settings, current?.options) }, models.selected);
   toast.show('Settings saved for this conversation.', undefined, 2500);
+});
+settings.addEventListener('save-preset', async (e) => {
+  const { name, isDefault, settings: chosen, model } = /** @type {CustomEvent} */ (e).detail;
+  try {
+    await api.createPreset({ name, isDefault, systemPrompt: chosen.systemPrompt, model, options: optionsFrom(chosen) });
+    settings.showPresets(await api.presets());
+    toast.show(`Preset “${name}” saved${isDefault ? ': new chats start with it' : ''}.`, undefined, 3000);
+  } catch (error) {
+    toast.show(`Cannot save the preset: ${errors.classify(error).message}`, undefined, 8000);
+  }
+});
+settings.addEventListener('delete-preset', async (e) => {
+  await api.deletePreset(/** @type {CustomEvent} */ (e).detail.id).catch(() => {});
+  settings.showPresets(await api.presets());
 });
 
 // Phone layout: the sidebar slides over the conversation.
