@@ -37,14 +37,16 @@ internal static class TelemetryServiceCollectionExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0))
-            .WithTracing(tracing => tracing
-                .AddSource(SmailMetrics.MeterName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation());
+                .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.UseOtlpExporter();
+            // Traces only when there is somewhere to send them: without an exporter, every request's and every
+            // upstream call's activities would be made, filled in and dropped.
+            otel.WithTracing(tracing => tracing
+                    .AddSource(SmailMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
 
         // The page reports a little now and then; more than this from one address is not a page.
