@@ -40,6 +40,21 @@ public abstract class OllamaClientTest(IDictionary<string, string?>? settings = 
         _scope?.Dispose();
         await Emulator.DisposeAsync();
     }
+
+    /// <summary>"Hello" to <paramref name="model"/>; <paramref name="think"/> as the request's thinking switch (null: not said).</summary>
+    internal static UpstreamChatRequest Hello(string model = "llama3.2", bool? think = null) =>
+        new(model, [new UpstreamMessage("user", "Hello")], think);
+
+    /// <summary>Every chunk of one answer, in order (into <paramref name="into"/> as they come, when given).</summary>
+    internal async Task<List<UpstreamChunk>> CollectAsync(UpstreamChatRequest request, List<UpstreamChunk>? into = null)
+    {
+        var chunks = into ?? [];
+        await foreach (var chunk in Client.StreamChatAsync(request, CancellationToken.None))
+        {
+            chunks.Add(chunk);
+        }
+        return chunks;
+    }
 }
 
 /// <summary>

@@ -4,25 +4,9 @@ using Smail.Tests.Infrastructure;
 
 namespace Smail.Tests.Ollama;
 
-public sealed class OllamaClientStreamingTests() : OllamaClientTest(new Dictionary<string, string?>
+/// <summary>The client's reading of Ollama's stream and statuses, with production's time limits (a loaded machine is no stall).</summary>
+public sealed class OllamaClientStreamingTests : OllamaClientTest
 {
-    ["Ollama:IdleTimeout"] = "00:00:00.500",
-    ["Ollama:FirstByteTimeout"] = "00:00:03",
-})
-{
-    private static UpstreamChatRequest Hello(string model = "llama3.2", bool think = false) =>
-        new(model, [new UpstreamMessage("user", "Hello")], think);
-
-    private async Task<List<UpstreamChunk>> CollectAsync(UpstreamChatRequest request, List<UpstreamChunk>? into = null)
-    {
-        var chunks = into ?? [];
-        await foreach (var chunk in Client.StreamChatAsync(request, CancellationToken.None))
-        {
-            chunks.Add(chunk);
-        }
-        return chunks;
-    }
-
     [Fact]
     public async Task StreamChat_YieldsEveryChunkInOrder_ThenTheFinalChunkWithOllamasStats()
     {
@@ -134,7 +118,19 @@ public sealed class OllamaClientStreamingTests() : OllamaClientTest(new Dictiona
         Assert.Equal(UpstreamErrorKind.ConnectionLost, error.Kind);
         Assert.Equal(2, received.Count);
     }
+}
 
+/// <summary>
+/// The client's time limits, set short so the tests can reach them: silence mid-answer longer than the idle timeout is
+/// a stall, and no headers within the first-byte timeout is a timeout. Other tests keep production's limits, so a
+/// busy machine cannot turn their answers into timeouts.
+/// </summary>
+public sealed class OllamaClientTimeoutTests() : OllamaClientTest(new Dictionary<string, string?>
+{
+    ["Ollama:IdleTimeout"] = "00:00:00.500",
+    ["Ollama:FirstByteTimeout"] = "00:00:05",
+})
+{
     [Fact]
     public async Task StreamChat_AStallLongerThanTheIdleTimeout_IsAStalledError_AndHangsUpOnOllama()
     {
