@@ -44,11 +44,13 @@ public sealed class InstallableTests(BrowserFixture browser) : PageTest(browser)
     public async Task Offline_ThePageOpensFromItsCopy_SaysItIsOffline_AndKeptNoApiAnswer_ThenCatchesUpOnline()
     {
         await OpenAsync();
-        // The service worker controls the page and holds what the page loaded.
+        // The service worker controls the page and holds what the page loaded; a reload online then comes through it.
         await Page.WaitForFunctionAsync("""
             async () => !!navigator.serviceWorker.controller
               && !!(await (await caches.open('smail-shell-v1')).match('/js/main.js'))
             """, null, new() { PollingInterval = 100 });
+        Assert.True((await Page.ReloadAsync())!.FromServiceWorker);
+        await Assertions.Expect(Page.Locator("#model option[value='llama3.2:latest']")).ToHaveCountAsync(1);
 
         await Context.SetOfflineAsync(true);
         var reload = await Page.ReloadAsync();

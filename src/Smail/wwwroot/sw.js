@@ -43,8 +43,9 @@ sw.addEventListener('fetch', (event) => {
       }
       return response;
     } catch (offline) {
-      const cached = await caches.match(event.request, { ignoreSearch: event.request.mode === 'navigate' })
-        ?? (event.request.mode === 'navigate' ? await caches.match('/') : undefined);
+      // Vary is ignored: the copy was fetched with other headers than this request (a navigation's Accept, say).
+      const cached = await caches.match(event.request, { ignoreSearch: event.request.mode === 'navigate', ignoreVary: true })
+        ?? (event.request.mode === 'navigate' ? await caches.match('/', { ignoreVary: true }) : undefined);
       if (cached) return cached;
       throw offline;
     }
