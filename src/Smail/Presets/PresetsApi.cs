@@ -33,8 +33,8 @@ internal static class PresetsApi
         }
         var preset = new Preset(SmailIds.New(), user.Id, request.Name!.Trim(), time.GetUtcNow())
         {
-            SystemPrompt = NullIfEmpty(request.SystemPrompt),
-            Model = NullIfEmpty(request.Model),
+            SystemPrompt = SessionsApi.NullIfEmpty(request.SystemPrompt),
+            Model = SessionsApi.NullIfEmpty(request.Model),
             Options = request.Options,
             IsDefault = request.IsDefault == true,
         };
@@ -61,8 +61,8 @@ internal static class PresetsApi
             changed = before with
             {
                 Name = request.Name?.Trim() ?? before.Name,
-                SystemPrompt = request.SystemPrompt is null ? before.SystemPrompt : NullIfEmpty(request.SystemPrompt),
-                Model = request.Model is null ? before.Model : NullIfEmpty(request.Model),
+                SystemPrompt = request.SystemPrompt is null ? before.SystemPrompt : SessionsApi.NullIfEmpty(request.SystemPrompt),
+                Model = request.Model is null ? before.Model : SessionsApi.NullIfEmpty(request.Model),
                 Options = request.Options ?? before.Options,
                 IsDefault = request.IsDefault ?? before.IsDefault,
             };
@@ -101,6 +101,4 @@ internal static class PresetsApi
             ? ApiProblems.Invalid(invalid.Code, invalid.Detail)
             : null;
     }
-
-    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

@@ -109,5 +109,6 @@ internal static class SessionsApi
         return await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : ApiProblems.SessionNotFound(id);
     }
 
-    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+    /// <summary>A text field as stored: blank means none.</summary>
+    internal static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

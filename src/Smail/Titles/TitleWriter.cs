@@ -46,6 +46,8 @@ internal sealed partial class TitleWriter(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         timeout.CancelAfter(options.Value.Timeout);
         Session? session = null;
+        // The conversation as stored once the title was written or refused; null when it must be read again.
+        Session? stored = null;
         try
         {
             session = await store.GetAsync(sessionId, timeout.Token);
@@ -63,7 +65,7 @@ internal sealed partial class TitleWriter(
                 ? current with { Title = written, TitleSource = TitleSources.Model }
                 : current, CancellationToken.None);
             LogTitleWritten(sessionId, kept?.Title == written);
-            session = kept ?? session;
+            stored = kept;
         }
         catch (Exception ex) when (ex is UpstreamException or OperationCanceledException or StorageException or Polly.CircuitBreaker.BrokenCircuitException)
         {
@@ -74,7 +76,7 @@ internal sealed partial class TitleWriter(
             // The pages saw the title being written: they end on the one the conversation keeps, whatever happened.
             if (session is not null)
             {
-                var stored = await store.GetAsync(sessionId, CancellationToken.None).ConfigureAwait(false) ?? session;
+                stored ??= await store.GetAsync(sessionId, CancellationToken.None).ConfigureAwait(false) ?? session;
                 feed.TitleWritten(new TitleChange(sessionId, stored.Title, Done: true), stored.OwnerId);
             }
         }
