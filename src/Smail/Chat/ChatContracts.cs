@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace Smail.Chat;
 
-internal sealed record SendMessageRequest(string? Content, string? Model, Dictionary<string, JsonElement>? Options);
+/// <summary><see cref="ParentId"/>: the answer the message follows; by default the last message the conversation shows.</summary>
+internal sealed record SendMessageRequest(string? Content, string? Model, Dictionary<string, JsonElement>? Options)
+{
+    public string? ParentId { get; init; }
+}
 
 internal sealed record RegenerateRequest(string? Model, Dictionary<string, JsonElement>? Options);
 

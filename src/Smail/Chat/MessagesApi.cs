@@ -20,7 +20,7 @@ internal static class MessagesApi
         group.MapPost("/{messageId}/regenerate", RegenerateAsync).StartsAnAnswer();
         group.MapPost("/{messageId}/edit", EditAsync).StartsAnAnswer();
         group.MapPost("/{messageId}/continue", ContinueAsync).StartsAnAnswer();
-        group.MapPost("/{messageId}/undo-edit", UndoEditApi.UndoEditAsync);
+        group.MapPost("/{messageId}/select", BranchesApi.SelectAsync);
 
         return group;
     }
@@ -31,8 +31,8 @@ internal static class MessagesApi
         Counted(AskAsync(id, request, editFrom: null, store, generations, runner, options.Value, time, ct), metrics, Features.MessageSent);
 
     /// <summary>
-    /// Edits an earlier message of the person's and asks again: the conversation continues from the edited
-    /// message, and what came after it is replaced by the new answer.
+    /// Edits an earlier message of the person's and asks again: the edited text is a new version of that message, with
+    /// its own answer, beside the old one, which stays with everything after it.
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> EditAsync(
         string id, string messageId, SendMessageRequest request, OwnedSessions store, GenerationRegistry generations,
@@ -56,11 +56,35 @@ internal static class MessagesApi
         {
             return ApiProblems.SessionNotFound(id);
         }
-        if (editFrom is not null && session.FindMessage(editFrom) is not { Role: MessageRoles.User })
+        var tree = new ConversationTree(session);
+        string? parentId;
+        if (editFrom is not null)
         {
-            return session.FindMessage(editFrom) is null
-                ? ApiProblems.MessageNotFound(editFrom)
-                : ApiProblems.Invalid("not_a_user_message", "Only your own messages can be edited.");
+            if (tree.Find(editFrom) is not { } edited)
+            {
+                return ApiProblems.MessageNotFound(editFrom);
+            }
+            if (edited.Role != MessageRoles.User)
+            {
+                return ApiProblems.Invalid("not_a_user_message", "Only your own messages can be edited.");
+            }
+            parentId = tree.ParentOf(editFrom)?.Id;
+        }
+        else if (request.ParentId is { } chosen)
+        {
+            if (tree.Find(chosen) is not { } parent)
+            {
+                return ApiProblems.MessageNotFound(chosen);
+            }
+            if (parent.Role != MessageRoles.Assistant)
+            {
+                return ApiProblems.Invalid("invalid_parent", "A message can only follow an answer: parentId must name an assistant message.");
+            }
+            parentId = chosen;
+        }
+        else
+        {
+            parentId = tree.Leaf?.Id;
         }
         var model = request.Model ?? session.Model ?? options.DefaultModel;
         if (string.IsNullOrEmpty(model))
@@ -69,14 +93,14 @@ internal static class MessagesApi
         }
 
         var now = time.GetUtcNow();
-        var user = new ChatMessage(SmailIds.New(), MessageRoles.User, request.Content!, MessageStatus.Complete, now);
-        var assistant = new ChatMessage(SmailIds.New(), MessageRoles.Assistant, "", MessageStatus.Streaming, now) { Model = model };
+        var user = new ChatMessage(SmailIds.New(), MessageRoles.User, request.Content!, MessageStatus.Complete, now) { ParentId = parentId };
+        var assistant = new ChatMessage(SmailIds.New(), MessageRoles.Assistant, "", MessageStatus.Streaming, now) { Model = model, ParentId = user.Id };
         var begun = await generations.TryBeginAsync(session, assistant.Id, model, GenerationKind.New);
         if (begun.Started is not { } generation)
         {
             return ApiProblems.GenerationInProgress(begun.RunningId!);
         }
-        if (await runner.StartAsync(generation, new NewTurn(user, assistant, editFrom), request.Options) is null)
+        if (await runner.StartAsync(generation, new NewTurn(user, assistant), request.Options) is null)
         {
             return ApiProblems.SessionNotFound(id);
         }
@@ -85,26 +109,26 @@ internal static class MessagesApi
     }
 
     /// <summary>
-    /// Writes the latest answer again, from the same conversation up to it. The stored answer stays as it
-    /// was until the new one starts streaming, so a failed or stopped retry loses nothing.
+    /// Writes an answer again, from the conversation up to it: a new version beside it, which the conversation then
+    /// shows. The old version stays, so a failed or stopped retry loses nothing.
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> RegenerateAsync(
         string id, string messageId, RegenerateRequest? request, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
-        Counted(AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, upstreams, options.Value, ct), metrics, Features.Regenerate);
+        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, SmailMetrics metrics, TimeProvider time, CancellationToken ct) =>
+        Counted(AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, upstreams, options.Value, time, ct), metrics, Features.Regenerate);
 
     /// <summary>
-    /// Continues the latest answer where it ended (interrupted, stopped, failed or cut at the length limit):
+    /// Continues the answer the conversation shows last where it ended (interrupted, stopped, failed or cut at the length limit):
     /// the model is given the text so far and writes on from there.
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> ContinueAsync(
         string id, string messageId, RegenerateRequest? request, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, SmailMetrics metrics, CancellationToken ct) =>
-        Counted(AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, upstreams, options.Value, ct), metrics, Features.Continue);
+        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, SmailMetrics metrics, TimeProvider time, CancellationToken ct) =>
+        Counted(AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, upstreams, options.Value, time, ct), metrics, Features.Continue);
 
     private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AnswerAgainAsync(
         string id, string messageId, RegenerateRequest? request, bool continuing, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, RoutingUpstream upstreams, GenerationOptions options, CancellationToken ct)
+        GenerationRunner runner, RoutingUpstream upstreams, GenerationOptions options, TimeProvider time, CancellationToken ct)
     {
         request ??= new RegenerateRequest(null, null);
         if (SessionValidation.Check(null, request.Model, null, request.Options) is { } invalid)
@@ -116,14 +140,19 @@ internal static class MessagesApi
         {
             return ApiProblems.SessionNotFound(id);
         }
-        var answer = session.FindMessage(messageId);
+        var tree = new ConversationTree(session);
+        var answer = tree.Find(messageId);
         if (answer is null)
         {
             return ApiProblems.MessageNotFound(messageId);
         }
-        if (answer.Role != MessageRoles.Assistant || session.Messages[^1].Id != answer.Id)
+        if (answer.Role != MessageRoles.Assistant || tree.ParentOf(answer.Id) is not { } question)
         {
-            return ApiProblems.Invalid("not_latest_answer", "Only the latest answer can be regenerated or continued. Edit and resend an earlier message instead.");
+            return ApiProblems.Invalid("not_an_answer", "Only an answer can be regenerated or continued.");
+        }
+        if (continuing && tree.Leaf?.Id != answer.Id)
+        {
+            return ApiProblems.Invalid("not_latest_answer", "Only the last answer shown can be continued. Regenerate this one instead.");
         }
         if (continuing && answer.Content.Length == 0 && string.IsNullOrEmpty(answer.Thinking))
         {
@@ -141,18 +170,21 @@ internal static class MessagesApi
         }
         var seed = continuing ? new AnswerSeed(answer.Content, answer.Thinking) : null;
         var kind = continuing ? GenerationKind.Continue : GenerationKind.Regenerate;
-        var begun = await generations.TryBeginAsync(session, answer.Id, model, kind, seed);
+        // A regeneration writes a new version: a placeholder beside the answer, under the same question.
+        var version = continuing ? null : new NewTurn(null,
+            new ChatMessage(SmailIds.New(), MessageRoles.Assistant, "", MessageStatus.Streaming, time.GetUtcNow()) { Model = model, ParentId = question.Id });
+        var written = version?.Answer.Id ?? answer.Id;
+        var begun = await generations.TryBeginAsync(session, written, model, kind, seed);
         if (begun.Started is not { } generation)
         {
             return ApiProblems.GenerationInProgress(begun.RunningId!);
         }
-        if (await runner.StartAsync(generation, null, request.Options) is null)
+        if (await runner.StartAsync(generation, version, request.Options) is null)
         {
             return ApiProblems.SessionNotFound(id);
         }
-        var question = session.Messages.LastOrDefault(m => m.Role == MessageRoles.User);
         var eventsUrl = $"/api/generations/{generation.Id}/events";
-        return TypedResults.Accepted(eventsUrl, new GenerationAccepted(question?.Id ?? "", answer.Id, generation.Id, eventsUrl));
+        return TypedResults.Accepted(eventsUrl, new GenerationAccepted(question.Id, written, generation.Id, eventsUrl));
     }
 
     /// <summary>Counts a feature once its request was accepted; refused requests are not use.</summary>

@@ -190,11 +190,6 @@ internal sealed partial class GenerationRunner(
     /// <summary>Stores the answer as it ended, in memory and in the journal; false when the journal refused the write.</summary>
     private async Task<bool> StoreAsync(Generation generation, GenerationEnding ending, MessageStats stats)
     {
-        if (generation.Kind == GenerationKind.Regenerate && !generation.HasText)
-        {
-            // A regeneration that never produced a token leaves the previous answer untouched.
-            return true;
-        }
         ChatMessage? stored = null;
         await store.StageAsync(generation.SessionId, session =>
         {

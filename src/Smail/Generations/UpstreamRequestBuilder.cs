@@ -34,7 +34,7 @@ internal static class UpstreamRequestBuilder
         {
             messages.Add(new UpstreamMessage(MessageRoles.System, session.SystemPrompt));
         }
-        foreach (var message in session.Messages.TakeWhile(m => m.Id != assistantMessageId))
+        foreach (var message in new ConversationTree(session).Before(assistantMessageId))
         {
             // Failed or empty answers are not context the model should build on.
             if (message.Content.Length > 0 && message.Status != MessageStatus.Error)

@@ -64,9 +64,9 @@ internal sealed partial class JournalReplay(
         {
             session = begin.Turn?.ApplyTo(session) ?? session;
             if (session.FindMessage(messageId) is not { } stored
-                || (begin.Kind == GenerationKind.Regenerate && content.Length == 0 && thinking.Length == 0))
+                || (begin.Kind == GenerationKind.Regenerate && begin.Turn is null && content.Length == 0 && thinking.Length == 0))
             {
-                // A regeneration that wrote nothing leaves the answer it would have replaced.
+                // A regeneration from before branching (it wrote over the answer) that wrote nothing leaves that answer.
                 return session;
             }
             if (begin.Kind == GenerationKind.Continue && restart is null)

@@ -147,7 +147,7 @@ internal static class Features
     public const string Stop = "stop";
     public const string Regenerate = "regenerate";
     public const string Edit = "edit";
-    public const string UndoEdit = "undo_edit";
+    public const string BranchSelected = "branch_selected";
     public const string Continue = "continue";
     public const string Resume = "resume";
     public const string LongPoll = "long_poll";

@@ -1,12 +1,13 @@
 namespace Smail.Sessions;
 
 /// <summary>
-/// A message sent and the placeholder of its answer, as one change to a conversation. With <see cref="EditFrom"/>
-/// it replaces that earlier message and everything after it, keeping them in <see cref="Session.Replaced"/> for
-/// Undo. The send applies it, and so does the journal's replay after a crash: one definition, so both give the
-/// same conversation.
+/// A new answer's placeholder, after the message it answers (<see cref="Question"/>, sent with it), or as another
+/// version of an answer (no question: a regeneration). The messages name their parents, so a turn after an earlier
+/// message (an edit) is a new branch beside what was there, which stays. The answer becomes the message the
+/// conversation shows last. The send applies it, and so does the journal's replay after a crash: one definition, so
+/// both give the same conversation.
 /// </summary>
-internal sealed record NewTurn(ChatMessage Question, ChatMessage Answer, string? EditFrom)
+internal sealed record NewTurn(ChatMessage? Question, ChatMessage Answer)
 {
     private const int TitleLength = 60;
 
@@ -16,14 +17,14 @@ internal sealed record NewTurn(ChatMessage Question, ChatMessage Answer, string?
         {
             return session;
         }
-        var kept = EditFrom is null ? session.Messages : [.. session.Messages.TakeWhile(m => m.Id != EditFrom)];
+        session = session.Linked();
+        var first = session.Messages.IsEmpty && Question is not null;
         return session with
         {
-            // Only the latest edit can be undone, and only until the conversation goes on.
-            Replaced = EditFrom is null ? null : new ReplacedTurns(Question.Id, session.Messages.RemoveRange(0, kept.Count)),
             Model = Answer.Model ?? session.Model,
-            Title = session.Title == Session.DefaultTitle && kept.IsEmpty ? TitleFrom(Question.Content) : session.Title,
-            Messages = kept.Add(Question).Add(Answer),
+            Title = session.Title == Session.DefaultTitle && first ? TitleFrom(Question!.Content) : session.Title,
+            Messages = Question is null ? session.Messages.Add(Answer) : session.Messages.Add(Question).Add(Answer),
+            CurrentId = Answer.Id,
             UpdatedAt = Answer.CreatedAt,
         };
     }

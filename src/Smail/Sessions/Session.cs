@@ -32,8 +32,8 @@ internal sealed record Session(
     [JsonPropertyOrder(-4)]
     public string? OwnerId { get; init; }
 
-    /// <summary>Bumped when the file format changes; readers ignore fields they do not know.</summary>
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>Bumped when the file format changes; readers ignore fields they do not know. 2: messages name their parent.</summary>
+    public const int CurrentSchemaVersion = 2;
     public const string DefaultTitle = "New chat";
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -47,21 +47,51 @@ internal sealed record Session(
     /// <summary>Per-conversation model options (temperature, …), passed to the model as they are.</summary>
     public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Options { get; init; }
 
-    /// <summary>What the latest edit replaced, kept so that it can be undone until the next message is sent.</summary>
+    /// <summary>
+    /// The message the conversation shows last (<see cref="ConversationTree.Path"/>); null means the last one stored, as in
+    /// every conversation from before branching.
+    /// </summary>
+    public string? CurrentId { get; init; }
+
+    /// <summary>
+    /// Read from conversations stored before branching, and never written again: what an edit replaced, kept for its
+    /// undo. <see cref="Linked"/> turns it into the branch it was.
+    /// </summary>
     public ReplacedTurns? Replaced { get; init; }
 
     public ChatMessage? FindMessage(string messageId) => Messages.Find(m => m.Id == messageId);
 
-    /// <summary>Whether the edit that sent <paramref name="questionId"/> is the latest, and its message still here.</summary>
-    public bool CanUndoEdit(string questionId) => Replaced?.By == questionId && FindMessage(questionId) is not null;
-
     /// <summary>
-    /// Puts back what the edit that sent <paramref name="questionId"/> replaced, in place of that message and
-    /// everything after it; null when that edit cannot be undone (<see cref="CanUndoEdit"/>).
+    /// The conversation with every message's parent named. One stored before branching (no message names one) was a
+    /// single path, and the messages its last edit replaced become the other version of the edited message, so no
+    /// version is lost; one that names parents is returned as it is.
     /// </summary>
-    public Session? UndoEdit(string questionId) => CanUndoEdit(questionId)
-        ? this with { Messages = [.. Messages.TakeWhile(m => m.Id != questionId), .. Replaced!.Messages], Replaced = null }
-        : null;
+    public Session Linked()
+    {
+        if (Messages.Count == 0 && Replaced is null || Messages.Exists(m => m.ParentId is not null))
+        {
+            return this;
+        }
+        var linked = ImmutableList.CreateBuilder<ChatMessage>();
+        string? previous = null;
+        foreach (var message in Messages)
+        {
+            linked.Add(message with { ParentId = previous });
+            previous = message.Id;
+        }
+        if (Replaced is { Messages.Count: > 0 } replaced && linked.FindIndex(m => m.Id == replaced.By) is var by and >= 0)
+        {
+            // Before the message that replaced them, so the versions of the turn stay oldest first.
+            previous = linked[by].ParentId;
+            linked.InsertRange(by, replaced.Messages.Select(message =>
+            {
+                var branch = message with { ParentId = previous };
+                previous = message.Id;
+                return branch;
+            }));
+        }
+        return this with { Messages = linked.ToImmutable(), Replaced = null, CurrentId = CurrentId ?? Messages.LastOrDefault()?.Id, SchemaVersion = CurrentSchemaVersion };
+    }
 
     public Session ReplaceMessage(ChatMessage message, DateTimeOffset now) => this with
     {
@@ -96,6 +126,9 @@ internal static class MessageStatus
 
 internal sealed record ChatMessage(string Id, string Role, string Content, string Status, DateTimeOffset CreatedAt)
 {
+    /// <summary>The message this one answers or follows; null for a first message (<see cref="ConversationTree"/>).</summary>
+    public string? ParentId { get; init; }
+
     public string? Thinking { get; init; }
     public string? Model { get; init; }
     public MessageStats? Stats { get; init; }
@@ -108,7 +141,7 @@ internal sealed record ChatMessage(string Id, string Role, string Content, strin
     public string? DoneReason { get; init; }
 }
 
-/// <summary>The messages an edit replaced (the edited message and all after it), and the message sent in their place.</summary>
+/// <summary>Before branching: the messages an edit replaced (the edited message and all after it), and the message sent in their place.</summary>
 internal sealed record ReplacedTurns(string By, ImmutableList<ChatMessage> Messages);
 
 internal sealed record MessageStats(int PromptTokens, int OutputTokens, long TtftMs, long DurationMs, double TokensPerSecond);

@@ -26,17 +26,20 @@ internal sealed record SessionView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     string? ActiveGenerationId,
-    IReadOnlyList<ChatMessage> Messages)
+    IReadOnlyList<ChatMessage> Messages,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Siblings)
 {
     /// <summary>
-    /// The stored conversation, with the running answer (if any) as far as listeners have seen it. A running
+    /// The path the conversation shows (<see cref="ConversationTree.Path"/>), and for each of its messages that has other
+    /// versions, the ids of them all, oldest first (<see cref="Siblings"/>). With the running answer (if any) as far as listeners have seen it. A running
     /// generation counts only once its answer is in the conversation (between claiming the conversation and staging the
     /// turn, a reader would otherwise be told to follow an answer that has no message yet), and only until it ends.
     /// </summary>
     public static SessionView From(Session session, Generations.Generation? running)
     {
-        var messages = session.Messages;
-        var answer = running is null || running.IsFinished ? null : session.FindMessage(running.AssistantMessageId);
+        var tree = new ConversationTree(session);
+        var messages = tree.Path;
+        var answer = running is null || running.IsFinished ? null : messages.FirstOrDefault(m => m.Id == running.AssistantMessageId);
         if (answer is null)
         {
             // Not running after all, or ended: its end is stored before anyone hears of it, so the store has it whole.
@@ -44,9 +47,17 @@ internal sealed record SessionView(
         }
         else if (running!.TextSoFar() is { HasText: true } live)
         {
-            messages = messages.Replace(answer, answer with { Content = live.Content, Thinking = live.Thinking, Status = MessageStatus.Streaming });
+            messages = [.. messages.Select(m => m == answer ? answer with { Content = live.Content, Thinking = live.Thinking, Status = MessageStatus.Streaming } : m)];
+        }
+        var siblings = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var message in messages)
+        {
+            if (tree.SiblingsOf(message.Id) is { Count: > 1 } versions)
+            {
+                siblings[message.Id] = [.. versions.Select(v => v.Id)];
+            }
         }
         return new(session.Id, session.Title, session.Model, session.SystemPrompt, session.Options,
-            session.CreatedAt, session.UpdatedAt, running?.Id, messages);
+            session.CreatedAt, session.UpdatedAt, running?.Id, messages, siblings);
     }
 }

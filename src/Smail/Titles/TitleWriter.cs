@@ -39,7 +39,7 @@ internal sealed partial class TitleWriter(
 
     /// <summary>A conversation whose one question has its complete answer, and whose title nobody has chosen yet.</summary>
     public static bool NeedsTitle(Session session) =>
-        session.TitleSource is null && session.Messages.Count == 2 && session.Messages[1] is { Role: MessageRoles.Assistant, Status: MessageStatus.Complete, Content.Length: > 0 };
+        session.TitleSource is null && new ConversationTree(session).Path is [_, { Role: MessageRoles.Assistant, Status: MessageStatus.Complete, Content.Length: > 0 }];
 
     private async Task WriteAsync(string sessionId)
     {
@@ -84,8 +84,7 @@ internal sealed partial class TitleWriter(
 
     private async Task<string> StreamTitleAsync(Session session, CancellationToken cancellationToken)
     {
-        var question = session.Messages[0];
-        var answer = session.Messages[1];
+        var (question, answer) = new ConversationTree(session).Path is [var q, var a] ? (q, a) : throw new OperationCanceledException("The conversation went on.");
         var model = options.Value.Model ?? answer.Model ?? session.Model ?? throw new OperationCanceledException("The conversation names no model.");
         var request = new UpstreamChatRequest(model,
         [

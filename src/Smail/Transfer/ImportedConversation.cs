@@ -12,11 +12,15 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
 {
     public IReadOnlyDictionary<string, JsonElement>? Options { get; init; }
 
+    /// <summary>The position in <see cref="Messages"/> of the message the conversation showed last; null for the last one.</summary>
+    public int? Current { get; init; }
+
     public const string UntitledTitle = "Imported chat";
 
     /// <summary>
     /// The conversation as Smail stores it, new ids and all; <see cref="ImportRefused"/> names the conversation and what is
-    /// wrong with it. Messages in a row from one side are joined, so the turns alternate as Smail's always do.
+    /// wrong with it. Branches stay branches (<see cref="ImportedMessage.Parent"/>). A message that is the only one after
+    /// a message from the same side is joined to it, so the turns alternate as Smail's always do.
     /// </summary>
     public Session ToSession(int position, ImportLimits limits, DateTimeOffset now)
     {
@@ -36,8 +40,26 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
         }
         var createdAt = Plausible(CreatedAt, now) ?? Plausible(Messages.Count > 0 ? Messages[0].CreatedAt : null, now) ?? now;
         var messages = ImmutableList.CreateBuilder<ChatMessage>();
-        foreach (var message in Messages)
+        // Where each imported message went: a message of its own, or the one it was joined to.
+        var stored = new int[Messages.Count];
+        var linear = !Messages.Any(m => m.Parent is not null);
+        var parents = new int?[Messages.Count];
+        var children = new int[Messages.Count];
+        for (var i = 0; i < Messages.Count; i++)
         {
+            parents[i] = linear ? (i > 0 ? i - 1 : null) : Messages[i].Parent;
+            if (parents[i] is { } parent && (parent < 0 || parent >= i))
+            {
+                throw new ImportRefused($"{Which()} has a message whose parent does not come before it.");
+            }
+            if (parents[i] is { } p)
+            {
+                children[p]++;
+            }
+        }
+        for (var i = 0; i < Messages.Count; i++)
+        {
+            var message = Messages[i];
             if (message.Role is not (MessageRoles.User or MessageRoles.Assistant))
             {
                 throw new ImportRefused($"{Which()} has a message from “{message.Role}”; only user and assistant messages can be imported.");
@@ -46,19 +68,23 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
             {
                 throw new ImportRefused($"{Which()} has a message of more than {limits.MaxMessageCharacters} characters.");
             }
-            var at = Plausible(message.CreatedAt, now) ?? (messages.Count > 0 ? messages[^1].CreatedAt : createdAt);
-            if (messages.Count > 0 && messages[^1].Role == message.Role)
+            var parentAt = parents[i] is { } parentIndex ? stored[parentIndex] : (int?)null;
+            var at = Plausible(message.CreatedAt, now) ?? (parentAt is { } p ? messages[p].CreatedAt : createdAt);
+            if (parentAt is { } joined && messages[joined].Role == message.Role && children[parents[i]!.Value] == 1)
             {
-                var previous = messages[^1];
-                messages[^1] = previous with
+                stored[i] = joined;
+                var previous = messages[joined];
+                messages[joined] = previous with
                 {
                     Content = string.Join("\n\n", new[] { previous.Content, message.Content }.Where(c => c.Length > 0)),
                     Thinking = string.Join("\n\n", new[] { previous.Thinking, message.Thinking }.Where(t => !string.IsNullOrEmpty(t))) is { Length: > 0 } thinking ? thinking : null,
                 };
                 continue;
             }
+            stored[i] = messages.Count;
             messages.Add(new ChatMessage(SmailIds.New(), message.Role, message.Content, StatusOf(message), at)
             {
+                ParentId = parentAt is { } parentOf ? messages[parentOf].Id : null,
                 Thinking = string.IsNullOrEmpty(message.Thinking) ? null : message.Thinking,
                 Model = message.Role == MessageRoles.Assistant && message.Model is { } m && SessionValidation.IsModelName(m) ? m : null,
                 Stats = message.Stats,
@@ -69,6 +95,7 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
         var updatedAt = Plausible(UpdatedAt, now) is { } updated && updated >= createdAt ? updated : messages.Count > 0 ? messages[^1].CreatedAt : createdAt;
         return new Session(SmailIds.New(), title, model, systemPrompt, createdAt, updatedAt, messages.ToImmutable())
         {
+            CurrentId = Current is { } current && current >= 0 && current < Messages.Count ? messages[stored[current]].Id : null,
             Options = Options,
             TitleSource = TitleSources.Imported,
         };
@@ -90,6 +117,9 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
 
 internal sealed record ImportedMessage(string Role, string Content, DateTimeOffset? CreatedAt)
 {
+    /// <summary>The position in the conversation's messages of the one this follows; when no message names one, each follows the one before.</summary>
+    public int? Parent { get; init; }
+
     public string? Thinking { get; init; }
     public string? Model { get; init; }
     public string? Status { get; init; }

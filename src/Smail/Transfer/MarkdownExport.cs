@@ -6,7 +6,8 @@ namespace Smail.Transfer;
 
 /// <summary>
 /// A conversation as a Markdown document to read or share: the title, then each turn under a heading that says who
-/// wrote it. Messages are Markdown already and go in as they are; thinking goes in a collapsed <c>&lt;details&gt;</c>.
+/// wrote it, along the versions the conversation shows (the JSON export keeps the others). Messages are Markdown already
+/// and go in as they are; thinking goes in a collapsed <c>&lt;details&gt;</c>.
 /// </summary>
 internal static class MarkdownExport
 {
@@ -25,7 +26,7 @@ internal static class MarkdownExport
         {
             text.AppendLine("## System prompt").AppendLine().AppendLine(systemPrompt.Trim()).AppendLine();
         }
-        foreach (var message in session.Messages)
+        foreach (var message in new ConversationTree(session).Path)
         {
             text.Append("## ").AppendLine(Heading(message)).AppendLine();
             if (!string.IsNullOrWhiteSpace(message.Thinking))

@@ -5,25 +5,36 @@ namespace Smail.Transfer;
 
 /// <summary>
 /// Smail's own export of one conversation (<c>GET /api/sessions/{id}/export?format=json</c>): everything a person
-/// wrote and read, in a shape another Smail imports whole. Ids, the owner and the undo state stay behind: an
-/// import is a new conversation of whoever imports it.
+/// wrote and read, every version of every turn, in a shape another Smail imports whole. Ids and the owner stay behind:
+/// an import is a new conversation of whoever imports it. A message names the one it follows by its position
+/// (<see cref="ExportedMessage.Parent"/>); version 1, from before branching, was one path.
 /// </summary>
 internal sealed record SmailExport(string Format, int Version, DateTimeOffset ExportedAt, ExportedConversation Conversation)
 {
     /// <summary>The <c>format</c> field that tells an import this file is Smail's.</summary>
     public const string FormatName = "smail.conversation";
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
-    public static SmailExport Of(Session session, DateTimeOffset now) => new(FormatName, CurrentVersion, now, new(
-        session.Title, session.Model, session.SystemPrompt, session.Options, session.CreatedAt, session.UpdatedAt,
-        [.. session.Messages.Select(m => new ExportedMessage(m.Role, m.Content, m.Status, m.CreatedAt)
+    public static SmailExport Of(Session session, DateTimeOffset now)
+    {
+        session = session.Linked();
+        var position = session.Messages.Select((m, i) => (m.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        var current = new ConversationTree(session).Leaf;
+        return new(FormatName, CurrentVersion, now, new(
+            session.Title, session.Model, session.SystemPrompt, session.Options, session.CreatedAt, session.UpdatedAt,
+            [.. session.Messages.Select(m => new ExportedMessage(m.Role, m.Content, m.Status, m.CreatedAt)
+            {
+                Parent = m.ParentId is { } parent && position.TryGetValue(parent, out var at) ? at : null,
+                Thinking = m.Thinking,
+                Model = m.Model,
+                Stats = m.Stats,
+                Error = m.Error,
+                DoneReason = m.DoneReason,
+            })])
         {
-            Thinking = m.Thinking,
-            Model = m.Model,
-            Stats = m.Stats,
-            Error = m.Error,
-            DoneReason = m.DoneReason,
-        })]));
+            Current = current is null ? null : position[current.Id],
+        });
+    }
 }
 
 internal sealed record ExportedConversation(
@@ -33,10 +44,17 @@ internal sealed record ExportedConversation(
     IReadOnlyDictionary<string, JsonElement>? Options,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<ExportedMessage> Messages);
+    IReadOnlyList<ExportedMessage> Messages)
+{
+    /// <summary>The position of the message the conversation showed last.</summary>
+    public int? Current { get; init; }
+}
 
 internal sealed record ExportedMessage(string Role, string Content, string Status, DateTimeOffset CreatedAt)
 {
+    /// <summary>The position of the message this one follows; null for a first message.</summary>
+    public int? Parent { get; init; }
+
     public string? Thinking { get; init; }
     public string? Model { get; init; }
     public MessageStats? Stats { get; init; }

@@ -57,7 +57,7 @@ public sealed class IsolationTests : HostedTest
             : route.Template.StartsWith("/api/tokens", StringComparison.Ordinal) ? ids.Token
             : route.Template.StartsWith("/api/admin/users", StringComparison.Ordinal) ? ids.Account
             : ids.Session,
-        ["messageId"] = route.Template.Contains("undo-edit", StringComparison.Ordinal) || route.Template.Contains("edit", StringComparison.Ordinal)
+        ["messageId"] = route.Template.Contains("edit", StringComparison.Ordinal)
             ? ids.UserMessage : ids.Answer,
     };
 

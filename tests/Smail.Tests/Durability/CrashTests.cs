@@ -121,34 +121,38 @@ public abstract class CrashTests
     }
 
     [Fact]
-    public async Task AfterKill9RightAfterAnUndoneEdit_TheRestartShowsTheOldTurns_NotTheEdit()
+    public async Task AfterKill9WhileAnEditIsAnswered_TheRestartKeepsBothVersions_TheEditsAnswerInterrupted()
     {
         await using var emulator = await OllamaEmulator.OllamaEmulator.StartAsync();
         emulator.Scripts.Enqueue(ChatScript.Answer("A1"), ChatScript.Answer([.. Enumerable.Repeat(" slow", 100)]).StallAfter(5));
         var store = Directory.CreateTempSubdirectory("smail-crash-").FullName;
         var settings = await StoreSettingsAsync();
-        string session;
+        string session, firstQuestion;
         JsonElement before;
         await using (var smail = await StartAsync(emulator.BaseAddress, store, settings))
         {
             using var http = new HttpClient { BaseAddress = smail.Address };
             session = await CreateSessionAsync(http);
             var first = await SendAsync(http, session, "Q1");
+            firstQuestion = first.GetProperty("userMessageId").GetString()!;
             await new SseClient(http, first.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
             before = (await http.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
-            using var edited = await http.PostAsJsonAsync($"/api/sessions/{session}/messages/{first.GetProperty("userMessageId").GetString()}/edit", new { content = "Q1, better" });
+            using var edited = await http.PostAsJsonAsync($"/api/sessions/{session}/messages/{firstQuestion}/edit", new { content = "Q1, better" });
             var edit = await edited.Content.ReadFromJsonAsync<JsonElement>();
             await ReadDeltasAsync(http, edit.GetProperty("eventsUrl").GetString()!, 5);
-            using var undone = await http.PostAsync($"/api/sessions/{session}/messages/{edit.GetProperty("userMessageId").GetString()}/undo-edit", null);
-            undone.EnsureSuccessStatusCode();
             await smail.KillAsync();
         }
 
         await using var restarted = await StartAsync(emulator.BaseAddress, store, settings);
         using var client = new HttpClient { BaseAddress = restarted.Address };
-        var after = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}")).GetProperty("messages");
-
-        Assert.Equal(before.GetRawText(), after.GetRawText());
+        var after = await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}");
+        var shown = after.GetProperty("messages");
+        Assert.Equal("Q1, better", shown[0].GetProperty("content").GetString());
+        Assert.Equal("interrupted", shown[1].GetProperty("status").GetString());
+        Assert.StartsWith(" slow slow slow slow slow", shown[1].GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, after.GetProperty("siblings").GetProperty(shown[0].GetProperty("id").GetString()!).GetArrayLength());
+        using var back = await client.PostAsync($"/api/sessions/{session}/messages/{firstQuestion}/select", null);
+        Assert.Equal(before.GetRawText(), (await back.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messages").GetRawText());
         await restarted.DisposeAsync();
         Directory.Delete(store, recursive: true);
     }

@@ -21,7 +21,7 @@ public abstract class RegenerateTests(UpstreamWire wire) : HostedTest(wire)
         await Host.Client.PostAsync($"/api/sessions/{session}/messages/{messageId}/regenerate", null);
 
     [Fact]
-    public async Task Regenerate_ReplacesTheLatestAnswerInPlace_FromTheSameQuestion()
+    public async Task Regenerate_WritesANewVersionBesideTheOld_FromTheSameQuestion()
     {
         var (session, first) = await AnswerOnceAsync("Old joke.");
         Host.Emulator.Scripts.Enqueue(ChatScript.Answer("New ", "joke."));
@@ -31,34 +31,26 @@ public abstract class RegenerateTests(UpstreamWire wire) : HostedTest(wire)
         var events = await Host.Events(accepted.EventsUrl).ReadToEndAsync();
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(first.AssistantMessageId, accepted.AssistantMessageId);
+        Assert.NotEqual(first.AssistantMessageId, accepted.AssistantMessageId);
+        Assert.Equal(first.UserMessageId, accepted.UserMessageId);
         Assert.Equal("New joke.", events.AnswerText());
-        var messages = (await Host.GetSessionAsync(session)).GetProperty("messages");
+        var shown = await Host.GetSessionAsync(session);
+        var messages = shown.GetProperty("messages");
         Assert.Equal(2, messages.GetArrayLength());
         Assert.Equal("New joke.", messages[1].GetProperty("content").GetString());
+        Assert.Equal(first.UserMessageId, messages[1].GetProperty("parentId").GetString());
+        Assert.Equal([first.AssistantMessageId, accepted.AssistantMessageId],
+            shown.GetProperty("siblings").GetProperty(accepted.AssistantMessageId).EnumerateArray().Select(i => i.GetString()));
         var sent = Host.Emulator.Requests.Chats[1].Json.GetProperty("messages");
         Assert.Equal(1, sent.GetArrayLength());
         Assert.Equal("Tell me a joke", sent[0].GetProperty("content").GetString());
     }
 
     [Fact]
-    public async Task TheOldAnswerStays_UntilTheNewOneStartsStreaming()
+    public async Task ARegenerationThatFailsBeforeItsFirstToken_LeavesTheOldVersionUntouched()
     {
         var (session, first) = await AnswerOnceAsync("Old joke.");
-        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("New joke.").WithDelays(TimeSpan.FromMilliseconds(800), TimeSpan.Zero));
-
-        using var response = await RegenerateAsync(session, first.AssistantMessageId);
-        var during = (await Host.GetSessionAsync(session)).GetProperty("messages")[1];
-
-        Assert.Equal("Old joke.", during.GetProperty("content").GetString());
-        Assert.Equal("complete", during.GetProperty("status").GetString());
-    }
-
-    [Fact]
-    public async Task ARegenerationThatFailsBeforeItsFirstToken_LeavesTheOldAnswerUntouched()
-    {
-        var (session, first) = await AnswerOnceAsync("Old joke.");
-        // The first attempt and all three retries find Ollama busy.
+        // The first attempt and all three retries find the server busy.
         Host.Emulator.Scripts.Enqueue([.. Enumerable.Repeat(ChatScript.Status(503, "server busy, please try again.  maximum pending requests exceeded"), 4)]);
 
         using var response = await RegenerateAsync(session, first.AssistantMessageId);
@@ -66,13 +58,15 @@ public abstract class RegenerateTests(UpstreamWire wire) : HostedTest(wire)
         var events = await Host.Events(accepted.EventsUrl).ReadToEndAsync();
 
         Assert.Equal("upstream_busy", events[^1].Data.GetProperty("code").GetString());
-        var stored = (await Host.GetSessionAsync(session)).GetProperty("messages")[1];
-        Assert.Equal("Old joke.", stored.GetProperty("content").GetString());
-        Assert.Equal("complete", stored.GetProperty("status").GetString());
+        Assert.Equal("error", (await Host.GetSessionAsync(session)).GetProperty("messages")[1].GetProperty("status").GetString());
+        using var back = await Host.Client.PostAsync($"/api/sessions/{session}/messages/{first.AssistantMessageId}/select", null);
+        var old = (await back.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messages")[1];
+        Assert.Equal("Old joke.", old.GetProperty("content").GetString());
+        Assert.Equal("complete", old.GetProperty("status").GetString());
     }
 
     [Fact]
-    public async Task OnlyTheLatestAnswer_CanBeRegenerated()
+    public async Task OnlyAnAnswer_CanBeRegenerated()
     {
         var (session, first) = await AnswerOnceAsync("Old joke.");
 
@@ -80,9 +74,10 @@ public abstract class RegenerateTests(UpstreamWire wire) : HostedTest(wire)
         using var unknown = await RegenerateAsync(session, "0123456789abcdef0123456789abcdef");
 
         Assert.Equal(HttpStatusCode.BadRequest, userMessage.StatusCode);
-        Assert.Equal("not_latest_answer", (await userMessage.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal("not_an_answer", (await userMessage.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("message_not_found", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(2, (await Host.GetSessionAsync(session)).GetProperty("messages").GetArrayLength());
     }
 }
 

@@ -69,6 +69,14 @@ public sealed class ExportImportTests : HostedTest
     public async Task SmailJson_RoundTrips_IntoANewConversationWithEverything()
     {
         var id = await AnsweredConversationAsync();
+        // A second version of the answer, and the first one shown: both versions travel, and which was shown.
+        var firstAnswer = (await Host.GetSessionAsync(id)).GetProperty("messages")[1].GetProperty("id").GetString();
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Another take."));
+        using (var regenerate = await Host.Client.PostAsync($"/api/sessions/{id}/messages/{firstAnswer}/regenerate", null))
+        {
+            await Host.Events((await regenerate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
+        }
+        (await Host.Client.PostAsync($"/api/sessions/{id}/messages/{firstAnswer}/select", null)).Dispose();
         var original = await Host.GetSessionAsync(id);
 
         using var response = await Host.Client.GetAsync($"/api/sessions/{id}/export?format=json");
@@ -86,6 +94,10 @@ public sealed class ExportImportTests : HostedTest
         Assert.Equal("Be brief.", imported.GetProperty("systemPrompt").GetString());
         Assert.Equal(Turns(original), Turns(imported));
         var answer = imported.GetProperty("messages")[1];
+        var versions = imported.GetProperty("siblings").GetProperty(answer.GetProperty("id").GetString()!);
+        Assert.Equal([answer.GetProperty("id").GetString(), versions[1].GetString()], versions.EnumerateArray().Select(v => v.GetString()));
+        using var other = await Host.Client.PostAsync($"/api/sessions/{copy}/messages/{versions[1].GetString()}/select", null);
+        Assert.Equal("Another take.", Turns(await other.Content.ReadFromJsonAsync<JsonElement>())[1].Content);
         Assert.Equal("complete", answer.GetProperty("status").GetString());
         Assert.Equal(original.GetProperty("messages")[1].GetProperty("stats").GetRawText(), answer.GetProperty("stats").GetRawText());
         Assert.Equal(original.GetProperty("createdAt").GetDateTimeOffset(), imported.GetProperty("createdAt").GetDateTimeOffset());
@@ -93,7 +105,7 @@ public sealed class ExportImportTests : HostedTest
     }
 
     [Fact]
-    public async Task ChatGptsConversationsJson_BecomesOneConversationEach_AlongTheBranchItShowed()
+    public async Task ChatGptsConversationsJson_BecomesOneConversationEach_ItsTreeBranches_ShowingTheBranchItShowed()
     {
         var ids = await ImportedIdsAsync(Sample("chatgpt-conversations.json"));
 
@@ -111,13 +123,18 @@ public sealed class ExportImportTests : HostedTest
             ("assistant", "Lots of bubbles: it is ready to bake with.", null),
         ], Turns(sourdough));
         Assert.Equal("o3", sourdough.GetProperty("messages")[1].GetProperty("model").GetString());
+        // The first answer is the other version of the second message.
+        var versions = sourdough.GetProperty("siblings").GetProperty(sourdough.GetProperty("messages")[1].GetProperty("id").GetString()!);
+        Assert.Equal(2, versions.GetArrayLength());
+        using var first = await Host.Client.PostAsync($"/api/sessions/{ids[0]}/messages/{versions[0].GetString()}/select", null);
+        Assert.StartsWith("No, that acetone smell means it is **hungry**.", Turns(await first.Content.ReadFromJsonAsync<JsonElement>())[1].Content, StringComparison.Ordinal);
         var haiku = await Host.GetSessionAsync(ids[1]);
         Assert.Equal("Haiku about rain", haiku.GetProperty("title").GetString());
         Assert.Equal("Soft rain on the roof\nthe gutters hum their one note\nthe kettle answers", Turns(haiku)[1].Content);
     }
 
     [Fact]
-    public async Task OpenWebUisExport_BecomesAConversation_WithItsSystemPromptAndReasoning()
+    public async Task OpenWebUisExport_BecomesAConversation_WithItsSystemPromptReasoningAndBranches()
     {
         var id = Assert.Single(await ImportedIdsAsync(Sample("open-webui-export.json")));
 
@@ -132,6 +149,10 @@ public sealed class ExportImportTests : HostedTest
             ("user", "Thanks! And 'static?", null),
             ("assistant", "`'static` means the data lives for the whole program, like string literals.", null),
         ], Turns(chat));
+        var versions = chat.GetProperty("siblings").GetProperty(chat.GetProperty("messages")[1].GetProperty("id").GetString()!);
+        using var old = await Host.Client.PostAsync($"/api/sessions/{id}/messages/{versions[0].GetString()}/select", null);
+        Assert.Equal(["What does 'a mean in fn f<'a>(x: &'a str)?", "An old answer that was regenerated."],
+            Turns(await old.Content.ReadFromJsonAsync<JsonElement>()).Select(t => t.Content));
     }
 
     [Fact]

@@ -6,8 +6,8 @@ namespace Smail.Transfer.Formats;
 
 /// <summary>
 /// Reads ChatGPT's <c>conversations.json</c> (Settings → Data controls → Export): an array of conversations, each a
-/// <c>mapping</c> of nodes that point at their <c>parent</c>, and a <c>current_node</c>. The conversation is the path
-/// from the root to the current node, which is what ChatGPT itself shows. Hidden messages (the empty system message,
+/// <c>mapping</c> of nodes that point at their <c>parent</c>, and a <c>current_node</c>. The tree becomes the
+/// conversation's branches, showing the path to the current node, as ChatGPT itself does. Hidden messages (the empty system message,
 /// custom instructions), tool calls and tool output stay behind; the model's reasoning (<c>thoughts</c>) becomes the
 /// answer's thinking.
 /// </summary>
@@ -17,73 +17,67 @@ internal static class ChatGptExportReader
 
     public static ImportedConversation Read(JsonElement conversation)
     {
-        var mapping = conversation.Object("mapping")!.Value;
-        var path = ActivePath(mapping, conversation.String("current_node"));
-        var messages = new List<ImportedMessage>();
-        string? thinking = null;
-        foreach (var node in path)
-        {
-            if (node.Object("message") is not { } message || IsHidden(message))
-            {
-                continue;
-            }
-            var role = message.Object("author")?.String("role");
-            var content = message.Object("content");
-            var type = content?.String("content_type");
-            if (role == MessageRoles.Assistant && type == "thoughts")
-            {
-                thinking = string.Join("\n\n", content!.Value.Array("thoughts").Select(t => t.String("content")).Where(t => !string.IsNullOrWhiteSpace(t)));
-                continue;
-            }
-            if (role is not (MessageRoles.User or MessageRoles.Assistant) || (message.String("recipient") ?? "all") != "all"
-                || TextOf(content) is not { Length: > 0 } text)
-            {
-                continue;
-            }
-            messages.Add(new ImportedMessage(role, text, message.Time("create_time"))
-            {
-                Model = message.Object("metadata")?.String("model_slug"),
-                Thinking = role == MessageRoles.Assistant ? thinking : null,
-                Status = message.String("status") is "finished_successfully" or null ? MessageStatus.Complete : MessageStatus.Stopped,
-            });
-            if (role == MessageRoles.Assistant)
-            {
-                thinking = null;
-            }
-        }
-        return new ImportedConversation(conversation.String("title"), conversation.String("default_model_slug"), null,
-            conversation.Time("create_time"), conversation.Time("update_time"), messages);
-    }
-
-    /// <summary>
-    /// The nodes from the root to <paramref name="current"/> (or, without one, to the end of the first children), in
-    /// order. A file whose parents loop is refused; so is a current node the mapping does not hold.
-    /// </summary>
-    private static List<JsonElement> ActivePath(JsonElement mapping, string? current)
-    {
         var nodes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var property in mapping.EnumerateObject())
+        foreach (var property in conversation.Object("mapping")!.Value.EnumerateObject())
         {
             nodes[property.Name] = property.Value;
         }
-        current ??= LastOfFirstChildren(nodes);
-        var path = new List<JsonElement>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var id = current; id is not null;)
+        var tree = new NodeTree("ChatGPT");
+        foreach (var (id, node) in nodes)
         {
-            if (!nodes.TryGetValue(id, out var node))
-            {
-                throw new ImportRefused($"This ChatGPT export points at a message it does not hold ({Shorten(id)}).");
-            }
-            if (!seen.Add(id))
-            {
-                throw new ImportRefused("This ChatGPT export's messages point at each other in a loop.");
-            }
-            path.Add(node);
-            id = node.String("parent");
+            tree.Add(id, node.String("parent"), ReadMessage(node, nodes));
         }
-        path.Reverse();
-        return path;
+        var (messages, current) = tree.Flatten(conversation.String("current_node") ?? LastOfFirstChildren(nodes));
+        return new ImportedConversation(conversation.String("title"), conversation.String("default_model_slug"), null,
+            conversation.Time("create_time"), conversation.Time("update_time"), messages)
+        {
+            Current = current,
+        };
+    }
+
+    /// <summary>The node's message, or null when it stays behind (hidden, reasoning, a tool's, or without text).</summary>
+    private static ImportedMessage? ReadMessage(JsonElement node, Dictionary<string, JsonElement> nodes)
+    {
+        if (node.Object("message") is not { } message || IsHidden(message))
+        {
+            return null;
+        }
+        var role = message.Object("author")?.String("role");
+        var content = message.Object("content");
+        if (role is not (MessageRoles.User or MessageRoles.Assistant) || (message.String("recipient") ?? "all") != "all"
+            || content?.String("content_type") == "thoughts" || TextOf(content) is not { Length: > 0 } text)
+        {
+            return null;
+        }
+        return new ImportedMessage(role, text, message.Time("create_time"))
+        {
+            Model = message.Object("metadata")?.String("model_slug"),
+            Thinking = role == MessageRoles.Assistant ? ThoughtsBefore(node, nodes) : null,
+            Status = message.String("status") is "finished_successfully" or null ? MessageStatus.Complete : MessageStatus.Stopped,
+        };
+    }
+
+    /// <summary>
+    /// The reasoning ChatGPT wrote before an answer: the <c>thoughts</c> node among the nodes between the answer and the
+    /// message before it.
+    /// </summary>
+    private static string? ThoughtsBefore(JsonElement answer, Dictionary<string, JsonElement> nodes)
+    {
+        var seen = 0;
+        for (var id = answer.String("parent"); id is not null && seen++ < 16 && nodes.TryGetValue(id, out var node); id = node.String("parent"))
+        {
+            var message = node.Object("message");
+            var content = message?.Object("content");
+            if (content?.String("content_type") == "thoughts")
+            {
+                return string.Join("\n\n", content.Value.Array("thoughts").Select(t => t.String("content")).Where(t => !string.IsNullOrWhiteSpace(t)));
+            }
+            if (message?.Object("author")?.String("role") == MessageRoles.User)
+            {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static string? LastOfFirstChildren(Dictionary<string, JsonElement> nodes)
@@ -121,5 +115,4 @@ internal static class ChatGptExportReader
         }
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -7,8 +7,8 @@ namespace Smail.Transfer.Formats;
 /// <summary>
 /// Reads Open WebUI's chat export (Settings → Chats → Export, or a chat's Download → JSON): an array of
 /// <c>{title, chat: {history: {messages, currentId}, messages, models, system}, created_at, updated_at}</c>. The
-/// conversation is the path from the root to <c>currentId</c> through each message's <c>parentId</c>, as Open WebUI
-/// shows it; without a history, the flat <c>messages</c> list. Its reasoning block
+/// history's tree (each message's <c>parentId</c>) becomes the conversation's branches, showing the path to
+/// <c>currentId</c> as Open WebUI does; without a history, the flat <c>messages</c> list is one path. Its reasoning block
 /// (<c>&lt;details type="reasoning"&gt;</c>) becomes the answer's thinking.
 /// </summary>
 internal static partial class OpenWebUiExportReader
@@ -19,35 +19,28 @@ internal static partial class OpenWebUiExportReader
     public static ImportedConversation Read(JsonElement entry)
     {
         var chat = entry.Object("chat")!.Value;
-        var messages = ActivePath(chat).Select(ReadMessage).Where(m => m is not null).Select(m => m!).ToList();
+        var (messages, current) = Messages(chat);
         return new ImportedConversation(entry.String("title") ?? chat.String("title"),
             chat.Array("models").FirstOrDefault() is { ValueKind: JsonValueKind.String } model ? model.GetString() : null,
             chat.String("system") ?? chat.Object("params")?.String("system"),
-            entry.Time("created_at") ?? chat.Time("timestamp"), entry.Time("updated_at"), messages);
+            entry.Time("created_at") ?? chat.Time("timestamp"), entry.Time("updated_at"), messages)
+        {
+            Current = current,
+        };
     }
 
-    private static List<JsonElement> ActivePath(JsonElement chat)
+    private static (List<ImportedMessage> Messages, int? Current) Messages(JsonElement chat)
     {
         if (chat.Object("history") is not { } history || history.Object("messages") is not { } all || history.String("currentId") is not { } current)
         {
-            return [.. chat.Array("messages")];
+            return ([.. chat.Array("messages").Select(ReadMessage).Where(m => m is not null).Select(m => m!)], null);
         }
-        var path = new List<JsonElement>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var id = current; id is not null; id = all.Object(id)!.Value.String("parentId"))
+        var tree = new NodeTree("Open WebUI");
+        foreach (var message in all.EnumerateObject())
         {
-            if (all.Object(id) is not { } message)
-            {
-                throw new ImportRefused("This Open WebUI export points at a message it does not hold.");
-            }
-            if (!seen.Add(id))
-            {
-                throw new ImportRefused("This Open WebUI export's messages point at each other in a loop.");
-            }
-            path.Add(message);
+            tree.Add(message.Name, message.Value.String("parentId"), ReadMessage(message.Value));
         }
-        path.Reverse();
-        return path;
+        return tree.Flatten(current);
     }
 
     private static ImportedMessage? ReadMessage(JsonElement message)

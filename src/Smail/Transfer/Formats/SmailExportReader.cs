@@ -27,6 +27,7 @@ internal static class SmailExportReader
             conversation.Time("createdAt"), conversation.Time("updatedAt"),
             [.. conversation.Array("messages").Select(ReadMessage)])
         {
+            Current = Position(conversation, "current"),
             Options = conversation.Object("options") is { } options
                 ? options.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal)
                 : null,
@@ -36,6 +37,7 @@ internal static class SmailExportReader
     private static ImportedMessage ReadMessage(JsonElement message) =>
         new(message.String("role") ?? "", message.String("content") ?? throw new ImportRefused("A message in this Smail export has no text."), message.Time("createdAt"))
         {
+            Parent = Position(message, "parent"),
             Thinking = message.String("thinking"),
             Model = message.String("model"),
             Status = message.String("status"),
@@ -43,6 +45,14 @@ internal static class SmailExportReader
             Error = Deserialize(message.Object("error"), SessionJsonContext.Default.MessageError),
             DoneReason = message.String("doneReason"),
         };
+
+    /// <summary>A message's position, as version 2 writes it; one that is not a whole number is refused.</summary>
+    private static int? Position(JsonElement element, string name) => element.Property(name) switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => null,
+        { ValueKind: JsonValueKind.Number } number when number.TryGetInt32(out var position) => position,
+        _ => throw new ImportRefused($"A message's “{name}” in this Smail export is not a message's position."),
+    };
 
     private static T? Deserialize<T>(JsonElement? element, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
     {
