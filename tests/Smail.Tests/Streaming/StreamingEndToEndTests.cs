@@ -89,7 +89,7 @@ public abstract class StreamingEndToEndTests(UpstreamWire wire) : HostedTest(wir
         Assert.Equal("complete", messages[1].GetProperty("status").GetString());
         Assert.Equal(ChatScript.Answer(TrickyAnswer, elementsPerChunk: 5).Chunks.Count,
             messages[1].GetProperty("stats").GetProperty("outputTokens").GetInt32());
-        Assert.Equal(1, file.RootElement.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, file.RootElement.GetProperty("schemaVersion").GetInt32());
     }
 
     [Fact]
