@@ -238,7 +238,7 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
     }
 
     [Fact]
-    public async Task EditingAnEarlierMessage_SaysWhatItReplaces_AndUndoBringsItAllBack_EvenMidAnswer()
+    public async Task EditingAnEarlierMessage_MakesANewVersion_AndItsArrowsSwitchBetweenTheBranches_ByKeyboardToo()
     {
         await OpenAsync();
         await ChatAsync("Capital of France?", "Paris.");
@@ -246,30 +246,43 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
 
         var first = Page.Locator(".message--user").First;
         await first.GetByRole(AriaRole.Button, new() { Name = "Edit message" }).ClickAsync();
-
         var editor = first.Locator(".message__editor textarea");
-        await Assertions.Expect(editor).ToHaveAccessibleDescriptionAsync("Sending replaces the 3 messages after this one; Undo brings them back.");
-        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(4);
+        await Assertions.Expect(editor).ToHaveAccessibleDescriptionAsync(
+            "Sending makes a new version of this message. The 3 messages after it stay with this version: ‹ › switches back.");
         await first.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Assertions.Expect(Page.Locator(".message__editor")).ToHaveCountAsync(0);
         await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(4);
 
-        // Sent: the later turns go, the toast offers them back, and Undo works while the new answer streams.
-        Host.Emulator.Scripts.Enqueue(ChatScript.Answer([.. Enumerable.Range(0, 400).Select(i => $" w{i}")])
-            .WithDelays(TimeSpan.Zero, TimeSpan.FromMilliseconds(25)));
+        // Sent: the new version shows with its own answer, and says it is the second of two.
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("Berlin."));
         await first.GetByRole(AriaRole.Button, new() { Name = "Edit message" }).ClickAsync();
         await editor.FillAsync("Capital of Germany?");
         await first.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-        await Assertions.Expect(Page.Locator("#status")).ToContainTextAsync("Generating");
-        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(2);
-        await Assertions.Expect(Page.Locator("#toast")).ToContainTextAsync("Replaced 3 messages with your edit");
-        await Page.Locator("#toast").GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
+        await WaitForAnswerAsync();
+        await Assertions.Expect(Page.Locator(".message .message__body")).ToHaveTextAsync(["Capital of Germany?", "Berlin."]);
+        var versions = first.Locator(".message__versions");
+        await Assertions.Expect(versions).ToBeVisibleAsync();
+        await Assertions.Expect(versions.Locator(".message__version")).ToHaveTextAsync("2/2");
+        await Assertions.Expect(versions.GetByRole(AriaRole.Button, new() { Name = "Next version of this message" })).ToHaveAttributeAsync("aria-disabled", "true");
+        await Assertions.Expect(LastAnswer().Locator(".message__versions")).ToBeHiddenAsync();
+        await ScreenshotAsync("branching.png");
 
+        // ‹ shows the first version and everything that was written after it; the focus stays on the arrows.
+        await versions.GetByRole(AriaRole.Button, new() { Name = "Previous version of this message" }).ClickAsync();
         await Assertions.Expect(Page.Locator(".message .message__body")).ToHaveTextAsync(["Capital of France?", "Paris.", "And of Italy?", "Rome."]);
-        await Assertions.Expect(Page.Locator("#status")).Not.ToContainTextAsync("Generating");
-        await Assertions.Expect(Page.Locator("#status")).Not.ToContainTextAsync("Stopped");
+        await Assertions.Expect(first.Locator(".message__version")).ToHaveTextAsync("1/2");
+        await Assertions.Expect(first.GetByRole(AriaRole.Button, new() { Name = "Next version of this message" })).ToBeFocusedAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Page.Locator(".message .message__body")).ToHaveTextAsync(["Capital of Germany?", "Berlin."]);
+        await Assertions.Expect(first.GetByRole(AriaRole.Button, new() { Name = "Previous version of this message" })).ToBeFocusedAsync();
+
+        // The version shown is the server's: a reload shows it, and a message sent goes on from it.
+        await Page.ReloadAsync();
+        await Assertions.Expect(Page.Locator(".message .message__body")).ToHaveTextAsync(["Capital of Germany?", "Berlin."]);
         await ChatAsync("And of Spain?", "Madrid.");
-        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(6);
+        Assert.Equal(["Capital of Germany?", "Berlin.", "And of Spain?"],
+            Host.Emulator.Requests.Chats[^1].Json.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()));
+        Assert.Empty(await AxeViolationsAsync(Page));
         AssertNoPageErrors();
     }
 
@@ -348,19 +361,22 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
     }
 
     [Fact]
-    public async Task Regenerate_ReplacesTheLastAnswer()
+    public async Task Regenerate_WritesASecondVersion_AndTheFirstIsOneClickAway()
     {
         await OpenAsync();
         await ChatAsync("Tell me a joke", "Old joke.");
-        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("New", " joke.").WithDelays(TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(50)));
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("New", " joke."));
 
         await LastAnswer().HoverAsync();
         await LastAnswer().Locator("[data-action='regenerate']").ClickAsync();
 
-        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("Old joke.");
         await WaitForAnswerAsync();
         await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("New joke.");
         await Assertions.Expect(Page.Locator(".message--assistant")).ToHaveCountAsync(1);
+        await Assertions.Expect(LastAnswer().Locator(".message__version")).ToHaveTextAsync("2/2");
+        await LastAnswer().GetByRole(AriaRole.Button, new() { Name = "Previous version of this answer" }).ClickAsync();
+        await Assertions.Expect(LastAnswer().Locator(".message__body")).ToHaveTextAsync("Old joke.");
+        await Assertions.Expect(LastAnswer().Locator(".message__version")).ToHaveTextAsync("1/2");
         AssertNoPageErrors();
     }
 }

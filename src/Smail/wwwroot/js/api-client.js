@@ -6,9 +6,10 @@
  * @typedef {{ promptTokens: number, outputTokens: number, ttftMs: number, durationMs: number, tokensPerSecond: number }} Stats
  * @typedef {{ id: string, role: 'user' | 'assistant' | 'system', content: string, thinking?: string, status: string,
  *             createdAt: string, stats?: Stats, error?: { code: string, message: string }, model?: string,
- *             restartedAfter?: string, doneReason?: string }} ChatMessage
+ *             restartedAfter?: string, doneReason?: string, parentId?: string }} ChatMessage
  * @typedef {{ id: string, title: string, model: string | null, systemPrompt: string | null,
- *             options: Record<string, unknown> | null, activeGenerationId: string | null, messages: ChatMessage[] }} Session
+ *             options: Record<string, unknown> | null, activeGenerationId: string | null, messages: ChatMessage[],
+ *             siblings: Record<string, string[]> }} Session   messages: the path shown; siblings: the versions of those that have several
  * @typedef {{ id: string, title: string, model: string | null, updatedAt: string, messageCount: number,
  *             activeGenerationId: string | null }} SessionSummary
  * @typedef {{ userMessageId: string, assistantMessageId: string, generationId: string, eventsUrl: string }} GenerationAccepted
@@ -92,10 +93,10 @@ export class ApiClient {
   }
 
   /**
-   * Takes back the edit that sent `messageId`: the messages it replaced return, and its answer stops.
+   * Shows the path through this version of a message, and below it the branch written last.
    * @param {string} sessionId @param {string} messageId @returns {Promise<Session>}
    */
-  undoEdit(sessionId, messageId) { return this.#json('POST', `${messageUrl(sessionId, messageId)}/undo-edit`); }
+  selectVersion(sessionId, messageId) { return this.#json('POST', `${messageUrl(sessionId, messageId)}/select`); }
 
   /** @param {string} generationId */
   async stop(generationId) { await this.#json('POST', `/api/generations/${encodeURIComponent(generationId)}/stop`); }

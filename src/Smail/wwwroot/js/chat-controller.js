@@ -71,7 +71,7 @@ export class ChatController extends EventTarget {
       if (view.aborted) return;
       this.#session = session;
       localStorage.setItem(SESSION_KEY, session.id);
-      this.#chat.showMessages(session.messages);
+      this.#chat.showMessages(session.messages, session.siblings);
       const last = session.messages.at(-1);
       if (session.activeGenerationId && last?.role === 'assistant') {
         // Replays from the first event, so the text is rebuilt exactly.
@@ -137,49 +137,56 @@ export class ChatController extends EventTarget {
   }
 
   /**
-   * Asks again from an edited earlier message; what came after it is replaced, until Undo (`undoEdit`).
+   * Asks again from an edited earlier message: a new version of it, beside the old one, which keeps what came after it.
    * @param {string} messageId @param {string} content @param {string} model
-   * @returns {Promise<string | null>} the id of the message the edit sent; null when it was not sent
    */
   async edit(messageId, content, model) {
     const session = this.#session;
-    if (!session) return null;
-    let sent = null;
-    const asked = await this.#ask(async (view) => {
-      const accepted = await this.#api.edit(session.id, messageId, content, model);
-      sent = accepted.userMessageId;
-      this.#session = await this.#api.session(session.id, view);
-      this.#chat.showMessages(this.#session.messages.slice(0, -1));
-      this.#follow(accepted, { existing: false, model });
-    });
-    return asked ? sent : null;
+    if (!session) return false;
+    return this.#ask(async (view) => this.#followNewVersion(session.id, await this.#api.edit(session.id, messageId, content, model), view, model));
   }
 
-  /** Takes back the edit that sent `messageId`: its answer stops, and the messages it replaced return. @param {string} messageId */
-  async undoEdit(messageId) {
-    const session = this.#session;
-    if (!session) return;
-    // The server stops the edit's answer; this page must not report that as the person's Stop.
-    this.#detach();
-    try {
-      await this.#api.undoEdit(session.id, messageId);
-    } catch (error) {
-      this.#fail(this.#errors.classify(error).message);
-    }
-    if (this.#session?.id === session.id) await this.open(session.id);
-  }
-
-  /** Writes the latest answer again; the old one stays until the new one has text. @param {string} messageId @param {string} [model] */
+  /** Writes an answer again: a new version beside the old one. @param {string} messageId @param {string} [model] */
   async regenerate(messageId, model) {
     const session = this.#session;
     if (!session) return false;
-    return this.#ask(async (view) => {
-      const accepted = await this.#api.regenerate(session.id, messageId, model);
-      // The stored answer is unchanged until the new one streams: show it until then.
-      this.#session = await this.#api.session(session.id, view);
-      const previous = this.#session.messages.find((m) => m.id === messageId);
-      this.#follow(accepted, { existing: true, previous, model: model ?? previous?.model });
-    });
+    const previous = session.messages.find((m) => m.id === messageId);
+    return this.#ask(async (view) =>
+      this.#followNewVersion(session.id, await this.#api.regenerate(session.id, messageId, model), view, model ?? previous?.model));
+  }
+
+  /**
+   * Shows another version of a message, and what was written after it. Refused while an answer is being written.
+   * @param {string} messageId the version to show
+   * @returns {Promise<boolean>} whether it is shown
+   */
+  async showVersion(messageId) {
+    const session = this.#session;
+    if (!session || this.#ui.isStreaming || this.#ui.state === 'sending') return false;
+    const view = this.#view.signal;
+    try {
+      const shown = await this.#api.selectVersion(session.id, messageId);
+      if (view.aborted) return false;
+      this.#session = shown;
+      this.#chat.showMessages(shown.messages, shown.siblings);
+      this.#changed();
+      return true;
+    } catch (error) {
+      if (!view.aborted) this.#fail(this.#errors.classify(error).message);
+      return false;
+    }
+  }
+
+  /**
+   * Shows the conversation as the server now has it (the path ends at the new answer's placeholder, and the
+   * message or answer it versions lists it), then follows the new answer.
+   * @param {string} sessionId @param {GenerationAccepted} accepted @param {AbortSignal} view @param {string | undefined} model
+   */
+  async #followNewVersion(sessionId, accepted, view, model) {
+    this.#session = await this.#api.session(sessionId, view);
+    if (view.aborted) return;
+    this.#chat.showMessages(this.#session.messages.filter((m) => m.id !== accepted.assistantMessageId), this.#session.siblings);
+    this.#follow(accepted, { existing: false, model });
   }
 
   /** Continues the latest answer where it ended; its events start with the text it has. @param {string} messageId */
@@ -232,6 +239,8 @@ export class ChatController extends EventTarget {
     const answer = previous ? MessageView.from(previous) : new MessageView('assistant', assistantMessageId);
     if (previous) answer.replaceOnNextText();
     if (model) answer.setModel(model);
+    const versions = this.#session?.siblings?.[assistantMessageId];
+    if (versions) answer.setVersions(versions);
     const old = existing ? this.#chat.find(assistantMessageId) : null;
     answer.setStatus('streaming');
     const announcer = this.#announcer;

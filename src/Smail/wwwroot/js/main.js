@@ -129,11 +129,14 @@ chat.addEventListener('message-action', async (event) => {
       const messages = controller.session?.messages ?? [];
       const later = messages.length - 1 - messages.findIndex((m) => m.id === messageId);
       const content = await composer.editInline(/** @type {HTMLElement} */ (chat.find(messageId)), message?.content ?? '', later);
-      if (content === null) return;
-      const sent = await controller.edit(messageId, content, models.selected);
-      if (sent && later > 0) {
-        toast.show(`Replaced ${later} ${later === 1 ? 'message' : 'messages'} with your edit`, { label: 'Undo', run: () => controller.undoEdit(sent) }, 10000);
-      }
+      if (content !== null) await controller.edit(messageId, content, models.selected);
+      return;
+    }
+    case 'previous-version':
+    case 'next-version': {
+      const versions = controller.session?.siblings?.[messageId] ?? [];
+      const version = versions[versions.indexOf(messageId) + (action === 'next-version' ? 1 : -1)];
+      if (version && await controller.showVersion(version)) chat.focusVersionButton(version, action);
     }
   }
 });

@@ -12,7 +12,7 @@ export class ChatView extends EventTarget {
   #scroller;
   #jump;
   #followThreshold = 48;
-  /** False while an answer is being written: editing then would replace what it answers. */
+  /** False while an answer is being written: an edit or another version shown then would leave it off the path. */
   #editable = true;
   /** Whether the reader was at the end when they last scrolled (or the page last took them there). */
   #atEnd = true;
@@ -37,9 +37,13 @@ export class ChatView extends EventTarget {
     new ResizeObserver(() => { if (this.#atEnd) this.scrollToEnd(); }).observe(scroller);
   }
 
-  /** @param {import('../api-client.js').ChatMessage[]} messages @returns {MessageView[]} */
-  showMessages(messages) {
-    const views = messages.filter((m) => m.role !== 'system').map((m) => MessageView.from(m));
+  /**
+   * @param {import('../api-client.js').ChatMessage[]} messages the path the conversation shows
+   * @param {Record<string, string[]>} [versions] each shown message's versions, where it has more than one
+   * @returns {MessageView[]}
+   */
+  showMessages(messages, versions = {}) {
+    const views = messages.filter((m) => m.role !== 'system').map((m) => MessageView.from(m, versions[m.id]));
     this.#list.replaceChildren(...views.map((v) => v.element));
     this.#markLatest();
     this.scrollToEnd();
@@ -62,6 +66,16 @@ export class ChatView extends EventTarget {
     const expected = messages.filter((m) => m.role !== 'system');
     return shown.length === expected.length && expected.every((m, i) =>
       shown[i].dataset.messageId === m.id && (m.role === 'user' || shown[i].dataset.status === m.status));
+  }
+
+  /**
+   * Puts the focus back on a version button after the list was drawn again, so a keyboard reader keeps their place.
+   * @param {string} messageId @param {'previous-version' | 'next-version'} action
+   */
+  focusVersionButton(messageId, action) {
+    const versions = this.find(messageId)?.querySelector('.message__versions');
+    const button = versions?.querySelector(`[data-action="${action}"][aria-disabled="false"]`) ?? versions?.querySelector('[aria-disabled="false"]');
+    if (button instanceof HTMLElement) button.focus();
   }
 
   /** @param {string} id @returns {HTMLElement | null} */
@@ -115,17 +129,21 @@ export class ChatView extends EventTarget {
     this.#markEditable();
   }
 
-  /** Edit is offered only while no answer is being written; it stays focusable and says why when it is not. @param {boolean} editable */
+  /**
+   * Edit and the version buttons work only while no answer is being written; they stay focusable and say why when
+   * they do not. @param {boolean} editable
+   */
   setEditable(editable) {
     this.#editable = editable;
     this.#markEditable();
   }
 
   #markEditable() {
-    for (const button of this.#list.querySelectorAll('[data-action="edit"]')) {
-      button.setAttribute('aria-disabled', String(!this.#editable));
+    for (const button of this.#list.querySelectorAll('[data-action="edit"], [data-action$="-version"]')) {
+      button.setAttribute('aria-disabled', String(!this.#editable || button.hasAttribute('data-end')));
+      const what = button.getAttribute('data-action') === 'edit' ? 'edit' : 'switch versions';
       if (this.#editable) button.removeAttribute('title');
-      else button.setAttribute('title', 'An answer is being written: stop it or wait for it to end, then edit.');
+      else button.setAttribute('title', `An answer is being written: stop it or wait for it to end, then ${what}.`);
     }
   }
 

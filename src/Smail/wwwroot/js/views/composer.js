@@ -72,13 +72,13 @@ export class Composer extends EventTarget {
     const save = Object.assign(document.createElement('button'), { type: 'submit', textContent: 'Send', className: 'button' });
     const cancel = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Cancel', className: 'button button--ghost' });
     editor.append(area, save, cancel);
-    // Sending an edit replaces every later turn (branching will keep them): say so before it happens.
+    // Sending an edit makes a new version: say where the later turns go before it happens.
     const note = document.createElement('p');
     note.className = 'message__editor-note';
     note.id = `edit-note-${message.dataset.messageId}`;
     note.setAttribute('aria-live', 'polite');
     if (laterMessages > 0) {
-      note.textContent = `Sending replaces the ${laterMessages} ${laterMessages === 1 ? 'message' : 'messages'} after this one; Undo brings them back.`;
+      note.textContent = `Sending makes a new version of this message. The ${laterMessages} ${laterMessages === 1 ? 'message' : 'messages'} after it stay with this version: ‹ › switches back.`;
       area.setAttribute('aria-describedby', note.id);
     }
     editor.append(note);

@@ -3,7 +3,7 @@ import { StreamingMarkdown } from '../streaming-markdown.js';
 import { spokenText } from './announcer.js';
 
 /** @typedef {import('../api-client.js').ChatMessage} ChatMessage */
-/** @typedef {'copy' | 'edit' | 'regenerate' | 'regenerate-with' | 'retry' | 'continue'} MessageAction */
+/** @typedef {'copy' | 'edit' | 'regenerate' | 'regenerate-with' | 'retry' | 'continue' | 'previous-version' | 'next-version'} MessageAction */
 
 /** What an answer that was written again from its beginning says, by the failure that broke it off. */
 const RESTART_NOTES = /** @type {Record<string, string>} */ ({
@@ -21,8 +21,8 @@ const ENDING_NOTES = /** @type {Partial<Record<import('../contract.js').DONE_REA
 
 /**
  * One message in the list: its text (markdown for answers, plain for the person's), the reasoning block,
- * a footer with the model that wrote it and its stats or error, and its actions as buttons with `data-action`
- * (the list handles them).
+ * a footer with its versions (‹ 2/3 ›, when an edit or a regeneration made more than one), the model that wrote it
+ * and its stats or error, and its actions as buttons with `data-action` (the list handles them).
  */
 export class MessageView {
   #role;
@@ -36,6 +36,7 @@ export class MessageView {
   #meta;
   #notice;
   #actions;
+  #versions;
   #plainText = '';
   #replaceOnNextText = false;
   element;
@@ -67,7 +68,10 @@ export class MessageView {
     this.#model.className = 'message__model';
     this.#meta = document.createElement('span');
     this.#meta.className = 'message__meta';
-    this.#footer.append(this.#model, this.#meta);
+    this.#versions = document.createElement('span');
+    this.#versions.className = 'message__versions';
+    this.#versions.hidden = true;
+    this.#footer.append(this.#versions, this.#model, this.#meta);
     // Said where the answer begins, so it is read before the text it explains.
     this.#notice = document.createElement('p');
     this.#notice.className = 'message__notice';
@@ -89,9 +93,10 @@ export class MessageView {
     this.element.append(this.#body, this.#footer, this.#actions);
   }
 
-  /** @param {ChatMessage} message */
-  static from(message) {
+  /** @param {ChatMessage} message @param {string[]} [versions] the ids of the message's versions, oldest first */
+  static from(message, versions) {
     const view = new MessageView(message.role === 'user' ? 'user' : 'assistant', message.id);
+    if (versions) view.setVersions(versions);
     if (message.model && message.role === 'assistant') view.setModel(message.model);
     if (message.restartedAfter) view.#showRestarted(message.restartedAfter);
     if (message.thinking) view.appendThinking(message.thinking);
@@ -177,6 +182,27 @@ export class MessageView {
   setStatus(status) {
     this.element.dataset.status = status;
     this.element.setAttribute('aria-busy', String(status === 'streaming'));
+  }
+
+  /**
+   * Shows which version this message is, with the buttons to the others; nothing when it is the only one.
+   * @param {string[]} versions the ids of the message's versions, oldest first, this one among them
+   */
+  setVersions(versions) {
+    const at = versions.indexOf(this.id);
+    this.#versions.hidden = versions.length < 2 || at < 0;
+    if (this.#versions.hidden) return;
+    const previous = actionButton('previous-version', '‹', `Previous version of this ${this.#role === 'user' ? 'message' : 'answer'}`);
+    const next = actionButton('next-version', '›', `Next version of this ${this.#role === 'user' ? 'message' : 'answer'}`);
+    // At either end the button stays focusable and says there is no further version.
+    previous.toggleAttribute('data-end', at === 0);
+    next.toggleAttribute('data-end', at === versions.length - 1);
+    for (const button of [previous, next]) button.setAttribute('aria-disabled', String(button.hasAttribute('data-end')));
+    const position = document.createElement('span');
+    position.className = 'message__version';
+    position.textContent = `${at + 1}/${versions.length}`;
+    position.setAttribute('aria-label', `version ${at + 1} of ${versions.length}`);
+    this.#versions.replaceChildren(previous, position, next);
   }
 
   /** @param {boolean} latest only the latest answer offers Regenerate */
