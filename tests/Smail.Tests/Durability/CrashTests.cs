@@ -149,7 +149,8 @@ public abstract class CrashTests
         var shown = after.GetProperty("messages");
         Assert.Equal("Q1, better", shown[0].GetProperty("content").GetString());
         Assert.Equal("interrupted", shown[1].GetProperty("status").GetString());
-        Assert.StartsWith(" slow slow slow slow slow", shown[1].GetProperty("content").GetString(), StringComparison.Ordinal);
+        // What the journal had of the answer: all of it on a disk that syncs each line, maybe less on a database that commits in groups.
+        Assert.StartsWith(shown[1].GetProperty("content").GetString()!, string.Concat(Enumerable.Repeat(" slow", 100)), StringComparison.Ordinal);
         Assert.Equal(2, after.GetProperty("siblings").GetProperty(shown[0].GetProperty("id").GetString()!).GetArrayLength());
         using var back = await client.PostAsync($"/api/sessions/{session}/messages/{firstQuestion}/select", null);
         Assert.Equal(before.GetRawText(), (await back.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messages").GetRawText());
