@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Smail.Accounts;
+using Smail.Attachments;
 using Smail.Generations;
 using Smail.Metrics;
 using Smail.Problems;
@@ -27,8 +28,8 @@ internal static class MessagesApi
 
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> SendAsync(
         string id, SendMessageRequest request, OwnedSessions store, GenerationRegistry generations, GenerationRunner runner,
-        IOptions<GenerationOptions> options, TimeProvider time, SmailMetrics metrics, CancellationToken ct) =>
-        Counted(AskAsync(id, request, editFrom: null, store, generations, runner, options.Value, time, ct), metrics, Features.MessageSent);
+        IOptions<GenerationOptions> options, VisionCheck vision, TimeProvider time, SmailMetrics metrics, CancellationToken ct) =>
+        Counted(AskAsync(id, request, editFrom: null, store, generations, runner, options.Value, vision, time, ct), metrics, Features.MessageSent);
 
     /// <summary>
     /// Edits an earlier message of the person's and asks again: the edited text is a new version of that message, with
@@ -36,12 +37,12 @@ internal static class MessagesApi
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> EditAsync(
         string id, string messageId, SendMessageRequest request, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, IOptions<GenerationOptions> options, TimeProvider time, SmailMetrics metrics, CancellationToken ct) =>
-        Counted(AskAsync(id, request, editFrom: messageId, store, generations, runner, options.Value, time, ct), metrics, Features.Edit);
+        GenerationRunner runner, IOptions<GenerationOptions> options, VisionCheck vision, TimeProvider time, SmailMetrics metrics, CancellationToken ct) =>
+        Counted(AskAsync(id, request, editFrom: messageId, store, generations, runner, options.Value, vision, time, ct), metrics, Features.Edit);
 
     private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AskAsync(
         string id, SendMessageRequest request, string? editFrom, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, GenerationOptions options, TimeProvider time, CancellationToken ct)
+        GenerationRunner runner, GenerationOptions options, VisionCheck vision, TimeProvider time, CancellationToken ct)
     {
         if (SessionValidation.CheckContent(request.Content) is { } badContent)
         {
@@ -58,6 +59,7 @@ internal static class MessagesApi
         }
         var tree = new ConversationTree(session);
         string? parentId;
+        var attachments = request.Attachments;
         if (editFrom is not null)
         {
             if (tree.Find(editFrom) is not { } edited)
@@ -69,6 +71,8 @@ internal static class MessagesApi
                 return ApiProblems.Invalid("not_a_user_message", "Only your own messages can be edited.");
             }
             parentId = tree.ParentOf(editFrom)?.Id;
+            // An edit of the text keeps the files the message was sent with, unless it names others.
+            attachments ??= edited.Attachments?.ToList();
         }
         else if (request.ParentId is { } chosen)
         {
@@ -91,9 +95,17 @@ internal static class MessagesApi
         {
             return ApiProblems.Invalid("model_required", "Choose a model for this conversation first.");
         }
+        if (await vision.RefusalAsync(session, attachments, model, ct) is { } refused)
+        {
+            return refused;
+        }
 
         var now = time.GetUtcNow();
-        var user = new ChatMessage(SmailIds.New(), MessageRoles.User, request.Content!, MessageStatus.Complete, now) { ParentId = parentId };
+        var user = new ChatMessage(SmailIds.New(), MessageRoles.User, request.Content!, MessageStatus.Complete, now)
+        {
+            ParentId = parentId,
+            Attachments = attachments is { Count: > 0 } ? [.. attachments.Distinct(StringComparer.Ordinal)] : null,
+        };
         var assistant = new ChatMessage(SmailIds.New(), MessageRoles.Assistant, "", MessageStatus.Streaming, now) { Model = model, ParentId = user.Id };
         var begun = await generations.TryBeginAsync(session, assistant.Id, model, GenerationKind.New);
         if (begun.Started is not { } generation)
@@ -114,8 +126,8 @@ internal static class MessagesApi
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> RegenerateAsync(
         string id, string messageId, RegenerateRequest? request, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, SmailMetrics metrics, TimeProvider time, CancellationToken ct) =>
-        Counted(AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, upstreams, options.Value, time, ct), metrics, Features.Regenerate);
+        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, VisionCheck vision, SmailMetrics metrics, TimeProvider time, CancellationToken ct) =>
+        Counted(AnswerAgainAsync(id, messageId, request, continuing: false, store, generations, runner, upstreams, options.Value, vision, time, ct), metrics, Features.Regenerate);
 
     /// <summary>
     /// Continues the answer the conversation shows last where it ended (interrupted, stopped, failed or cut at the length limit):
@@ -123,12 +135,12 @@ internal static class MessagesApi
     /// </summary>
     public static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> ContinueAsync(
         string id, string messageId, RegenerateRequest? request, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, SmailMetrics metrics, TimeProvider time, CancellationToken ct) =>
-        Counted(AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, upstreams, options.Value, time, ct), metrics, Features.Continue);
+        GenerationRunner runner, RoutingUpstream upstreams, IOptions<GenerationOptions> options, VisionCheck vision, SmailMetrics metrics, TimeProvider time, CancellationToken ct) =>
+        Counted(AnswerAgainAsync(id, messageId, request, continuing: true, store, generations, runner, upstreams, options.Value, vision, time, ct), metrics, Features.Continue);
 
     private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult>> AnswerAgainAsync(
         string id, string messageId, RegenerateRequest? request, bool continuing, OwnedSessions store, GenerationRegistry generations,
-        GenerationRunner runner, RoutingUpstream upstreams, GenerationOptions options, TimeProvider time, CancellationToken ct)
+        GenerationRunner runner, RoutingUpstream upstreams, GenerationOptions options, VisionCheck vision, TimeProvider time, CancellationToken ct)
     {
         request ??= new RegenerateRequest(null, null);
         if (SessionValidation.Check(null, request.Model, null, request.Options) is { } invalid)
@@ -162,6 +174,10 @@ internal static class MessagesApi
         if (string.IsNullOrEmpty(model))
         {
             return ApiProblems.Invalid("model_required", "Choose a model for this conversation first.");
+        }
+        if (await vision.RefusalAsync(session, question.Attachments, model, ct) is { } refused)
+        {
+            return refused;
         }
         if (continuing && upstreams.Resolve(model).Upstream is { Continues: false } server)
         {

@@ -46,9 +46,10 @@ internal sealed partial class GenerationRunner
         // A server that cannot continue is asked for the whole answer again; its first text replaces what was written.
         var fromTheStart = !upstreams.Resolve(generation.Model).Upstream.Continues;
         generation.BeginAttempt(fromTheStart);
+        var files = session.Attachments is { Count: > 0 } ? await attachments.BeforeAsync(session, generation.AssistantMessageId, ct) : null;
         var request = UpstreamRequestBuilder.Build(
-            session, generation.AssistantMessageId, generation.Model, capabilities.Contains("thinking"), options,
-            fromTheStart ? null : generation.PartialAnswer);
+            session, generation.AssistantMessageId, generation.Model, capabilities.Contains(ModelCapabilities.Thinking), options,
+            fromTheStart ? null : generation.PartialAnswer, files, capabilities.Contains(ModelCapabilities.Vision));
         string? doneReason = null;
         await foreach (var chunk in upstreams.StreamChatAsync(request, ct))
         {

@@ -27,6 +27,7 @@ internal sealed partial class GenerationRunner(
     IOptions<ResilienceOptions> resilience,
     SmailMetrics metrics,
     Titles.TitleWriter titles,
+    Attachments.AttachmentReader attachments,
     TimeProvider time,
     ILogger<GenerationRunner> logger)
 {

@@ -38,6 +38,7 @@ namespace Smail.Json;
 [JsonSerializable(typeof(Smail.Presets.PresetList))]
 [JsonSerializable(typeof(Smail.Models.Pulls.PullList))]
 [JsonSerializable(typeof(Smail.Models.Pulls.PullRequest))]
+[JsonSerializable(typeof(Smail.Attachments.Attachment))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Smail.Accounts.CredentialsRequest))]
 [JsonSerializable(typeof(Smail.Accounts.PasswordChangeRequest))]

@@ -24,8 +24,17 @@ internal interface IChatUpstream
     Task<bool> IsLoadedAsync(string model, CancellationToken cancellationToken);
 }
 
-/// <summary>A message to the model; an assistant message last with <see cref="Thinking"/> or content is continued (prefill).</summary>
-internal sealed record UpstreamMessage(string Role, string Content, string? Thinking = null);
+/// <summary>
+/// A message to the model; an assistant message last with <see cref="Thinking"/> or content is continued (prefill).
+/// <see cref="Images"/> go to a vision model with the message.
+/// </summary>
+internal sealed record UpstreamMessage(string Role, string Content, string? Thinking = null)
+{
+    public IReadOnlyList<UpstreamImage>? Images { get; init; }
+}
+
+/// <summary>An image as the model gets it: its bytes in base64, and their type (OpenAI's data URLs name it).</summary>
+internal sealed record UpstreamImage(string MediaType, string Base64);
 
 /// <param name="Think">true asks a thinking model to reason, false tells it not to; null says nothing (a model that cannot).</param>
 internal sealed record UpstreamChatRequest(
@@ -47,4 +56,12 @@ internal sealed record UpstreamModel(string Name, string Family, string Paramete
 
     /// <summary>The configured upstream the model runs on.</summary>
     public string? Upstream { get; init; }
+}
+
+/// <summary>The capabilities Smail acts on, as Ollama's <c>/api/show</c> names them.</summary>
+internal static class ModelCapabilities
+{
+    public const string Completion = "completion";
+    public const string Thinking = "thinking";
+    public const string Vision = "vision";
 }

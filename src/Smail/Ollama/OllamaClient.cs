@@ -49,7 +49,7 @@ internal sealed partial class OllamaClient(HttpClient http, IOptions<OllamaOptio
     {
         var wire = new OllamaChatRequest(
             request.Model,
-            [.. request.Messages.Select(m => new OllamaMessage(m.Role, m.Content, m.Thinking))],
+            [.. request.Messages.Select(m => new OllamaMessage(m.Role, m.Content, m.Thinking) { Images = m.Images?.Select(i => i.Base64).ToList() })],
             Stream: true,
             request.Think,
             request.Options,

@@ -14,7 +14,11 @@ internal sealed record OllamaChatRequest(
     IReadOnlyDictionary<string, JsonElement>? Options,
     string? KeepAlive);
 
-internal sealed record OllamaMessage(string Role, string Content, string? Thinking = null);
+internal sealed record OllamaMessage(string Role, string Content, string? Thinking = null)
+{
+    /// <summary>Base64 images, for a vision model.</summary>
+    public IReadOnlyList<string>? Images { get; init; }
+}
 
 internal sealed record OllamaChatChunk(
     OllamaMessage? Message,

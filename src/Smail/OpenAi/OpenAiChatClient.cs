@@ -118,9 +118,16 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
         return "openai-compatible";
     }
 
-    /// <summary>The API does not say; every model can at least complete. Thinking shows when it arrives.</summary>
+    /// <summary>
+    /// The API does not say; every model can at least complete, and the ones <c>VisionModels</c> names can see. Thinking
+    /// shows when it arrives.
+    /// </summary>
     public Task<IReadOnlyList<string>> GetCapabilitiesAsync(string model, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(["completion"]);
+        Task.FromResult(CapabilitiesOf(model));
+
+    private IReadOnlyList<string> CapabilitiesOf(string model) => options.VisionModels.Any(v => v == "*" || v == model)
+        ? [ModelCapabilities.Completion, ModelCapabilities.Vision]
+        : [ModelCapabilities.Completion];
 
     /// <summary>
     /// Unknown on this API, so taken as loaded: a slow first byte is reported as connecting, never as a model load
@@ -128,7 +135,7 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
     /// </summary>
     public Task<bool> IsLoadedAsync(string model, CancellationToken cancellationToken) => Task.FromResult(true);
 
-    private static UpstreamModel Describe(string name) => new(name, "", "", 0, ["completion"]);
+    private UpstreamModel Describe(string name) => new(name, "", "", 0, CapabilitiesOf(name));
 
     private async Task<HttpResponseMessage> SendAsync(UpstreamChatRequest request, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
@@ -186,13 +193,21 @@ internal sealed class OpenAiChatClient(HttpClient http, OpenAiUpstreamOptions op
         return response;
     }
 
+    /// <summary>A message's text, or with images its content parts: the text, then each image as a data URL.</summary>
+    private static JsonNode ContentOf(UpstreamMessage message) => message.Images is not { Count: > 0 } images
+        ? JsonValue.Create(message.Content)
+        : new JsonArray([
+            new JsonObject { ["type"] = "text", ["text"] = message.Content },
+            .. images.Select(i => (JsonNode)new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = $"data:{i.MediaType};base64,{i.Base64}" } }),
+        ]);
+
     /// <summary>
     /// The request body. Options pass through under their OpenAI names; Ollama's names for the same thing are
     /// translated (<c>num_predict</c> is <c>max_tokens</c>). A trailing assistant message is the text to continue.
     /// </summary>
     private string Body(UpstreamChatRequest request)
     {
-        var messages = new JsonArray([.. request.Messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content })]);
+        var messages = new JsonArray([.. request.Messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = ContentOf(m) })]);
         var body = new JsonObject
         {
             ["model"] = request.Model,

@@ -15,6 +15,9 @@ internal sealed class OpenAiUpstreamOptions
     /// <summary>For servers without a usable <c>/v1/models</c>.</summary>
     public List<string> Models { get; set; } = [];
 
+    /// <summary>The models that take images (the API does not say which do); <c>*</c> for all of them.</summary>
+    public List<string> VisionModels { get; set; } = [];
+
     /// <summary>
     /// How the server continues a broken-off answer (<see cref="Upstreams.UpstreamContinuation"/>): vLLM wants
     /// <c>continue_final_message</c>; llama.cpp and LM Studio continue a trailing assistant message without being

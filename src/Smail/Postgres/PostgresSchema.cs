@@ -63,6 +63,14 @@ internal static class PostgresSchema
         );
         CREATE INDEX journal_generation ON journal (generation);
         """,
+        """
+        -- Files sent with messages, by the SHA-256 of their bytes (Attachments/): stored once, never changed. Which
+        -- conversation may read one is in the conversation's head.
+        CREATE TABLE attachment_blobs (
+            hash text PRIMARY KEY,
+            bytes bytea NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

@@ -53,6 +53,11 @@ internal sealed record Session(
     /// </summary>
     public string? CurrentId { get; init; }
 
+    /// <summary>The files uploaded to this conversation, which its messages name (<see cref="ChatMessage.Attachments"/>); null for none.</summary>
+    public ImmutableList<Attachments.Attachment>? Attachments { get; init; }
+
+    public Attachments.Attachment? FindAttachment(string id) => Attachments?.Find(a => a.Id == id);
+
     /// <summary>
     /// Read from conversations stored before branching, and never written again: what an edit replaced, kept for its
     /// undo. <see cref="Linked"/> turns it into the branch it was.
@@ -128,6 +133,9 @@ internal sealed record ChatMessage(string Id, string Role, string Content, strin
 {
     /// <summary>The message this one answers or follows; null for a first message (<see cref="ConversationTree"/>).</summary>
     public string? ParentId { get; init; }
+
+    /// <summary>The ids of the files sent with this message (<see cref="Session.Attachments"/>); null for none.</summary>
+    public IReadOnlyList<string>? Attachments { get; init; }
 
     public string? Thinking { get; init; }
     public string? Model { get; init; }

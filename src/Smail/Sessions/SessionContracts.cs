@@ -27,7 +27,8 @@ internal sealed record SessionView(
     DateTimeOffset UpdatedAt,
     string? ActiveGenerationId,
     IReadOnlyList<ChatMessage> Messages,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Siblings)
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Siblings,
+    IReadOnlyList<Attachments.Attachment> Attachments)
 {
     /// <summary>
     /// The path the conversation shows (<see cref="ConversationTree.Path"/>), and for each of its messages that has other
@@ -58,6 +59,6 @@ internal sealed record SessionView(
             }
         }
         return new(session.Id, session.Title, session.Model, session.SystemPrompt, session.Options,
-            session.CreatedAt, session.UpdatedAt, running?.Id, messages, siblings);
+            session.CreatedAt, session.UpdatedAt, running?.Id, messages, siblings, session.Attachments ?? []);
     }
 }
