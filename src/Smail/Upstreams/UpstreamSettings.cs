@@ -43,6 +43,9 @@ internal sealed class UpstreamSettings
     /// <summary>For servers without a usable <c>/v1/models</c>.</summary>
     public List<string> Models { get; set; } = [];
 
+    /// <summary>OpenAI-compatible only: the models that take images (the API does not say); <c>*</c> for all.</summary>
+    public List<string> VisionModels { get; set; } = [];
+
     /// <summary>One of <see cref="UpstreamContinuation"/>'s; by default, prefill for Ollama and restart for an OpenAI-compatible server.</summary>
     public string? Continuation { get; set; }
 

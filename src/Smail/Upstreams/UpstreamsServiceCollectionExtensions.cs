@@ -58,6 +58,7 @@ internal static class UpstreamsServiceCollectionExtensions
                         Name = name,
                         BaseUrl = settings.BaseUrl,
                         Models = settings.Models,
+                        VisionModels = settings.VisionModels,
                         Continuation = settings.ContinuationOrDefault,
                         ConnectTimeout = ollama.Value.ConnectTimeout,
                         FirstByteTimeout = ollama.Value.FirstByteTimeout,
