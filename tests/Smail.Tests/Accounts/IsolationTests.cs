@@ -29,7 +29,7 @@ public sealed class IsolationTests : HostedTest
         await _intruder.SignUpAsync("intruder");
     }
 
-    private sealed record OwnerIds(string Session, string UserMessage, string Answer, string Generation, string Token, string Account);
+    private sealed record OwnerIds(string Session, string UserMessage, string Answer, string Generation, string Token, string Account, string Attachment);
 
     private async Task<OwnerIds> OwnersThingsAsync()
     {
@@ -40,7 +40,9 @@ public sealed class IsolationTests : HostedTest
         using var token = await _owner.PostAsJsonAsync("/api/tokens", new { name = "laptop" });
         var tokenId = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var me = await _owner.GetFromJsonAsync<JsonElement>("/api/auth/me");
-        return new OwnerIds(session, accepted.UserMessageId, accepted.AssistantMessageId, accepted.GenerationId, tokenId, me.GetProperty("id").GetString()!);
+        using var file = await _owner.PostAsync($"/api/sessions/{session}/attachments?name=combination.txt", new StringContent("The safe opens with 4-8-15-16."));
+        var attachment = (await file.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        return new OwnerIds(session, accepted.UserMessageId, accepted.AssistantMessageId, accepted.GenerationId, tokenId, me.GetProperty("id").GetString()!, attachment);
     }
 
     private async Task<string> OwnersViewAsync(OwnerIds ids) =>
@@ -59,12 +61,14 @@ public sealed class IsolationTests : HostedTest
             : ids.Session,
         ["messageId"] = route.Template.Contains("edit", StringComparison.Ordinal)
             ? ids.UserMessage : ids.Answer,
+        ["attachmentId"] = ids.Attachment,
     };
 
     private static Dictionary<string, string> UnknownIdsFor(RouteWalker.Route route) => new()
     {
         ["id"] = Guid.NewGuid().ToString("N"),
         ["messageId"] = Guid.NewGuid().ToString("N"),
+        ["attachmentId"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray())),
     };
 
     private static async Task<(HttpStatusCode Status, string? Code, string Body)> SendAsync(HttpClient client, RouteWalker.Route route, Dictionary<string, string> ids)
@@ -111,7 +115,7 @@ public sealed class IsolationTests : HostedTest
             var foreign = await SendAsync(_intruder, route, sent);
             // Nothing of the owner's in any answer, whatever the route, beyond the ids the intruder sent (a 404 may repeat those).
             var told = sent.Values.Aggregate(foreign.Body, (body, id) => body.Replace(id, "", StringComparison.Ordinal));
-            foreach (var secret in new[] { ids.Session, ids.Generation, ids.Token, ids.Answer, ids.UserMessage, ids.Account, "secret plans", "in the drawer", "ada_owner" })
+            foreach (var secret in new[] { ids.Session, ids.Generation, ids.Token, ids.Answer, ids.UserMessage, ids.Account, ids.Attachment, "secret plans", "in the drawer", "ada_owner", "4-8-15-16", "combination.txt" })
             {
                 Assert.False(told.Contains(secret, StringComparison.Ordinal), $"{route} showed the owner's {secret}: {foreign.Body}");
             }
