@@ -44,7 +44,8 @@ internal static class AttachmentsApi
     /// (<see cref="FileSniffer"/>); its limits from <see cref="AttachmentOptions"/>. Nothing is stored unless all is well.
     /// </summary>
     public static async Task<Results<Created<Attachment>, ProblemHttpResult>> UploadAsync(
-        string id, string? name, HttpContext context, OwnedSessions store, IAttachmentBlobs blobs, IOptions<AttachmentOptions> options, CancellationToken ct)
+        string id, string? name, HttpContext context, OwnedSessions store, IAttachmentBlobs blobs, IOptions<AttachmentOptions> options,
+        Metrics.SmailMetrics metrics, CancellationToken ct)
     {
         var limits = options.Value;
         if (await store.GetAsync(id, ct) is not { } session)
@@ -121,6 +122,7 @@ internal static class AttachmentsApi
         }
         // The same bytes uploaded again are the attachment already here, with the name it was first given.
         var kept = stored.FindAttachment(attachment.Id)!;
+        metrics.Used(Metrics.Features.FileAttached);
         return TypedResults.Created($"/api/sessions/{id}/attachments/{kept.Id}", kept);
     }
 

@@ -148,6 +148,7 @@ internal static class Features
     public const string Regenerate = "regenerate";
     public const string Edit = "edit";
     public const string BranchSelected = "branch_selected";
+    public const string FileAttached = "file_attached";
     public const string Continue = "continue";
     public const string Resume = "resume";
     public const string LongPoll = "long_poll";

@@ -6,10 +6,12 @@
  * @typedef {{ promptTokens: number, outputTokens: number, ttftMs: number, durationMs: number, tokensPerSecond: number }} Stats
  * @typedef {{ id: string, role: 'user' | 'assistant' | 'system', content: string, thinking?: string, status: string,
  *             createdAt: string, stats?: Stats, error?: { code: string, message: string }, model?: string,
- *             restartedAfter?: string, doneReason?: string, parentId?: string }} ChatMessage
+ *             restartedAfter?: string, doneReason?: string, parentId?: string, attachments?: string[] }} ChatMessage
+ * @typedef {{ id: string, name: string, kind: 'image' | 'text', mediaType: string, size: number, textLength?: number }} Attachment
  * @typedef {{ id: string, title: string, model: string | null, systemPrompt: string | null,
  *             options: Record<string, unknown> | null, activeGenerationId: string | null, messages: ChatMessage[],
- *             siblings: Record<string, string[]> }} Session   messages: the path shown; siblings: the versions of those that have several
+ *             siblings: Record<string, string[]>, attachments: Attachment[] }} Session
+ *   messages: the path shown; siblings: the versions of those on it that have several; attachments: its files
  * @typedef {{ id: string, title: string, model: string | null, updatedAt: string, messageCount: number,
  *             activeGenerationId: string | null }} SessionSummary
  * @typedef {{ userMessageId: string, assistantMessageId: string, generationId: string, eventsUrl: string }} GenerationAccepted
@@ -69,9 +71,29 @@ export class ApiClient {
   /** Brings back a conversation deleted within the server's undo window. @param {string} id */
   async restoreSession(id) { await this.#json('POST', `/api/sessions/${encodeURIComponent(id)}/restore`); }
 
-  /** @param {string} sessionId @param {string} content @param {string} [model] @returns {Promise<GenerationAccepted>} */
-  send(sessionId, content, model) {
-    return this.#json('POST', `/api/sessions/${encodeURIComponent(sessionId)}/messages`, { content, model });
+  /**
+   * @param {string} sessionId @param {string} content @param {string} [model]
+   * @param {string[]} [attachments] ids of files uploaded to the conversation, sent with the message
+   * @returns {Promise<GenerationAccepted>}
+   */
+  send(sessionId, content, model, attachments) {
+    return this.#json('POST', `/api/sessions/${encodeURIComponent(sessionId)}/messages`,
+      { content, model, attachments: attachments?.length ? attachments : undefined });
+  }
+
+  /**
+   * Uploads one file to a conversation: the body is the file, its name goes in the address. The server decides what it
+   * is by its bytes, and refuses one it does not take (with the reason).
+   * @param {string} sessionId @param {File} file @returns {Promise<Attachment>}
+   */
+  async uploadAttachment(sessionId, file) {
+    return readAnswer(await this.#fetch(`/api/sessions/${encodeURIComponent(sessionId)}/attachments?name=${encodeURIComponent(file.name)}`,
+      { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file }));
+  }
+
+  /** Where a conversation serves one of its files. @param {string} sessionId @param {string} attachmentId */
+  attachmentUrl(sessionId, attachmentId) {
+    return `/api/sessions/${encodeURIComponent(sessionId)}/attachments/${encodeURIComponent(attachmentId)}`;
   }
 
   /** @param {string} sessionId @param {string} messageId @param {string} [model] @returns {Promise<GenerationAccepted>} */

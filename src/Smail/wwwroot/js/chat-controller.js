@@ -71,7 +71,7 @@ export class ChatController extends EventTarget {
       if (view.aborted) return;
       this.#session = session;
       localStorage.setItem(SESSION_KEY, session.id);
-      this.#chat.showMessages(session.messages, session.siblings);
+      this.#show(session);
       const last = session.messages.at(-1);
       if (session.activeGenerationId && last?.role === 'assistant') {
         // Replays from the first event, so the text is rebuilt exactly.
@@ -120,20 +120,39 @@ export class ChatController extends EventTarget {
     this.#changed();
   }
 
-  /** @param {string} content @param {string} model */
-  async send(content, model) {
+  /**
+   * @param {string} content @param {string} model
+   * @param {string[]} [attachments] ids of files uploaded to this conversation (`upload`), sent with the message
+   */
+  async send(content, model, attachments = []) {
     return this.#ask(async (view) => {
       const session = this.#session ?? await this.#api.createSession({ model });
       if (view.aborted) return;
       this.#session = session;
       localStorage.setItem(SESSION_KEY, session.id);
-      const accepted = await this.#api.send(session.id, content, model);
+      const accepted = await this.#api.send(session.id, content, model, attachments);
       if (view.aborted) return;
       const question = new MessageView('user', accepted.userMessageId);
       question.setContent(content);
+      question.setFiles(this.#filesOf(session, attachments));
       this.#chat.add(question);
       this.#follow(accepted, { existing: false, model });
     });
+  }
+
+  /**
+   * Uploads a file to the open conversation (starting one if none is open), for the next message to carry.
+   * @param {File} file @param {string} model the model a new conversation starts with
+   * @returns {Promise<{ attachment: import('./api-client.js').Attachment, url: string }>} rejects with the server's reason
+   */
+  async upload(file, model) {
+    const session = await this.#started(model);
+    const attachment = await this.#api.uploadAttachment(session.id, file);
+    // Known to this page's copy of the conversation at once, so the message that carries it can show it.
+    if (this.#session === session && !session.attachments?.some((a) => a.id === attachment.id)) {
+      session.attachments = [...(session.attachments ?? []), attachment];
+    }
+    return { attachment, url: this.#api.attachmentUrl(session.id, attachment.id) };
   }
 
   /**
@@ -168,7 +187,7 @@ export class ChatController extends EventTarget {
       const shown = await this.#api.selectVersion(session.id, messageId);
       if (view.aborted) return false;
       this.#session = shown;
-      this.#chat.showMessages(shown.messages, shown.siblings);
+      this.#show(shown);
       this.#changed();
       return true;
     } catch (error) {
@@ -185,7 +204,7 @@ export class ChatController extends EventTarget {
   async #followNewVersion(sessionId, accepted, view, model) {
     this.#session = await this.#api.session(sessionId, view);
     if (view.aborted) return;
-    this.#chat.showMessages(this.#session.messages.filter((m) => m.id !== accepted.assistantMessageId), this.#session.siblings);
+    this.#show(this.#session, this.#session.messages.filter((m) => m.id !== accepted.assistantMessageId));
     this.#follow(accepted, { existing: false, model });
   }
 
@@ -266,6 +285,37 @@ export class ChatController extends EventTarget {
   }
 
   #changed() { this.dispatchEvent(new Event('sessionchange')); }
+
+  /** A conversation being started for files dropped together: one for all of them. @type {Promise<Session> | null} */
+  #starting = null;
+
+  /** The open conversation, started now if none is open. @param {string} model @returns {Promise<Session>} */
+  async #started(model) {
+    if (this.#session) return this.#session;
+    this.#starting ??= this.#api.createSession({ model }).then((session) => {
+      this.#session = session;
+      localStorage.setItem(SESSION_KEY, session.id);
+      this.#changed();
+      return session;
+    }).finally(() => { this.#starting = null; });
+    return this.#starting;
+  }
+
+  /** Draws the conversation: the path it shows (or part of it), each message's versions and files. @param {Session} session @param {import('./api-client.js').ChatMessage[]} [messages] */
+  #show(session, messages = session.messages) {
+    this.#chat.showMessages(messages, session.siblings, (message) => this.#filesOf(session, message.attachments ?? []));
+  }
+
+  /**
+   * The files with these ids, as a message shows them; an id the conversation does not list is left out.
+   * @param {Session} session @param {string[]} ids @returns {import('./views/attachment-tray.js').ShownFile[]}
+   */
+  #filesOf(session, ids) {
+    return ids.flatMap((id) => {
+      const attachment = session.attachments?.find((a) => a.id === id);
+      return attachment ? [{ name: attachment.name, kind: attachment.kind, url: this.#api.attachmentUrl(session.id, id) }] : [];
+    });
+  }
 
   /** Re-reads the open conversation (its title, its stored messages) and says it changed. */
   async #refresh() {

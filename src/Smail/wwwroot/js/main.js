@@ -20,6 +20,7 @@ import { SessionListView } from './views/session-list-view.js';
 import { SettingsDialog } from './views/settings-dialog.js';
 import { TelemetryReporter } from './telemetry.js';
 import { Toast } from './views/toast.js';
+import { AttachmentTray } from './views/attachment-tray.js';
 
 /** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
@@ -73,7 +74,9 @@ const modelMenu = new PopoverMenu('model-menu');
 $('conversation').append(modelMenu.element); // in the main landmark: a popover shows in the top layer wherever it is
 const sessions = new SessionListView($('session-list'), $('session-search'));
 const settings = new SettingsDialog($('settings-dialog'));
-const composer = new Composer($('composer'), $('prompt'), $('send'));
+const composer = new Composer($('composer'), $('prompt'), $('send'), /** @type {HTMLButtonElement} */ ($('attach')),
+  /** @type {HTMLInputElement} */ ($('attach-input')));
+const tray = new AttachmentTray($('attachment-tray'));
 const toast = new Toast($('toast'));
 
 // Composer: send; Stop (the button, or Esc) stops an answer on its way, and Enter then keeps the draft.
@@ -81,8 +84,33 @@ composer.addEventListener('submit', async (event) => {
   const { content } = /** @type {CustomEvent} */ (event).detail;
   if (ui.isStreaming) return;
   if (!models.selected) return toast.show('Choose a model first.');
-  if (await controller.send(content, models.selected)) composer.clear();
+  if (tray.uploading) return toast.show('A file is still uploading: send when it is ready.');
+  // Said before anything is sent, as the server would: a model that cannot see would ignore the picture.
+  const images = tray.images;
+  if (images.length && !models.canSee(models.selected)) {
+    return toast.show(`${models.selected} cannot see images, so “${images[0].name}” would be ignored. Choose a model with vision, or remove the image.`);
+  }
+  if (await controller.send(content, models.selected, tray.ids)) {
+    composer.clear();
+    tray.clear();
+  }
 });
+// Files: each uploads at once into the open conversation, and waits in the tray for the message that carries it.
+composer.addEventListener('files', (event) => {
+  for (const file of /** @type {CustomEvent<{ files: File[] }>} */ (event).detail.files) attach(file);
+});
+tray.addEventListener('change', () => { if (!tray.ids.length && !tray.uploading) composer.focus(); });
+/** @param {File} file */
+async function attach(file) {
+  if (!models.selected) return toast.show('Choose a model first.');
+  const key = tray.add(file.name);
+  try {
+    const { attachment, url } = await controller.upload(file, models.selected);
+    tray.uploaded(key, attachment, url);
+  } catch (error) {
+    tray.failed(key, file.name, errors.classify(error).message);
+  }
+}
 // Keyboard shortcuts: SHORTCUTS lists them once, for this handler and for the `?` panel.
 describeShortcuts(/** @type {HTMLElement} */ (document.querySelector('#shortcuts-dialog .shortcuts')));
 document.addEventListener('keydown', (event) => {
@@ -148,7 +176,11 @@ const refreshList = async () => {
     sessions.setActive(controller.session?.id ?? null);
   } catch { /* the banner already says when Smail or Ollama is unreachable */ }
 };
+/** The conversation the tray's files were uploaded to: another one cannot send them. */
+let trayFor = controller.session?.id ?? null;
 controller.addEventListener('sessionchange', () => {
+  if (trayFor !== (controller.session?.id ?? null) && trayFor !== null) tray.clear();
+  trayFor = controller.session?.id ?? null;
   refreshList();
   $('conversation-title').textContent = controller.session?.title ?? 'New chat';
   if (controller.session?.model) models.select(controller.session.model);

@@ -40,10 +40,12 @@ export class ChatView extends EventTarget {
   /**
    * @param {import('../api-client.js').ChatMessage[]} messages the path the conversation shows
    * @param {Record<string, string[]>} [versions] each shown message's versions, where it has more than one
+   * @param {(message: import('../api-client.js').ChatMessage) => import('./attachment-tray.js').ShownFile[]} [filesOf]
+   *   the files sent with a message
    * @returns {MessageView[]}
    */
-  showMessages(messages, versions = {}) {
-    const views = messages.filter((m) => m.role !== 'system').map((m) => MessageView.from(m, versions[m.id]));
+  showMessages(messages, versions = {}, filesOf = () => []) {
+    const views = messages.filter((m) => m.role !== 'system').map((m) => MessageView.from(m, versions[m.id], filesOf(m)));
     this.#list.replaceChildren(...views.map((v) => v.element));
     this.#markLatest();
     this.scrollToEnd();

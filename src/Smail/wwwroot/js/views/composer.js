@@ -4,6 +4,7 @@
  * The message box: Enter sends, Shift+Enter is a new line; the button is Send or Stop. Also edits an
  * earlier message in place. Raises `submit` with `{ content }`, `stop` when the Stop button is pressed,
  * and `held` when Enter is pressed while an answer streams: only Stop and Esc stop, so the draft stays.
+ * Files come by 📎, by dropping them on the box, or by pasting an image: `files` with `{ files }`.
  */
 export class Composer extends EventTarget {
   #prompt;
@@ -11,11 +12,42 @@ export class Composer extends EventTarget {
   /** The one inline editor open, and how to close it. @type {{ message: HTMLElement, close: () => void } | null} */
   #editor = null;
 
-  /** @param {HTMLFormElement} form @param {HTMLTextAreaElement} prompt @param {HTMLButtonElement} button */
-  constructor(form, prompt, button) {
+  /**
+   * @param {HTMLFormElement} form @param {HTMLTextAreaElement} prompt @param {HTMLButtonElement} button
+   * @param {HTMLButtonElement} attach @param {HTMLInputElement} picker the hidden file input 📎 opens
+   */
+  constructor(form, prompt, button, attach, picker) {
     super();
     this.#prompt = prompt;
     this.#button = button;
+    const offer = (/** @type {File[]} */ files) => {
+      if (files.length) this.dispatchEvent(new CustomEvent('files', { detail: { files } }));
+    };
+    attach.addEventListener('click', () => picker.click());
+    picker.addEventListener('change', () => {
+      offer([...(picker.files ?? [])]);
+      picker.value = ''; // the same file may be chosen again
+    });
+    form.addEventListener('dragover', (event) => {
+      if (!event.dataTransfer?.types.includes('Files')) return;
+      event.preventDefault();
+      form.classList.add('composer--drop');
+    });
+    form.addEventListener('dragleave', () => form.classList.remove('composer--drop'));
+    form.addEventListener('drop', (event) => {
+      form.classList.remove('composer--drop');
+      if (!event.dataTransfer?.files.length) return;
+      event.preventDefault();
+      offer([...event.dataTransfer.files]);
+    });
+    // A pasted screenshot arrives as a file; pasted text stays text.
+    prompt.addEventListener('paste', (event) => {
+      const files = [...(event.clipboardData?.files ?? [])];
+      if (!files.length) return;
+      event.preventDefault();
+      offer(files.map((file, i) => (file.name && file.name !== 'image.png' ? file
+        : new File([file], `pasted-${new Date().toISOString().slice(0, 19).replaceAll(':', '-')}${i ? `-${i + 1}` : ''}.${file.type.split('/')[1] || 'png'}`, { type: file.type }))));
+    });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       if (button.dataset.mode === 'stop') {

@@ -3,6 +3,7 @@ import { StreamingMarkdown } from '../streaming-markdown.js';
 import { spokenText } from './announcer.js';
 
 /** @typedef {import('../api-client.js').ChatMessage} ChatMessage */
+/** @typedef {import('./attachment-tray.js').ShownFile} ShownFile */
 /** @typedef {'copy' | 'edit' | 'regenerate' | 'regenerate-with' | 'retry' | 'continue' | 'previous-version' | 'next-version'} MessageAction */
 
 /** What an answer that was written again from its beginning says, by the failure that broke it off. */
@@ -37,6 +38,7 @@ export class MessageView {
   #notice;
   #actions;
   #versions;
+  #files;
   #plainText = '';
   #replaceOnNextText = false;
   element;
@@ -86,17 +88,26 @@ export class MessageView {
         actionButton('regenerate-with', 'Regenerate with…', 'Regenerate with… another model'));
     }
 
+    this.#files = document.createElement('ul');
+    this.#files.className = 'message__files';
+    this.#files.hidden = true;
+    this.#files.setAttribute('aria-label', 'Files sent');
+
     // Only answers can have reasoning; a person's message has no place for it.
     if (role === 'assistant') this.element.append(this.#notice, this.#thinkingBlock);
     // Empty until its first text: an empty answer has nothing to Continue.
     if (role === 'assistant') this.element.toggleAttribute('data-empty', true);
-    this.element.append(this.#body, this.#footer, this.#actions);
+    this.element.append(this.#files, this.#body, this.#footer, this.#actions);
   }
 
-  /** @param {ChatMessage} message @param {string[]} [versions] the ids of the message's versions, oldest first */
-  static from(message, versions) {
+  /**
+   * @param {ChatMessage} message @param {string[]} [versions] the ids of the message's versions, oldest first
+   * @param {ShownFile[]} [files] the files sent with it
+   */
+  static from(message, versions, files) {
     const view = new MessageView(message.role === 'user' ? 'user' : 'assistant', message.id);
     if (versions) view.setVersions(versions);
+    if (files?.length) view.setFiles(files);
     if (message.model && message.role === 'assistant') view.setModel(message.model);
     if (message.restartedAfter) view.#showRestarted(message.restartedAfter);
     if (message.thinking) view.appendThinking(message.thinking);
@@ -203,6 +214,38 @@ export class MessageView {
     position.textContent = `${at + 1}/${versions.length}`;
     position.setAttribute('aria-label', `version ${at + 1} of ${versions.length}`);
     this.#versions.replaceChildren(previous, position, next);
+  }
+
+  /**
+   * The files sent with the message: an image as a thumbnail that opens full size, any other file by its name (a link
+   * that downloads it).
+   * @param {ShownFile[]} files
+   */
+  setFiles(files) {
+    this.#files.hidden = files.length === 0;
+    this.#files.replaceChildren(...files.map((file) => {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = file.url;
+      if (file.kind === 'image') {
+        link.target = '_blank';
+        link.rel = 'noopener';
+        link.className = 'message__image';
+        link.setAttribute('aria-label', `${file.name} (opens full size)`);
+        const image = document.createElement('img');
+        image.src = file.url;
+        image.alt = file.name;
+        image.loading = 'lazy';
+        image.decoding = 'async';
+        link.append(image);
+      } else {
+        link.className = 'message__file';
+        link.download = file.name;
+        link.textContent = file.name;
+      }
+      item.append(link);
+      return item;
+    }));
   }
 
   /** @param {boolean} latest only the latest answer offers Regenerate */

@@ -52,6 +52,9 @@ export class ModelPicker extends EventTarget {
   /** Whether the model reasons before it answers (its `thinking` capability), so the page offers to turn that off. @param {string} id */
   canThink(id) { return this.#models.find((m) => m.id === id)?.capabilities.includes('thinking') ?? false; }
 
+  /** Whether the model takes images (its `vision` capability); the page refuses to send one an image. @param {string} id */
+  canSee(id) { return this.#models.find((m) => m.id === id)?.capabilities.includes('vision') ?? false; }
+
   /**
    * The models as menu entries, grouped by upstream when there are several; a down upstream's entry says why.
    * @param {string} current the model that wrote the answer: marked so
