@@ -62,7 +62,7 @@ internal static class AttachmentsApi
         }
         if (context.Request.ContentLength > limits.MaxBytes)
         {
-            return TooLarge($"This file is larger than the {Megabytes(limits.MaxBytes)} a file may be.");
+            return TooLarge($"This file is larger than the {AttachmentIntake.Megabytes(limits.MaxBytes)} a file may be.");
         }
         byte[] bytes;
         try
@@ -73,46 +73,14 @@ internal static class AttachmentsApi
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge($"This file is larger than the {Megabytes(limits.MaxBytes)} a file may be.");
+            return TooLarge($"This file is larger than the {AttachmentIntake.Megabytes(limits.MaxBytes)} a file may be.");
         }
-        var fileName = FileNames.Clean(name);
-        if (FileSniffer.Sniff(bytes) is not var (kind, mediaType))
+        var intake = await Task.Run(() => AttachmentIntake.Read(bytes, name, limits), ct);
+        if (intake.Attachment is not { } attachment)
         {
-            return ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, UnsupportedFile,
-                $"“{fileName}” is not an image (PNG, JPEG, GIF or WebP), a PDF or a text file, by its content.");
+            return ApiProblems.Create(intake.Status, intake.Code!, intake.Detail!);
         }
-        var limit = kind == AttachmentKinds.Image ? limits.MaxImageBytes : limits.MaxFileBytes;
-        if (bytes.Length > limit)
-        {
-            return TooLarge($"“{fileName}” is {Megabytes(bytes.Length)}; {(kind == AttachmentKinds.Image ? "an image" : "a file")} may be {Megabytes(limit)} at most.");
-        }
-
-        var attachment = new Attachment(AttachmentIds.Of(bytes), fileName, kind, mediaType, bytes.Length);
-        byte[]? text = null;
-        if (kind == AttachmentKinds.Text)
-        {
-            string extracted;
-            try
-            {
-                extracted = await Task.Run(() => TextExtraction.Extract(bytes, mediaType, limits.MaxTextCharacters), ct);
-            }
-            catch (UnreadableFile unreadable)
-            {
-                return ApiProblems.Invalid("unreadable_file", $"“{fileName}”: {unreadable.Message}");
-            }
-            if (extracted.Length > limits.MaxTextCharacters)
-            {
-                return TooLarge($"“{fileName}” has more than {limits.MaxTextCharacters:N0} characters of text, the most one file may give the model.");
-            }
-            text = mediaType == FileSniffer.Pdf ? System.Text.Encoding.UTF8.GetBytes(extracted) : bytes;
-            attachment = attachment with { TextId = AttachmentIds.Of(text), TextLength = extracted.Length };
-        }
-
-        await blobs.PutAsync(attachment.Id, bytes, ct);
-        if (text is not null && attachment.TextId != attachment.Id)
-        {
-            await blobs.PutAsync(attachment.TextId!, text, ct);
-        }
+        await intake.StoreAsync(blobs, ct);
         var stored = await store.UpdateAsync(id, current => current.FindAttachment(attachment.Id) is not null
             ? current
             : current with { Attachments = (current.Attachments ?? []).Add(attachment) }, ct);
@@ -154,8 +122,6 @@ internal static class AttachmentsApi
     }
 
     private static ProblemHttpResult TooLarge(string detail) => ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "body_too_large", detail);
-
-    private static string Megabytes(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / 1024.0 / 1024.0:0.#} MB" : $"{Math.Max(1, bytes / 1024)} KB";
 
     private static string Shorten(string text) => text.Length <= 70 ? text : text[..70] + "…";
 }

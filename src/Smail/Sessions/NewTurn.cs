@@ -21,7 +21,8 @@ internal sealed record NewTurn(ChatMessage? Question, ChatMessage Answer)
         var first = session.Messages.IsEmpty && Question is not null;
         return session with
         {
-            Model = Answer.Model ?? session.Model,
+            // A message sent names the conversation's model; another version of an answer ("Regenerate with…") does not.
+            Model = Question is null ? session.Model : Answer.Model ?? session.Model,
             Title = session.Title == Session.DefaultTitle && first ? TitleFrom(Question!.Content) : session.Title,
             Messages = Question is null ? session.Messages.Add(Answer) : session.Messages.Add(Question).Add(Answer),
             CurrentId = Answer.Id,

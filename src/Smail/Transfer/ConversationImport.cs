@@ -12,7 +12,7 @@ internal static class ConversationImport
 {
     public const string Formats = "a Smail export, ChatGPT's conversations.json or an Open WebUI export";
 
-    public static IReadOnlyList<Session> Read(JsonElement root, ImportLimits limits, DateTimeOffset now)
+    public static IReadOnlyList<CheckedImport> Read(JsonElement root, ImportLimits limits, Attachments.AttachmentOptions files, DateTimeOffset now)
     {
         var conversations = Conversations(root);
         if (conversations.Count == 0)
@@ -23,7 +23,7 @@ internal static class ConversationImport
         {
             throw new ImportRefused($"The file holds {conversations.Count} conversations; an import takes at most {limits.MaxConversations}.");
         }
-        return [.. conversations.Select((entry, index) => ReadOne(entry).ToSession(index + 1, limits, now))];
+        return [.. conversations.Select((entry, index) => ReadOne(entry).ToSession(index + 1, limits, files, now))];
     }
 
     /// <summary>The file's conversations: one object, or an array of them (every export of several is an array).</summary>

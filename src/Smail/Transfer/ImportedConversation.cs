@@ -15,6 +15,9 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
     /// <summary>The position in <see cref="Messages"/> of the message the conversation showed last; null for the last one.</summary>
     public int? Current { get; init; }
 
+    /// <summary>The files its messages carried (Smail's export has them), which messages name by position.</summary>
+    public IReadOnlyList<ImportedFile>? Files { get; init; }
+
     public const string UntitledTitle = "Imported chat";
 
     /// <summary>
@@ -22,7 +25,7 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
     /// wrong with it. Branches stay branches (<see cref="ImportedMessage.Parent"/>). A message that is the only one after
     /// a message from the same side is joined to it, so the turns alternate as Smail's always do.
     /// </summary>
-    public Session ToSession(int position, ImportLimits limits, DateTimeOffset now)
+    public CheckedImport ToSession(int position, ImportLimits limits, Attachments.AttachmentOptions fileLimits, DateTimeOffset now)
     {
         var title = Title is null ? "" : Title.ReplaceLineEndings(" ").Trim();
         title = title.Length == 0 ? UntitledTitle : title.Length > SessionValidation.MaxTitleLength ? title[..(SessionValidation.MaxTitleLength - 1)] + "…" : title;
@@ -37,6 +40,13 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
         if (SessionValidation.Check(null, null, systemPrompt, Options) is { } invalid)
         {
             throw new ImportRefused($"{Which()}: {invalid.Detail}");
+        }
+        // Each file passes the gate an upload passes: what it is by its bytes, and the same limits.
+        var files = new List<Attachments.Intake>();
+        foreach (var file in Files ?? [])
+        {
+            var intake = Attachments.AttachmentIntake.Read(file.Bytes, file.Name, fileLimits);
+            files.Add(intake.Attachment is null ? throw new ImportRefused($"{Which()}: {intake.Detail}") : intake);
         }
         var createdAt = Plausible(CreatedAt, now) ?? Plausible(Messages.Count > 0 ? Messages[0].CreatedAt : null, now) ?? now;
         var messages = ImmutableList.CreateBuilder<ChatMessage>();
@@ -81,9 +91,14 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
                 };
                 continue;
             }
+            if (message.Attachments?.Any(a => a < 0 || a >= files.Count) == true)
+            {
+                throw new ImportRefused($"{Which()} has a message that names a file the export does not hold.");
+            }
             stored[i] = messages.Count;
             messages.Add(new ChatMessage(SmailIds.New(), message.Role, message.Content, StatusOf(message), at)
             {
+                Attachments = message.Attachments is { Count: > 0 } named ? [.. named.Select(a => files[a].Attachment!.Id).Distinct()] : null,
                 ParentId = parentAt is { } parentOf ? messages[parentOf].Id : null,
                 Thinking = string.IsNullOrEmpty(message.Thinking) ? null : message.Thinking,
                 Model = message.Role == MessageRoles.Assistant && message.Model is { } m && SessionValidation.IsModelName(m) ? m : null,
@@ -93,12 +108,14 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
             });
         }
         var updatedAt = Plausible(UpdatedAt, now) is { } updated && updated >= createdAt ? updated : messages.Count > 0 ? messages[^1].CreatedAt : createdAt;
-        return new Session(SmailIds.New(), title, model, systemPrompt, createdAt, updatedAt, messages.ToImmutable())
+        var session = new Session(SmailIds.New(), title, model, systemPrompt, createdAt, updatedAt, messages.ToImmutable())
         {
+            Attachments = files.Count > 0 ? [.. files.Select(f => f.Attachment!).DistinctBy(a => a.Id)] : null,
             CurrentId = Current is { } current && current >= 0 && current < Messages.Count ? messages[stored[current]].Id : null,
             Options = Options,
             TitleSource = TitleSources.Imported,
         };
+        return new CheckedImport(session, files);
     }
 
     /// <summary>An answer that was still being written in the file cannot be here: it stopped where the file ends.</summary>
@@ -115,8 +132,17 @@ internal sealed record ImportedConversation(string? Title, string? Model, string
         at is { } value && value.Year >= 2000 && value <= now.AddDays(1) ? value : null;
 }
 
+/// <summary>A conversation that passed every check, and the files to store before it.</summary>
+internal sealed record CheckedImport(Session Session, IReadOnlyList<Attachments.Intake> Files);
+
+/// <summary>A file as an export carries it: its name and its bytes, nothing it says about itself believed.</summary>
+internal sealed record ImportedFile(string? Name, byte[] Bytes);
+
 internal sealed record ImportedMessage(string Role, string Content, DateTimeOffset? CreatedAt)
 {
+    /// <summary>The positions in the conversation's <see cref="ImportedConversation.Files"/> of the files this message carried.</summary>
+    public IReadOnlyList<int>? Attachments { get; init; }
+
     /// <summary>The position in the conversation's messages of the one this follows; when no message names one, each follows the one before.</summary>
     public int? Parent { get; init; }
 

@@ -34,6 +34,11 @@ internal static class MarkdownExport
                 text.AppendLine("<details><summary>Thinking</summary>").AppendLine()
                     .AppendLine(message.Thinking.Trim()).AppendLine().AppendLine("</details>").AppendLine();
             }
+            if (message.Attachments?.Select(session.FindAttachment).OfType<Attachments.Attachment>().ToList() is { Count: > 0 } files)
+            {
+                // Named, not included: a Markdown file cannot carry them (the JSON export does).
+                text.Append("_Files: ").AppendJoin(", ", files.Select(f => $"`{f.Name.Replace("`", "'", StringComparison.Ordinal)}`")).AppendLine("_").AppendLine();
+            }
             text.AppendLine(message.Content.TrimEnd()).AppendLine();
             if (Ending(message) is { } ending)
             {

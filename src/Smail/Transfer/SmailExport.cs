@@ -15,16 +15,20 @@ internal sealed record SmailExport(string Format, int Version, DateTimeOffset Ex
     public const string FormatName = "smail.conversation";
     public const int CurrentVersion = 2;
 
-    public static SmailExport Of(Session session, DateTimeOffset now)
+    /// <param name="files">the bytes of the files its messages carried, by attachment id</param>
+    public static SmailExport Of(Session session, DateTimeOffset now, IReadOnlyDictionary<string, byte[]> files)
     {
         session = session.Linked();
         var position = session.Messages.Select((m, i) => (m.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
         var current = new ConversationTree(session).Leaf;
+        var exported = (session.Attachments ?? []).Where(a => files.ContainsKey(a.Id)).ToList();
+        var filePosition = exported.Select((a, i) => (a.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
         return new(FormatName, CurrentVersion, now, new(
             session.Title, session.Model, session.SystemPrompt, session.Options, session.CreatedAt, session.UpdatedAt,
             [.. session.Messages.Select(m => new ExportedMessage(m.Role, m.Content, m.Status, m.CreatedAt)
             {
                 Parent = m.ParentId is { } parent && position.TryGetValue(parent, out var at) ? at : null,
+                Attachments = m.Attachments?.Where(filePosition.ContainsKey).Select(a => filePosition[a]).ToList() is { Count: > 0 } named ? named : null,
                 Thinking = m.Thinking,
                 Model = m.Model,
                 Stats = m.Stats,
@@ -33,6 +37,7 @@ internal sealed record SmailExport(string Format, int Version, DateTimeOffset Ex
             })])
         {
             Current = current is null ? null : position[current.Id],
+            Files = exported.Count > 0 ? [.. exported.Select(a => new ExportedFile(a.Name, a.MediaType, Convert.ToBase64String(files[a.Id])))] : null,
         });
     }
 }
@@ -48,12 +53,21 @@ internal sealed record ExportedConversation(
 {
     /// <summary>The position of the message the conversation showed last.</summary>
     public int? Current { get; init; }
+
+    /// <summary>The files the messages carried, whole; a message names them by position (<see cref="ExportedMessage.Attachments"/>).</summary>
+    public IReadOnlyList<ExportedFile>? Files { get; init; }
 }
+
+/// <summary>A file as the export carries it: its bytes in base64. An import believes neither its name's type nor <see cref="MediaType"/>.</summary>
+internal sealed record ExportedFile(string Name, string MediaType, string Data);
 
 internal sealed record ExportedMessage(string Role, string Content, string Status, DateTimeOffset CreatedAt)
 {
     /// <summary>The position of the message this one follows; null for a first message.</summary>
     public int? Parent { get; init; }
+
+    /// <summary>The positions of the files it carried in the conversation's <see cref="ExportedConversation.Files"/>.</summary>
+    public IReadOnlyList<int>? Attachments { get; init; }
 
     public string? Thinking { get; init; }
     public string? Model { get; init; }

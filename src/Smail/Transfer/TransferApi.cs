@@ -30,7 +30,7 @@ internal static class TransferApi
 
     /// <summary>The stored conversation, as a file to save (<c>Content-Disposition: attachment</c>) named after its title.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(
-        string id, string? format, OwnedSessions store, TimeProvider time, CancellationToken ct)
+        string id, string? format, OwnedSessions store, Attachments.IAttachmentBlobs blobs, TimeProvider time, CancellationToken ct)
     {
         format ??= ExportFormats.Markdown;
         if (format is not (ExportFormats.Markdown or ExportFormats.Json))
@@ -41,10 +41,21 @@ internal static class TransferApi
         {
             return ApiProblems.SessionNotFound(id);
         }
-        return format == ExportFormats.Json
-            ? TypedResults.File(JsonSerializer.SerializeToUtf8Bytes(SmailExport.Of(session, time.GetUtcNow()), TransferJsonContext.Default.SmailExport),
-                "application/json; charset=utf-8", FileName(session.Title, "json"))
-            : TypedResults.File(Encoding.UTF8.GetBytes(MarkdownExport.Of(session)), "text/markdown; charset=utf-8", FileName(session.Title, "md"));
+        if (format == ExportFormats.Json)
+        {
+            // The files the messages carried travel with them, so the export is whole.
+            var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var attachmentId in session.Messages.SelectMany(m => m.Attachments ?? []).Distinct())
+            {
+                if (session.FindAttachment(attachmentId) is { } attachment && await blobs.GetAsync(attachment.Id, ct) is { } bytes)
+                {
+                    files[attachmentId] = bytes;
+                }
+            }
+            return TypedResults.File(JsonSerializer.SerializeToUtf8Bytes(SmailExport.Of(session, time.GetUtcNow(), files), TransferJsonContext.Default.SmailExport),
+                "application/json; charset=utf-8", FileName(session.Title, "json"));
+        }
+        return TypedResults.File(Encoding.UTF8.GetBytes(MarkdownExport.Of(session)), "text/markdown; charset=utf-8", FileName(session.Title, "md"));
     }
 
     /// <summary>
@@ -52,7 +63,8 @@ internal static class TransferApi
     /// conversation in it as the user's. Should the store fail half-way, the ones already stored are deleted again.
     /// </summary>
     public static async Task<Results<Created<ImportResult>, ProblemHttpResult>> ImportAsync(
-        HttpContext context, OwnedSessions store, IOptions<ImportLimits> options, TimeProvider time, CancellationToken ct)
+        HttpContext context, OwnedSessions store, IOptions<ImportLimits> options, IOptions<Attachments.AttachmentOptions> files,
+        Attachments.IAttachmentBlobs blobs, TimeProvider time, CancellationToken ct)
     {
         var limits = options.Value;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
@@ -63,11 +75,11 @@ internal static class TransferApi
         {
             return TooLarge(limits);
         }
-        IReadOnlyList<Session> sessions;
+        IReadOnlyList<CheckedImport> sessions;
         try
         {
             using var document = await JsonDocument.ParseAsync(context.Request.Body, default, ct);
-            sessions = ConversationImport.Read(document.RootElement, limits, time.GetUtcNow());
+            sessions = ConversationImport.Read(document.RootElement, limits, files.Value, time.GetUtcNow());
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -86,8 +98,13 @@ internal static class TransferApi
         var created = new List<string>(sessions.Count);
         try
         {
-            foreach (var session in sessions)
+            foreach (var (session, attached) in sessions)
             {
+                // The files first: a conversation is never stored naming a file that is not there.
+                foreach (var file in attached)
+                {
+                    await file.StoreAsync(blobs, ct);
+                }
                 created.Add((await store.CreateAsync(session, ct)).Id);
             }
         }

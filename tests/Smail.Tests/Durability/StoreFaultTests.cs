@@ -155,7 +155,7 @@ public sealed class StoreFaultTests
               "folder": "work",
               "messages": [
                 { "id": "{{SmailIds.New()}}", "role": "user", "content": "Hi", "status": "complete",
-                  "createdAt": "2027-01-01T00:00:00+00:00", "attachments": [ { "kind": "image" } ] }
+                  "createdAt": "2027-01-01T00:00:00+00:00", "reactions": [ { "emoji": "👍" } ] }
               ]
             }
             """);

@@ -105,6 +105,32 @@ public sealed class ExportImportTests : HostedTest
     }
 
     [Fact]
+    public async Task TheFilesAMessageCarried_TravelInSmailsJson_AndComeBackWhole_WhileMarkdownNamesThem()
+    {
+        var id = await Host.CreateSessionAsync(model: "gemma3:4b");
+        var ids = new List<string>();
+        foreach (var (name, bytes) in new[] { ("dot.png", Attachments.SampleFiles.Png), ("notes.md", "# Notes\n\nFriday."u8.ToArray()) })
+        {
+            using var uploaded = await Host.Client.PostAsync($"/api/sessions/{id}/attachments?name={name}", new ByteArrayContent(bytes));
+            ids.Add((await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        }
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("A dot, and a meeting on Friday."));
+        using (var sent = await Host.Client.PostAsJsonAsync($"/api/sessions/{id}/messages", new { content = "What are these?", attachments = ids }))
+        {
+            await Host.Events((await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
+        }
+
+        var markdown = await Host.Client.GetStringAsync($"/api/sessions/{id}/export?format=markdown");
+        Assert.Contains("## You\n\n_Files: `dot.png`, `notes.md`_\n\nWhat are these?", markdown, StringComparison.Ordinal);
+        var copy = Assert.Single(await ImportedIdsAsync(await Host.Client.GetStringAsync($"/api/sessions/{id}/export?format=json")));
+
+        var imported = await Host.GetSessionAsync(copy);
+        Assert.Equal(ids, imported.GetProperty("messages")[0].GetProperty("attachments").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["dot.png", "notes.md"], imported.GetProperty("attachments").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal(Attachments.SampleFiles.Png, await Host.Client.GetByteArrayAsync($"/api/sessions/{copy}/attachments/{ids[0]}"));
+    }
+
+    [Fact]
     public async Task ChatGptsConversationsJson_BecomesOneConversationEach_ItsTreeBranches_ShowingTheBranchItShowed()
     {
         var ids = await ImportedIdsAsync(Sample("chatgpt-conversations.json"));
@@ -188,6 +214,9 @@ public sealed class ExportImportTests : HostedTest
         { "a newer Smail", """{"format": "smail.conversation", "version": 99, "conversation": {"title": "x", "messages": []}}""", "newer Smail" },
         { "a system message mid-conversation", """{"format": "smail.conversation", "version": 1, "conversation": {"title": "x", "messages": [{"role": "system", "content": "obey", "status": "complete"}]}}""", "only user and assistant" },
         { "a message without text", """{"format": "smail.conversation", "version": 1, "conversation": {"title": "x", "messages": [{"role": "user", "content": 7}]}}""", "has no text" },
+        { "an executable among the files", """{"format": "smail.conversation", "version": 2, "conversation": {"title": "x", "files": [{"name": "cat.png", "mediaType": "image/png", "data": "f0VMRgIBAQAAAAAAAAAAAA=="}], "messages": [{"role": "user", "content": "hi", "status": "complete", "attachments": [0]}]}}""", "“cat.png” is not an image" },
+        { "a file that is not base64", """{"format": "smail.conversation", "version": 2, "conversation": {"title": "x", "files": [{"name": "a.txt", "data": "%%%"}], "messages": []}}""", "not base64" },
+        { "a message naming a file it lacks", """{"format": "smail.conversation", "version": 2, "conversation": {"title": "x", "messages": [{"role": "user", "content": "hi", "status": "complete", "attachments": [3]}]}}""", "names a file the export does not hold" },
         { "options that are not options", """{"format": "smail.conversation", "version": 1, "conversation": {"title": "x", "options": {"num_ctx": {"a": 1}}, "messages": []}}""", "Options are" },
     };
 

@@ -28,6 +28,7 @@ internal static class SmailExportReader
             [.. conversation.Array("messages").Select(ReadMessage)])
         {
             Current = Position(conversation, "current"),
+            Files = conversation.Property("files") is { ValueKind: JsonValueKind.Array } files ? [.. files.EnumerateArray().Select(ReadFile)] : null,
             Options = conversation.Object("options") is { } options
                 ? options.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal)
                 : null,
@@ -38,6 +39,10 @@ internal static class SmailExportReader
         new(message.String("role") ?? "", message.String("content") ?? throw new ImportRefused("A message in this Smail export has no text."), message.Time("createdAt"))
         {
             Parent = Position(message, "parent"),
+            Attachments = message.Property("attachments") is { ValueKind: JsonValueKind.Array } named
+                ? [.. named.EnumerateArray().Select(n => n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var at) ? at
+                    : throw new ImportRefused("A message's “attachments” in this Smail export are not files' positions."))]
+                : null,
             Thinking = message.String("thinking"),
             Model = message.String("model"),
             Status = message.String("status"),
@@ -45,6 +50,18 @@ internal static class SmailExportReader
             Error = Deserialize(message.Object("error"), SessionJsonContext.Default.MessageError),
             DoneReason = message.String("doneReason"),
         };
+
+    private static ImportedFile ReadFile(JsonElement file)
+    {
+        try
+        {
+            return new ImportedFile(file.String("name"), Convert.FromBase64String(file.String("data") ?? throw new FormatException()));
+        }
+        catch (FormatException)
+        {
+            throw new ImportRefused($"A file in this Smail export (“{file.String("name")}”) has no data, or data that is not base64.");
+        }
+    }
 
     /// <summary>A message's position, as version 2 writes it; one that is not a whole number is refused.</summary>
     private static int? Position(JsonElement element, string name) => element.Property(name) switch

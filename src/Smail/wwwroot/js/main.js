@@ -99,7 +99,7 @@ composer.addEventListener('submit', async (event) => {
 composer.addEventListener('files', (event) => {
   for (const file of /** @type {CustomEvent<{ files: File[] }>} */ (event).detail.files) attach(file);
 });
-tray.addEventListener('change', () => { if (!tray.ids.length && !tray.uploading) composer.focus(); });
+tray.addEventListener('emptied', () => composer.focus());
 /** @param {File} file */
 async function attach(file) {
   if (!models.selected) return toast.show('Choose a model first.');

@@ -8,7 +8,8 @@
 /**
  * The files waiting to go with the next message, above the message box: each one uploading, ready (an image as a
  * thumbnail, any other file by its name) or refused with the reason, and each with a button that takes it out. It
- * owns this list; whoever uploads tells it how each upload went. Raises `change` when the list changes.
+ * owns this list; whoever uploads tells it how each upload went. Raises `change` when the list changes, and
+ * `emptied` when the person took out its last file (the focus had nowhere left to go in it).
  */
 export class AttachmentTray extends EventTarget {
   #list;
@@ -111,12 +112,13 @@ export class AttachmentTray extends EventTarget {
   #remove(key) {
     const file = this.#files.get(key);
     if (!file) return;
-    // The focus goes to the next file's button, or back to the message box through `change`.
+    // The focus goes to the next file's button; after the last one, whoever listens to `emptied` takes it.
     const next = /** @type {HTMLElement | null} */ (file.element.nextElementSibling ?? file.element.previousElementSibling)?.querySelector('button');
     file.element.remove();
     this.#files.delete(key);
-    next?.focus();
     this.#changed();
+    if (next) next.focus();
+    else this.dispatchEvent(new Event('emptied'));
   }
 
   #changed() {
