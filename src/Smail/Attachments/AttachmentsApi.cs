@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Smail.Accounts;
@@ -56,11 +55,7 @@ internal static class AttachmentsApi
         {
             return ApiProblems.Invalid("too_many_files", $"This conversation holds {limits.MaxPerConversation} files, the most it can (Attachments:MaxPerConversation).");
         }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = limits.MaxBytes;
-        }
-        if (context.Request.ContentLength > limits.MaxBytes)
+        if (!RequestBodyLimit.Allow(context, limits.MaxBytes))
         {
             return TooLarge($"This file is larger than the {AttachmentIntake.Megabytes(limits.MaxBytes)} a file may be.");
         }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Smail.Accounts;
@@ -67,11 +66,7 @@ internal static class TransferApi
         Attachments.IAttachmentBlobs blobs, TimeProvider time, CancellationToken ct)
     {
         var limits = options.Value;
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = limits.MaxBytes;
-        }
-        if (context.Request.ContentLength > limits.MaxBytes)
+        if (!RequestBodyLimit.Allow(context, limits.MaxBytes))
         {
             return TooLarge(limits);
         }
