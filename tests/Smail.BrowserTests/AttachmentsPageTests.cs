@@ -64,6 +64,8 @@ public sealed class AttachmentsPageTests(BrowserFixture browser) : PageTest(brow
         Assert.True(await thumbnail.EvaluateAsync<bool>("(img) => img.decode().then(() => img.naturalWidth === 480)"));
         var full = await Page.RunAndWaitForPopupAsync(() => Page.Locator(".message--user .message__image").ClickAsync());
         await full.WaitForLoadStateAsync();
+        // The image itself shows in the tab, under the download's sandboxing policy.
+        Assert.Equal(480, await full.EvaluateAsync<int>("() => document.images[0]?.naturalWidth ?? 0"));
         Assert.EndsWith($"/attachments/{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(picture))}", full.Url, StringComparison.Ordinal);
         Assert.Empty(await AxeViolationsAsync(Page));
         AssertNoPageErrors();

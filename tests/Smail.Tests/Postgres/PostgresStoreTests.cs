@@ -34,6 +34,36 @@ public sealed class PostgresStoreTests(PostgresFixture postgres) : IClassFixture
     }
 
     [Fact]
+    public async Task AFileAndTheVersionsOfAnAnswer_AreInPostgres_SoAnotherSmailServesThemAlike()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        string session, file, first;
+        await using (var one = await TestHost.StartAsync(On(database)))
+        {
+            session = await one.CreateSessionAsync("gemma3:4b");
+            using var uploaded = await one.Client.PostAsync($"/api/sessions/{session}/attachments?name=dot.png", new ByteArrayContent(Attachments.SampleFiles.Png));
+            file = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            one.Emulator.Scripts.Enqueue(ChatScript.Answer("A dot."), ChatScript.Answer("A small dot."));
+            using var sent = await one.Client.PostAsJsonAsync($"/api/sessions/{session}/messages", new { content = "What is it?", attachments = new[] { file } });
+            var accepted = await sent.Content.ReadFromJsonAsync<JsonElement>();
+            first = accepted.GetProperty("assistantMessageId").GetString()!;
+            await one.Events(accepted.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
+            using var again = await one.Client.PostAsync($"/api/sessions/{session}/messages/{first}/regenerate", null);
+            await one.Events((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
+            // The regeneration was given the image again, read back from the database.
+            Assert.Equal(Convert.ToBase64String(Attachments.SampleFiles.Png), one.Emulator.Requests.Chats[1].Json.GetProperty("messages")[0].GetProperty("images")[0].GetString());
+        }
+
+        await using var two = await TestHost.StartAsync(On(database));
+        Assert.Equal(Attachments.SampleFiles.Png, await two.Client.GetByteArrayAsync($"/api/sessions/{session}/attachments/{file}"));
+        var shown = await two.GetSessionAsync(session);
+        Assert.Equal("A small dot.", shown.GetProperty("messages")[1].GetProperty("content").GetString());
+        Assert.Equal(first, shown.GetProperty("siblings").GetProperty(shown.GetProperty("messages")[1].GetProperty("id").GetString()!)[0].GetString());
+        using var back = await two.Client.PostAsync($"/api/sessions/{session}/messages/{first}/select", null);
+        Assert.Equal("A dot.", (await back.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messages")[1].GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task AnAnswer_IsStoredInPostgres_AndAnotherSmailOnTheSameDatabaseReadsIt()
     {
         var database = await postgres.Server.CreateDatabaseAsync();
