@@ -8,11 +8,11 @@
  * loading only once its block has stayed put for a moment.
  */
 
+import { escapeHtml } from './html.js';
+
 const SETTLE_MS = 250;
 const MAX_HEIGHT = 1600;
 
-/** @param {string} text */
-const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * marked's renderer for code: a closed mermaid fence is a diagram placeholder carrying its source; anything else

@@ -4,6 +4,7 @@ import DOMPurify from 'dompurify';
 import hljs from 'highlight.js';
 import { drawDiagrams, renderDiagramFence } from './diagrams.js';
 import { mathExtensions, typesetMath } from './math.js';
+import { escapeHtml } from './html.js';
 
 marked.setOptions({ gfm: true, breaks: false });
 marked.use({ extensions: mathExtensions, renderer: { code: renderDiagramFence } });
@@ -43,7 +44,7 @@ export function renderMarkdown(text) {
 
 /** A person's plain text as HTML for the clipboard: escaped, lines kept. @param {string} text */
 export function plainTextToHtml(text) {
-  return `<p>${text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\n/g, '<br>')}</p>`;
+  return `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`;
 }
 
 /** Markdown source to sanitized HTML for the clipboard: the rendering without the page's code chrome. @param {string} text */

@@ -10,6 +10,8 @@
  * text), with bounded macro expansion and size, and a formula longer than MAX_TEX stays source.
  */
 
+import { escapeHtml } from './html.js';
+
 /** Longer formulas than this stay source: typesetting cost grows with them, and no real answer needs more. */
 export const MAX_TEX = 4000;
 
@@ -20,7 +22,6 @@ let loading = null;
 /** Formulas waiting for KaTeX to load. @type {Set<HTMLElement>} */
 const waiting = new Set();
 
-const escapeHtml = (/** @type {string} */ text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A formula waiting to be typeset: its source with its delimiters, as text (shown until KaTeX has typeset it). The
