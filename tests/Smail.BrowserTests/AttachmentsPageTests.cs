@@ -103,6 +103,7 @@ public sealed class AttachmentsPageTests(BrowserFixture browser) : PageTest(brow
             () => {
               const dropped = new DataTransfer();
               dropped.items.add(new File(['# Notes\n\nThe meeting moved to Friday.\n'], 'notes.md', { type: 'text/markdown' }));
+              dropped.items.add(new File(['x'], '<img src=x onerror="document.title=\'pwned\'">.txt', { type: 'text/plain' }));
               document.getElementById('composer').dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
             }
             """);
@@ -115,6 +116,12 @@ public sealed class AttachmentsPageTests(BrowserFixture browser) : PageTest(brow
             """, picture);
         await AttachAsync("setup.exe", "application/octet-stream", [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]);
 
+        await Assertions.Expect(Tray.Locator(".attachment-chip[data-state='ready']")).ToHaveCountAsync(3);
+        // A hostile name is a name: shown as text, never as markup.
+        var hostile = Tray.Locator(".attachment-chip", new() { HasText = "<img src=x onerror=" });
+        await Assertions.Expect(hostile).ToHaveCountAsync(1);
+        await Assertions.Expect(Tray.Locator("img:not(.attachment-chip__thumbnail)")).ToHaveCountAsync(0);
+        await hostile.GetByRole(AriaRole.Button).ClickAsync();
         await Assertions.Expect(Tray.Locator(".attachment-chip[data-state='ready']")).ToHaveCountAsync(2);
         await Assertions.Expect(Tray.Locator(".attachment-chip", new() { HasText = "notes.md" })).ToContainTextAsync("characters");
         await Assertions.Expect(Tray.Locator(".attachment-chip[data-kind='image'] .attachment-chip__name")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^pasted-.*\\.png$"));
@@ -131,6 +138,7 @@ public sealed class AttachmentsPageTests(BrowserFixture browser) : PageTest(brow
         Assert.StartsWith("<file name=\"notes.md\">", question.GetProperty("content").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, question.GetProperty("images").GetArrayLength());
         await Assertions.Expect(Page.Locator(".message--user .message__file")).ToHaveTextAsync("notes.md");
+        Assert.NotEqual("pwned", await Page.TitleAsync());
         AssertNoPageErrorsBut(e => e.StartsWith("Failed to load resource: the server responded with a status of 415", StringComparison.Ordinal));
     }
 }
