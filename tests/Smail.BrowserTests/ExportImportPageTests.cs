@@ -77,6 +77,13 @@ public sealed class ExportImportPageTests(BrowserFixture browser) : PageTest(bro
         await Assertions.Expect(Page.Locator(".message--assistant").First.Locator(".message__model")).ToHaveTextAsync("o3");
         await ScreenshotAsync("import.png");
         Assert.Equal([], await AxeViolationsAsync(Page));
+
+        // ChatGPT's tree came in as branches: the regenerated answer is the second version, and the first is one click away.
+        var answer = Page.Locator(".message--assistant").First;
+        await Assertions.Expect(answer.Locator(".message__version")).ToHaveTextAsync("2/2");
+        await answer.GetByRole(AriaRole.Button, new() { Name = "Previous version of this answer" }).ClickAsync();
+        await Assertions.Expect(Page.Locator(".message--assistant").First.Locator(".message__body")).ToContainTextAsync("that acetone smell means it is hungry");
+        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(2);
         AssertNoPageErrors();
     }
 
