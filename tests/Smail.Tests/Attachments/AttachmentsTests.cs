@@ -100,6 +100,25 @@ public abstract class AttachmentsTests(UpstreamWire wire) : HostedTest(wire)
     }
 
     [Fact]
+    public async Task RegeneratingAnImagesAnswer_WithAModelThatCannotSee_IsRefusedToo()
+    {
+        var session = await Host.CreateSessionAsync(VisionModel);
+        var image = await UploadedAsync(session, SampleFiles.Png, "dot.png");
+        Host.Emulator.Scripts.Enqueue(ChatScript.Answer("A single dot."));
+        using var sent = await SendAsync(session, "What is this?", VisionModel, image.GetProperty("id").GetString()!);
+        var accepted = await sent.Content.ReadFromJsonAsync<JsonElement>();
+        await Host.Events(accepted.GetProperty("eventsUrl").GetString()!).ReadToEndAsync();
+        var before = await Host.GetSessionAsync(session);
+
+        using var again = await Host.Client.PostAsJsonAsync(
+            $"/api/sessions/{session}/messages/{accepted.GetProperty("assistantMessageId").GetString()}/regenerate", new { model = "llama3.2" });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "model_cannot_see"), (again.StatusCode, await CodeAsync(again)));
+        Assert.Single(Host.Emulator.Requests.Chats);
+        Assert.Equal(before.GetRawText(), (await Host.GetSessionAsync(session)).GetRawText());
+    }
+
+    [Fact]
     public async Task TextAndPdfFiles_BecomeContext_UnderTheirNames()
     {
         var session = await Host.CreateSessionAsync("llama3.2");
