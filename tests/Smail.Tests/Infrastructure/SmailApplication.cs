@@ -86,9 +86,6 @@ public sealed class SmailApplication : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Directory.Exists(StorePath))
-        {
-            Directory.Delete(StorePath, recursive: true);
-        }
+        TemporaryFolders.Delete(StorePath);
     }
 }

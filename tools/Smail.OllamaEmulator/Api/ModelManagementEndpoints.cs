@@ -84,9 +84,10 @@ internal static class ModelManagementEndpoints
             await LineAsync(new JsonObject { ["status"] = "success" });
             record.MarkCompleted();
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
-            // The client went away: Ollama keeps the layers it has and stops.
+            // The client left: by the abort token, or by a write that found the connection gone before the token fired.
+            record.MarkDisconnected();
         }
     }
 

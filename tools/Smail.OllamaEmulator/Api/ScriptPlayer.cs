@@ -42,9 +42,13 @@ internal sealed class ScriptPlayer(HttpContext context, IChatWire wire, ChatScri
             selfAborted = stream ? await player.StreamAsync(ct) : await player.WriteWholeAsync(ct);
             record.MarkCompleted();
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && !selfAborted)
         {
-            // The client left; the registration above has recorded when.
+            // The client left. Usually the abort token says so and the registration above records when; but a write can
+            // find the connection gone first (Kestrel's ConnectionResetException or ConnectionAbortedException) and end
+            // this method, and with it the registration, before the token fires: record it here too (the first record
+            // stands).
+            record.MarkDisconnected();
         }
     }
 
