@@ -44,6 +44,7 @@ public sealed class ModelManagementTests : HostedTest
     public async Task APull_ShowsItsProgress_ThenTheModelIsInstalled()
     {
         await using var feed = new ChangeFeedReader(Host.Client);
+        await feed.NextAsync("health"); // the feed's first frame: subscribed, so no pull event can come before it
         Assert.DoesNotContain("mistral:7b", await InstalledAsync());
 
         var started = await PullAsync("mistral:7b");
@@ -66,6 +67,7 @@ public sealed class ModelManagementTests : HostedTest
     public async Task AModelTheRegistryLacks_FailsWithModelNotFound()
     {
         await using var feed = new ChangeFeedReader(Host.Client);
+        await feed.NextAsync("health"); // the feed's first frame: subscribed, so no pull event can come before it
 
         var started = await PullAsync("no-such-model:1b");
         var end = (await EventsUntilEndAsync(feed, started.GetProperty("id").GetString()!))[^1];
@@ -81,6 +83,7 @@ public sealed class ModelManagementTests : HostedTest
         var never = new TaskCompletionSource();
         Host.Emulator.Pulls.Hold = never.Task;
         await using var feed = new ChangeFeedReader(Host.Client);
+        await feed.NextAsync("health"); // the feed's first frame: subscribed, so no pull event can come before it
 
         var started = await PullAsync("phi3:mini");
         var id = started.GetProperty("id").GetString()!;
@@ -105,6 +108,7 @@ public sealed class ModelManagementTests : HostedTest
     {
         Host.Emulator.Pulls.DropAfterSteps = 5;
         await using var feed = new ChangeFeedReader(Host.Client);
+        await feed.NextAsync("health"); // the feed's first frame: subscribed, so no pull event can come before it
 
         var started = await PullAsync("phi3:mini");
         var end = (await EventsUntilEndAsync(feed, started.GetProperty("id").GetString()!))[^1];
