@@ -157,6 +157,8 @@ public sealed class ConversationTests(BrowserFixture browser) : PageTest(browser
         Assert.Equal(42, options.GetProperty("seed").GetInt32());
         Assert.Equal(8192, options.GetProperty("num_ctx").GetInt32());
         await Page.ReloadAsync();
+        // The conversation is back on screen before its settings are opened: before that, the dialog has none to show.
+        await Assertions.Expect(Page.Locator(".message")).ToHaveCountAsync(2);
         await Page.ClickAsync("#open-settings");
         await Assertions.Expect(Page.Locator("#settings-dialog [name='seed']")).ToHaveValueAsync("42");
         await Page.FillAsync("#settings-dialog [name='seed']", "");
